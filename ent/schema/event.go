@@ -1,0 +1,65 @@
+package schema
+
+import (
+	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+
+	"seatgraph/enums"
+	"seatgraph/listgen"
+	"seatgraph/domain"
+)
+
+// Event is something people attend.
+type Event struct{ ent.Schema }
+
+func (Event) Annotations() []schema.Annotation {
+	return []schema.Annotation{entsql.IncrementStart(2 << 32), listgen.ListOrdered("events", "starts_at ASC")}
+}
+
+func (Event) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, TenantMixin{}} }
+
+func (Event) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("title").NotEmpty(),
+		field.Text("description").Optional().Nillable(),
+		field.Enum("status").GoType(enums.EventStatus("")).Default(string(enums.EventStatusDraft)),
+		field.Time("starts_at"),
+		field.Time("ends_at").Optional().Nillable(),
+		field.String("time_zone").Default("UTC"),
+		field.String("venue").Optional().Nillable(),
+		field.String("address").Optional().Nillable(),
+		field.String("online_url").Optional().Nillable(),
+		field.String("category").Optional().Nillable(),
+		field.Int("capacity").Optional().Nillable().NonNegative(),
+		field.Bool("waitlist_enabled").Default(false),
+		field.Time("registration_opens_at").Optional().Nillable(),
+		field.Time("registration_closes_at").Optional().Nillable(),
+		field.Int("max_tickets_per_booking").Optional().Nillable().Positive(),
+		field.String("currency").Default("EUR"),
+		field.JSON("cancellation_policy", domain.CancellationPolicy{}).Optional(),
+		field.Time("cancelled_at").Optional().Nillable(),
+		field.String("cancellation_reason").Optional().Nillable(),
+	}
+}
+
+func (Event) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.To("ticket_categories", TicketCategory.Type),
+		edge.To("tickets", Ticket.Type).Annotations(listgen.Connection()),
+		edge.To("registrations", Registration.Type).Annotations(listgen.Connection()),
+		// bookings holding a ticket for this event; kept by the booking
+		// package when tickets are written, so the list is one join away.
+		edge.To("bookings", Booking.Type).Annotations(listgen.Connection()),
+	}
+}
+
+func (Event) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("tenant_id", "starts_at"),
+		index.Fields("tenant_id", "status", "starts_at"),
+	}
+}

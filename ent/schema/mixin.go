@@ -1,0 +1,46 @@
+package schema
+
+import (
+	"time"
+
+	"entgo.io/ent"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+	"entgo.io/ent/schema/mixin"
+
+	"seatgraph/listgen"
+)
+
+// Now is the clock of every timestamp: UTC, truncated to microseconds so a
+// value reads back the same from SQLite and PostgreSQL and keyset cursors on
+// timestamps compare exactly.
+func Now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
+
+// TimeMixin records when a row was created and last changed (DOMAIN.md rule 12).
+type TimeMixin struct{ mixin.Schema }
+
+func (TimeMixin) Fields() []ent.Field {
+	return []ent.Field{
+		field.Time("created_at").Default(Now).Immutable(),
+		field.Time("updated_at").Default(Now).UpdateDefault(Now),
+	}
+}
+
+// TenantMixin puts every row into exactly one tenant.
+type TenantMixin struct{ mixin.Schema }
+
+func (TenantMixin) Fields() []ent.Field {
+	return []ent.Field{
+		field.Int("tenant_id").Immutable().Annotations(listgen.Skip()),
+	}
+}
+
+// Indexes serve the default order (createdAt DESC, id) inside a tenant.
+func (TenantMixin) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("tenant_id", "created_at")}
+}
+
+// moneyField is an amount in integer minor units of the row's currency.
+func moneyField(name string) ent.Field {
+	return field.Int64(name).Default(0).Annotations(listgen.Money())
+}

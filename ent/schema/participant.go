@@ -1,0 +1,53 @@
+package schema
+
+import (
+	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+
+	"seatgraph/listgen"
+)
+
+// Participant is a person: a booker, a ticket holder, or both.
+type Participant struct{ ent.Schema }
+
+func (Participant) Annotations() []schema.Annotation {
+	return []schema.Annotation{entsql.IncrementStart(4 << 32), listgen.List("participants")}
+}
+
+func (Participant) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, TenantMixin{}} }
+
+func (Participant) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("first_name").NotEmpty(),
+		field.String("last_name").NotEmpty(),
+		// stored lower-cased: a participant is found again by e-mail.
+		field.String("email").NotEmpty(),
+		field.String("phone").Optional().Nillable(),
+		field.String("company").Optional().Nillable(),
+		field.String("job_title").Optional().Nillable(),
+		field.String("address").Optional().Nillable(),
+		field.String("zip_code").Optional().Nillable(),
+		field.String("city").Optional().Nillable(),
+		field.String("country_code").Optional().Nillable(),
+		field.String("external_ref").Optional().Nillable(),
+	}
+}
+
+func (Participant) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.To("bookings", Booking.Type).Annotations(listgen.Connection()),
+		edge.To("tickets", Ticket.Type).Annotations(listgen.Connection()),
+		edge.To("registrations", Registration.Type).Annotations(listgen.Connection()),
+	}
+}
+
+func (Participant) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("tenant_id", "email").Unique(),
+		index.Fields("tenant_id", "last_name", "first_name"),
+	}
+}

@@ -1,0 +1,41 @@
+package schema
+
+import (
+	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+
+	"seatgraph/enums"
+	"seatgraph/listgen"
+)
+
+// Payment is money in (PAYMENT) or out (REFUND) for a booking.
+type Payment struct{ ent.Schema }
+
+func (Payment) Annotations() []schema.Annotation {
+	return []schema.Annotation{entsql.IncrementStart(8 << 32), listgen.List("payments")}
+}
+
+func (Payment) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, TenantMixin{}} }
+
+func (Payment) Fields() []ent.Field {
+	return []ent.Field{
+		field.Int("booking_id"),
+		field.Enum("kind").GoType(enums.PaymentKind("")),
+		moneyField("amount"),
+		field.String("currency"),
+		field.Enum("method").GoType(enums.PaymentMethod("")),
+		field.Enum("status").GoType(enums.PaymentRecordStatus("")),
+		field.String("provider_reference").Optional().Nillable(),
+		field.Time("paid_at").Optional().Nillable(),
+		field.String("note").Optional().Nillable(),
+	}
+}
+
+func (Payment) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("booking", Booking.Type).Ref("payments").Field("booking_id").Unique().Required(),
+	}
+}

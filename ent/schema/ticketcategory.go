@@ -1,0 +1,42 @@
+package schema
+
+import (
+	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+
+	"seatgraph/listgen"
+)
+
+// TicketCategory is a price tier of one event.
+type TicketCategory struct{ ent.Schema }
+
+func (TicketCategory) Annotations() []schema.Annotation {
+	return []schema.Annotation{entsql.IncrementStart(3 << 32)}
+}
+
+func (TicketCategory) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, TenantMixin{}} }
+
+func (TicketCategory) Fields() []ent.Field {
+	return []ent.Field{
+		field.Int("event_id"),
+		field.String("name").NotEmpty(),
+		field.Text("description").Optional().Nillable(),
+		moneyField("price"),
+		field.String("currency").Default("EUR"),
+		// percent with two fraction digits: 19.00 % is 1900.
+		field.Int64("tax_rate_percent").Default(0).Annotations(listgen.Scaled(2)),
+		field.Int("capacity").Optional().Nillable().NonNegative(),
+		field.Time("sales_start_at").Optional().Nillable(),
+		field.Time("sales_end_at").Optional().Nillable(),
+	}
+}
+
+func (TicketCategory) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("event", Event.Type).Ref("ticket_categories").Field("event_id").Unique().Required(),
+		edge.To("tickets", Ticket.Type).Annotations(listgen.Connection()),
+	}
+}

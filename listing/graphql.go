@@ -1,0 +1,164 @@
+package listing
+
+import (
+	"context"
+
+	"entgo.io/ent/dialect/sql"
+	"github.com/99designs/gqlgen/graphql"
+)
+
+// Selection returns the fields selected under f on an object of type typ
+// (fragments on typ or on Node included).
+func Selection(ctx context.Context, f graphql.CollectedField, typ string) []graphql.CollectedField {
+	if !graphql.HasOperationContext(ctx) {
+		return nil
+	}
+	return graphql.CollectFields(graphql.GetOperationContext(ctx), f.Selections, []string{typ, "Node"})
+}
+
+// ConnectionSelection returns the fields selected on the nodes of the
+// connection field f, through nodes and edges.node alike.
+func ConnectionSelection(ctx context.Context, f graphql.CollectedField, typ string) []graphql.CollectedField {
+	if !graphql.HasOperationContext(ctx) {
+		return nil
+	}
+	oc := graphql.GetOperationContext(ctx)
+	var out []graphql.CollectedField
+	for _, c := range graphql.CollectFields(oc, f.Selections, []string{typ + "Connection", typ + "CollectionSegment"}) {
+		switch c.Name {
+		case "nodes", "items":
+			out = append(out, Selection(ctx, c, typ)...)
+		case "edges":
+			for _, e := range graphql.CollectFields(oc, c.Selections, []string{typ + "Edge"}) {
+				if e.Name == "node" {
+					out = append(out, Selection(ctx, e, typ)...)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// current returns the field being resolved, if any.
+func current(ctx context.Context) (graphql.CollectedField, bool) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || !graphql.HasOperationContext(ctx) {
+		return graphql.CollectedField{}, false
+	}
+	return fc.Field, true
+}
+
+// ConnectionNodes is ConnectionSelection of the field being resolved.
+func ConnectionNodes(ctx context.Context, typ string) []graphql.CollectedField {
+	f, ok := current(ctx)
+	if !ok {
+		return nil
+	}
+	return ConnectionSelection(ctx, f, typ)
+}
+
+// SegmentItems is the selection on the items of the offset page being resolved.
+func SegmentItems(ctx context.Context, typ string) []graphql.CollectedField {
+	return ConnectionNodes(ctx, typ)
+}
+
+// FieldSelection is the selection of the field being resolved, on typ.
+func FieldSelection(ctx context.Context, typ string) []graphql.CollectedField {
+	f, ok := current(ctx)
+	if !ok {
+		return nil
+	}
+	return Selection(ctx, f, typ)
+}
+
+// Args are the raw arguments of a nested connection field.
+type Args map[string]any
+
+// ArgsOf returns the arguments of f with variables substituted.
+func ArgsOf(ctx context.Context, f graphql.CollectedField) Args {
+	if !graphql.HasOperationContext(ctx) {
+		return nil
+	}
+	return f.ArgumentMap(graphql.GetOperationContext(ctx).Variables)
+}
+
+// Decode reads where and order through the schema's own input decoders and
+// returns the paging arguments.
+func (a Args) Decode(ctx context.Context, where, order any) (CursorArgs, error) {
+	var c CursorArgs
+	if v, ok := a["where"]; ok && v != nil {
+		if err := graphql.UnmarshalInputFromContext(ctx, v, where); err != nil {
+			return c, err
+		}
+	}
+	if v, ok := a["order"]; ok && v != nil {
+		if err := graphql.UnmarshalInputFromContext(ctx, v, order); err != nil {
+			return c, err
+		}
+	}
+	var err error
+	if c.First, err = intArg(a, "first"); err != nil {
+		return c, err
+	}
+	if c.Last, err = intArg(a, "last"); err != nil {
+		return c, err
+	}
+	c.After, c.Before = strArg(a, "after"), strArg(a, "before")
+	return c, nil
+}
+
+func intArg(a Args, name string) (*int, error) {
+	v, ok := a[name]
+	if !ok || v == nil {
+		return nil, nil
+	}
+	i, err := graphql.UnmarshalInt(v)
+	if err != nil {
+		return nil, badInput("%s must be an integer", name)
+	}
+	return &i, nil
+}
+
+func strArg(a Args, name string) *string {
+	if s, ok := a[name].(string); ok {
+		return &s
+	}
+	return nil
+}
+
+// Link tells how children hang off their parents: by a foreign key on the
+// child table, or through a join table.
+type Link struct {
+	FK                               string
+	JoinTable, JoinParent, JoinChild string
+}
+
+// Partition is the SQL expression of the parent key of a child row in a
+// query that loads children (for M2M edges Ent joins the join table).
+func (l Link) Partition(s *sql.Selector) string {
+	if l.JoinTable != "" {
+		return sql.Table(l.JoinTable).C(l.JoinParent)
+	}
+	return s.C(l.FK)
+}
+
+// Scope narrows a children query to the children of parents ids, joining
+// the join table when there is one.
+func (l Link) Scope(ids []int) Predicate {
+	vals := make([]any, len(ids))
+	for i, id := range ids {
+		vals[i] = id
+	}
+	return func(s *sql.Selector) {
+		if l.JoinTable != "" {
+			t := sql.Table(l.JoinTable)
+			s.Join(t).On(s.C("id"), t.C(l.JoinChild))
+			s.Where(sql.In(t.C(l.JoinParent), vals...))
+			return
+		}
+		s.Where(sql.In(s.C(l.FK), vals...))
+	}
+}
+
+// Apply orders a selector by o, for lists that are not paged.
+func (o Order) Apply(s *sql.Selector) { o.apply(false, false)(s) }
