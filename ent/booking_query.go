@@ -542,11 +542,6 @@ func (_q *BookingQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Book
 			return nil, err
 		}
 	}
-	for _, f := range _q.afterLoad {
-		if err := f(ctx, nodes); err != nil {
-			return nil, err
-		}
-	}
 	for name, query := range _q.withNamedTickets {
 		if err := _q.loadTickets(ctx, query, nodes,
 			func(n *Booking) { n.appendNamedTickets(name) },
@@ -565,6 +560,11 @@ func (_q *BookingQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Book
 		if err := _q.loadEvents(ctx, query, nodes,
 			func(n *Booking) { n.appendNamedEvents(name) },
 			func(n *Booking, e *Event) { n.appendNamedEvents(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for _, f := range _q.afterLoad {
+		if err := f(ctx, nodes); err != nil {
 			return nil, err
 		}
 	}

@@ -60,6 +60,12 @@ type Event struct {
 	Currency string `json:"currency,omitempty"`
 	// CancellationPolicy holds the value of the "cancellation_policy" field.
 	CancellationPolicy domain.CancellationPolicy `json:"cancellation_policy,omitempty"`
+	// RegisteredCount holds the value of the "registered_count" field.
+	RegisteredCount int `json:"registered_count,omitempty"`
+	// WaitlistCount holds the value of the "waitlist_count" field.
+	WaitlistCount int `json:"waitlist_count,omitempty"`
+	// CheckedInCount holds the value of the "checked_in_count" field.
+	CheckedInCount int `json:"checked_in_count,omitempty"`
 	// CancelledAt holds the value of the "cancelled_at" field.
 	CancelledAt *time.Time `json:"cancelled_at,omitempty"`
 	// CancellationReason holds the value of the "cancellation_reason" field.
@@ -136,7 +142,7 @@ func (*Event) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case event.FieldWaitlistEnabled:
 			values[i] = new(sql.NullBool)
-		case event.FieldID, event.FieldTenantID, event.FieldCapacity, event.FieldMaxTicketsPerBooking:
+		case event.FieldID, event.FieldTenantID, event.FieldCapacity, event.FieldMaxTicketsPerBooking, event.FieldRegisteredCount, event.FieldWaitlistCount, event.FieldCheckedInCount:
 			values[i] = new(sql.NullInt64)
 		case event.FieldTitle, event.FieldDescription, event.FieldStatus, event.FieldTimeZone, event.FieldVenue, event.FieldAddress, event.FieldOnlineURL, event.FieldCategory, event.FieldCurrency, event.FieldCancellationReason:
 			values[i] = new(sql.NullString)
@@ -295,6 +301,24 @@ func (_m *Event) assignValues(columns []string, values []any) error {
 					return fmt.Errorf("unmarshal field cancellation_policy: %w", err)
 				}
 			}
+		case event.FieldRegisteredCount:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field registered_count", values[i])
+			} else if value.Valid {
+				_m.RegisteredCount = int(value.Int64)
+			}
+		case event.FieldWaitlistCount:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field waitlist_count", values[i])
+			} else if value.Valid {
+				_m.WaitlistCount = int(value.Int64)
+			}
+		case event.FieldCheckedInCount:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field checked_in_count", values[i])
+			} else if value.Valid {
+				_m.CheckedInCount = int(value.Int64)
+			}
 		case event.FieldCancelledAt:
 			if value, ok := values[i].(*sql.NullTime); !ok {
 				return fmt.Errorf("unexpected type %T for field cancelled_at", values[i])
@@ -444,6 +468,15 @@ func (_m *Event) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("cancellation_policy=")
 	builder.WriteString(fmt.Sprintf("%v", _m.CancellationPolicy))
+	builder.WriteString(", ")
+	builder.WriteString("registered_count=")
+	builder.WriteString(fmt.Sprintf("%v", _m.RegisteredCount))
+	builder.WriteString(", ")
+	builder.WriteString("waitlist_count=")
+	builder.WriteString(fmt.Sprintf("%v", _m.WaitlistCount))
+	builder.WriteString(", ")
+	builder.WriteString("checked_in_count=")
+	builder.WriteString(fmt.Sprintf("%v", _m.CheckedInCount))
 	builder.WriteString(", ")
 	if v := _m.CancelledAt; v != nil {
 		builder.WriteString("cancelled_at=")

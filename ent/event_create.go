@@ -284,6 +284,48 @@ func (_c *EventCreate) SetNillableCancellationPolicy(v *domain.CancellationPolic
 	return _c
 }
 
+// SetRegisteredCount sets the "registered_count" field.
+func (_c *EventCreate) SetRegisteredCount(v int) *EventCreate {
+	_c.mutation.SetRegisteredCount(v)
+	return _c
+}
+
+// SetNillableRegisteredCount sets the "registered_count" field if the given value is not nil.
+func (_c *EventCreate) SetNillableRegisteredCount(v *int) *EventCreate {
+	if v != nil {
+		_c.SetRegisteredCount(*v)
+	}
+	return _c
+}
+
+// SetWaitlistCount sets the "waitlist_count" field.
+func (_c *EventCreate) SetWaitlistCount(v int) *EventCreate {
+	_c.mutation.SetWaitlistCount(v)
+	return _c
+}
+
+// SetNillableWaitlistCount sets the "waitlist_count" field if the given value is not nil.
+func (_c *EventCreate) SetNillableWaitlistCount(v *int) *EventCreate {
+	if v != nil {
+		_c.SetWaitlistCount(*v)
+	}
+	return _c
+}
+
+// SetCheckedInCount sets the "checked_in_count" field.
+func (_c *EventCreate) SetCheckedInCount(v int) *EventCreate {
+	_c.mutation.SetCheckedInCount(v)
+	return _c
+}
+
+// SetNillableCheckedInCount sets the "checked_in_count" field if the given value is not nil.
+func (_c *EventCreate) SetNillableCheckedInCount(v *int) *EventCreate {
+	if v != nil {
+		_c.SetCheckedInCount(*v)
+	}
+	return _c
+}
+
 // SetCancelledAt sets the "cancelled_at" field.
 func (_c *EventCreate) SetCancelledAt(v time.Time) *EventCreate {
 	_c.mutation.SetCancelledAt(v)
@@ -431,6 +473,18 @@ func (_c *EventCreate) defaults() {
 		v := event.DefaultCurrency
 		_c.mutation.SetCurrency(v)
 	}
+	if _, ok := _c.mutation.RegisteredCount(); !ok {
+		v := event.DefaultRegisteredCount
+		_c.mutation.SetRegisteredCount(v)
+	}
+	if _, ok := _c.mutation.WaitlistCount(); !ok {
+		v := event.DefaultWaitlistCount
+		_c.mutation.SetWaitlistCount(v)
+	}
+	if _, ok := _c.mutation.CheckedInCount(); !ok {
+		v := event.DefaultCheckedInCount
+		_c.mutation.SetCheckedInCount(v)
+	}
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -481,6 +535,30 @@ func (_c *EventCreate) check() error {
 	}
 	if _, ok := _c.mutation.Currency(); !ok {
 		return &ValidationError{Name: "currency", err: errors.New(`ent: missing required field "Event.currency"`)}
+	}
+	if _, ok := _c.mutation.RegisteredCount(); !ok {
+		return &ValidationError{Name: "registered_count", err: errors.New(`ent: missing required field "Event.registered_count"`)}
+	}
+	if v, ok := _c.mutation.RegisteredCount(); ok {
+		if err := event.RegisteredCountValidator(v); err != nil {
+			return &ValidationError{Name: "registered_count", err: fmt.Errorf(`ent: validator failed for field "Event.registered_count": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.WaitlistCount(); !ok {
+		return &ValidationError{Name: "waitlist_count", err: errors.New(`ent: missing required field "Event.waitlist_count"`)}
+	}
+	if v, ok := _c.mutation.WaitlistCount(); ok {
+		if err := event.WaitlistCountValidator(v); err != nil {
+			return &ValidationError{Name: "waitlist_count", err: fmt.Errorf(`ent: validator failed for field "Event.waitlist_count": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.CheckedInCount(); !ok {
+		return &ValidationError{Name: "checked_in_count", err: errors.New(`ent: missing required field "Event.checked_in_count"`)}
+	}
+	if v, ok := _c.mutation.CheckedInCount(); ok {
+		if err := event.CheckedInCountValidator(v); err != nil {
+			return &ValidationError{Name: "checked_in_count", err: fmt.Errorf(`ent: validator failed for field "Event.checked_in_count": %w`, err)}
+		}
 	}
 	return nil
 }
@@ -588,6 +666,18 @@ func (_c *EventCreate) createSpec() (*Event, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.CancellationPolicy(); ok {
 		_spec.SetField(event.FieldCancellationPolicy, field.TypeJSON, value)
 		_node.CancellationPolicy = value
+	}
+	if value, ok := _c.mutation.RegisteredCount(); ok {
+		_spec.SetField(event.FieldRegisteredCount, field.TypeInt, value)
+		_node.RegisteredCount = value
+	}
+	if value, ok := _c.mutation.WaitlistCount(); ok {
+		_spec.SetField(event.FieldWaitlistCount, field.TypeInt, value)
+		_node.WaitlistCount = value
+	}
+	if value, ok := _c.mutation.CheckedInCount(); ok {
+		_spec.SetField(event.FieldCheckedInCount, field.TypeInt, value)
+		_node.CheckedInCount = value
 	}
 	if value, ok := _c.mutation.CancelledAt(); ok {
 		_spec.SetField(event.FieldCancelledAt, field.TypeTime, value)
@@ -1004,6 +1094,60 @@ func (u *EventUpsert) UpdateCancellationPolicy() *EventUpsert {
 // ClearCancellationPolicy clears the value of the "cancellation_policy" field.
 func (u *EventUpsert) ClearCancellationPolicy() *EventUpsert {
 	u.SetNull(event.FieldCancellationPolicy)
+	return u
+}
+
+// SetRegisteredCount sets the "registered_count" field.
+func (u *EventUpsert) SetRegisteredCount(v int) *EventUpsert {
+	u.Set(event.FieldRegisteredCount, v)
+	return u
+}
+
+// UpdateRegisteredCount sets the "registered_count" field to the value that was provided on create.
+func (u *EventUpsert) UpdateRegisteredCount() *EventUpsert {
+	u.SetExcluded(event.FieldRegisteredCount)
+	return u
+}
+
+// AddRegisteredCount adds v to the "registered_count" field.
+func (u *EventUpsert) AddRegisteredCount(v int) *EventUpsert {
+	u.Add(event.FieldRegisteredCount, v)
+	return u
+}
+
+// SetWaitlistCount sets the "waitlist_count" field.
+func (u *EventUpsert) SetWaitlistCount(v int) *EventUpsert {
+	u.Set(event.FieldWaitlistCount, v)
+	return u
+}
+
+// UpdateWaitlistCount sets the "waitlist_count" field to the value that was provided on create.
+func (u *EventUpsert) UpdateWaitlistCount() *EventUpsert {
+	u.SetExcluded(event.FieldWaitlistCount)
+	return u
+}
+
+// AddWaitlistCount adds v to the "waitlist_count" field.
+func (u *EventUpsert) AddWaitlistCount(v int) *EventUpsert {
+	u.Add(event.FieldWaitlistCount, v)
+	return u
+}
+
+// SetCheckedInCount sets the "checked_in_count" field.
+func (u *EventUpsert) SetCheckedInCount(v int) *EventUpsert {
+	u.Set(event.FieldCheckedInCount, v)
+	return u
+}
+
+// UpdateCheckedInCount sets the "checked_in_count" field to the value that was provided on create.
+func (u *EventUpsert) UpdateCheckedInCount() *EventUpsert {
+	u.SetExcluded(event.FieldCheckedInCount)
+	return u
+}
+
+// AddCheckedInCount adds v to the "checked_in_count" field.
+func (u *EventUpsert) AddCheckedInCount(v int) *EventUpsert {
+	u.Add(event.FieldCheckedInCount, v)
 	return u
 }
 
@@ -1431,6 +1575,69 @@ func (u *EventUpsertOne) UpdateCancellationPolicy() *EventUpsertOne {
 func (u *EventUpsertOne) ClearCancellationPolicy() *EventUpsertOne {
 	return u.Update(func(s *EventUpsert) {
 		s.ClearCancellationPolicy()
+	})
+}
+
+// SetRegisteredCount sets the "registered_count" field.
+func (u *EventUpsertOne) SetRegisteredCount(v int) *EventUpsertOne {
+	return u.Update(func(s *EventUpsert) {
+		s.SetRegisteredCount(v)
+	})
+}
+
+// AddRegisteredCount adds v to the "registered_count" field.
+func (u *EventUpsertOne) AddRegisteredCount(v int) *EventUpsertOne {
+	return u.Update(func(s *EventUpsert) {
+		s.AddRegisteredCount(v)
+	})
+}
+
+// UpdateRegisteredCount sets the "registered_count" field to the value that was provided on create.
+func (u *EventUpsertOne) UpdateRegisteredCount() *EventUpsertOne {
+	return u.Update(func(s *EventUpsert) {
+		s.UpdateRegisteredCount()
+	})
+}
+
+// SetWaitlistCount sets the "waitlist_count" field.
+func (u *EventUpsertOne) SetWaitlistCount(v int) *EventUpsertOne {
+	return u.Update(func(s *EventUpsert) {
+		s.SetWaitlistCount(v)
+	})
+}
+
+// AddWaitlistCount adds v to the "waitlist_count" field.
+func (u *EventUpsertOne) AddWaitlistCount(v int) *EventUpsertOne {
+	return u.Update(func(s *EventUpsert) {
+		s.AddWaitlistCount(v)
+	})
+}
+
+// UpdateWaitlistCount sets the "waitlist_count" field to the value that was provided on create.
+func (u *EventUpsertOne) UpdateWaitlistCount() *EventUpsertOne {
+	return u.Update(func(s *EventUpsert) {
+		s.UpdateWaitlistCount()
+	})
+}
+
+// SetCheckedInCount sets the "checked_in_count" field.
+func (u *EventUpsertOne) SetCheckedInCount(v int) *EventUpsertOne {
+	return u.Update(func(s *EventUpsert) {
+		s.SetCheckedInCount(v)
+	})
+}
+
+// AddCheckedInCount adds v to the "checked_in_count" field.
+func (u *EventUpsertOne) AddCheckedInCount(v int) *EventUpsertOne {
+	return u.Update(func(s *EventUpsert) {
+		s.AddCheckedInCount(v)
+	})
+}
+
+// UpdateCheckedInCount sets the "checked_in_count" field to the value that was provided on create.
+func (u *EventUpsertOne) UpdateCheckedInCount() *EventUpsertOne {
+	return u.Update(func(s *EventUpsert) {
+		s.UpdateCheckedInCount()
 	})
 }
 
@@ -2030,6 +2237,69 @@ func (u *EventUpsertBulk) UpdateCancellationPolicy() *EventUpsertBulk {
 func (u *EventUpsertBulk) ClearCancellationPolicy() *EventUpsertBulk {
 	return u.Update(func(s *EventUpsert) {
 		s.ClearCancellationPolicy()
+	})
+}
+
+// SetRegisteredCount sets the "registered_count" field.
+func (u *EventUpsertBulk) SetRegisteredCount(v int) *EventUpsertBulk {
+	return u.Update(func(s *EventUpsert) {
+		s.SetRegisteredCount(v)
+	})
+}
+
+// AddRegisteredCount adds v to the "registered_count" field.
+func (u *EventUpsertBulk) AddRegisteredCount(v int) *EventUpsertBulk {
+	return u.Update(func(s *EventUpsert) {
+		s.AddRegisteredCount(v)
+	})
+}
+
+// UpdateRegisteredCount sets the "registered_count" field to the value that was provided on create.
+func (u *EventUpsertBulk) UpdateRegisteredCount() *EventUpsertBulk {
+	return u.Update(func(s *EventUpsert) {
+		s.UpdateRegisteredCount()
+	})
+}
+
+// SetWaitlistCount sets the "waitlist_count" field.
+func (u *EventUpsertBulk) SetWaitlistCount(v int) *EventUpsertBulk {
+	return u.Update(func(s *EventUpsert) {
+		s.SetWaitlistCount(v)
+	})
+}
+
+// AddWaitlistCount adds v to the "waitlist_count" field.
+func (u *EventUpsertBulk) AddWaitlistCount(v int) *EventUpsertBulk {
+	return u.Update(func(s *EventUpsert) {
+		s.AddWaitlistCount(v)
+	})
+}
+
+// UpdateWaitlistCount sets the "waitlist_count" field to the value that was provided on create.
+func (u *EventUpsertBulk) UpdateWaitlistCount() *EventUpsertBulk {
+	return u.Update(func(s *EventUpsert) {
+		s.UpdateWaitlistCount()
+	})
+}
+
+// SetCheckedInCount sets the "checked_in_count" field.
+func (u *EventUpsertBulk) SetCheckedInCount(v int) *EventUpsertBulk {
+	return u.Update(func(s *EventUpsert) {
+		s.SetCheckedInCount(v)
+	})
+}
+
+// AddCheckedInCount adds v to the "checked_in_count" field.
+func (u *EventUpsertBulk) AddCheckedInCount(v int) *EventUpsertBulk {
+	return u.Update(func(s *EventUpsert) {
+		s.AddCheckedInCount(v)
+	})
+}
+
+// UpdateCheckedInCount sets the "checked_in_count" field to the value that was provided on create.
+func (u *EventUpsertBulk) UpdateCheckedInCount() *EventUpsertBulk {
+	return u.Update(func(s *EventUpsert) {
+		s.UpdateCheckedInCount()
 	})
 }
 

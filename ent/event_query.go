@@ -544,11 +544,6 @@ func (_q *EventQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Event,
 			return nil, err
 		}
 	}
-	for _, f := range _q.afterLoad {
-		if err := f(ctx, nodes); err != nil {
-			return nil, err
-		}
-	}
 	for name, query := range _q.withNamedTicketCategories {
 		if err := _q.loadTicketCategories(ctx, query, nodes,
 			func(n *Event) { n.appendNamedTicketCategories(name) },
@@ -574,6 +569,11 @@ func (_q *EventQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Event,
 		if err := _q.loadBookings(ctx, query, nodes,
 			func(n *Event) { n.appendNamedBookings(name) },
 			func(n *Event, e *Booking) { n.appendNamedBookings(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for _, f := range _q.afterLoad {
+		if err := f(ctx, nodes); err != nil {
 			return nil, err
 		}
 	}

@@ -359,6 +359,69 @@ func (_u *EventUpdate) ClearCancellationPolicy() *EventUpdate {
 	return _u
 }
 
+// SetRegisteredCount sets the "registered_count" field.
+func (_u *EventUpdate) SetRegisteredCount(v int) *EventUpdate {
+	_u.mutation.ResetRegisteredCount()
+	_u.mutation.SetRegisteredCount(v)
+	return _u
+}
+
+// SetNillableRegisteredCount sets the "registered_count" field if the given value is not nil.
+func (_u *EventUpdate) SetNillableRegisteredCount(v *int) *EventUpdate {
+	if v != nil {
+		_u.SetRegisteredCount(*v)
+	}
+	return _u
+}
+
+// AddRegisteredCount adds value to the "registered_count" field.
+func (_u *EventUpdate) AddRegisteredCount(v int) *EventUpdate {
+	_u.mutation.AddRegisteredCount(v)
+	return _u
+}
+
+// SetWaitlistCount sets the "waitlist_count" field.
+func (_u *EventUpdate) SetWaitlistCount(v int) *EventUpdate {
+	_u.mutation.ResetWaitlistCount()
+	_u.mutation.SetWaitlistCount(v)
+	return _u
+}
+
+// SetNillableWaitlistCount sets the "waitlist_count" field if the given value is not nil.
+func (_u *EventUpdate) SetNillableWaitlistCount(v *int) *EventUpdate {
+	if v != nil {
+		_u.SetWaitlistCount(*v)
+	}
+	return _u
+}
+
+// AddWaitlistCount adds value to the "waitlist_count" field.
+func (_u *EventUpdate) AddWaitlistCount(v int) *EventUpdate {
+	_u.mutation.AddWaitlistCount(v)
+	return _u
+}
+
+// SetCheckedInCount sets the "checked_in_count" field.
+func (_u *EventUpdate) SetCheckedInCount(v int) *EventUpdate {
+	_u.mutation.ResetCheckedInCount()
+	_u.mutation.SetCheckedInCount(v)
+	return _u
+}
+
+// SetNillableCheckedInCount sets the "checked_in_count" field if the given value is not nil.
+func (_u *EventUpdate) SetNillableCheckedInCount(v *int) *EventUpdate {
+	if v != nil {
+		_u.SetCheckedInCount(*v)
+	}
+	return _u
+}
+
+// AddCheckedInCount adds value to the "checked_in_count" field.
+func (_u *EventUpdate) AddCheckedInCount(v int) *EventUpdate {
+	_u.mutation.AddCheckedInCount(v)
+	return _u
+}
+
 // SetCancelledAt sets the "cancelled_at" field.
 func (_u *EventUpdate) SetCancelledAt(v time.Time) *EventUpdate {
 	_u.mutation.SetCancelledAt(v)
@@ -606,6 +669,21 @@ func (_u *EventUpdate) check() error {
 			return &ValidationError{Name: "max_tickets_per_booking", err: fmt.Errorf(`ent: validator failed for field "Event.max_tickets_per_booking": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.RegisteredCount(); ok {
+		if err := event.RegisteredCountValidator(v); err != nil {
+			return &ValidationError{Name: "registered_count", err: fmt.Errorf(`ent: validator failed for field "Event.registered_count": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.WaitlistCount(); ok {
+		if err := event.WaitlistCountValidator(v); err != nil {
+			return &ValidationError{Name: "waitlist_count", err: fmt.Errorf(`ent: validator failed for field "Event.waitlist_count": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.CheckedInCount(); ok {
+		if err := event.CheckedInCountValidator(v); err != nil {
+			return &ValidationError{Name: "checked_in_count", err: fmt.Errorf(`ent: validator failed for field "Event.checked_in_count": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -719,6 +797,24 @@ func (_u *EventUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.CancellationPolicyCleared() {
 		_spec.ClearField(event.FieldCancellationPolicy, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.RegisteredCount(); ok {
+		_spec.SetField(event.FieldRegisteredCount, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedRegisteredCount(); ok {
+		_spec.AddField(event.FieldRegisteredCount, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.WaitlistCount(); ok {
+		_spec.SetField(event.FieldWaitlistCount, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedWaitlistCount(); ok {
+		_spec.AddField(event.FieldWaitlistCount, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.CheckedInCount(); ok {
+		_spec.SetField(event.FieldCheckedInCount, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedCheckedInCount(); ok {
+		_spec.AddField(event.FieldCheckedInCount, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.CancelledAt(); ok {
 		_spec.SetField(event.FieldCancelledAt, field.TypeTime, value)
@@ -1258,6 +1354,69 @@ func (_u *EventUpdateOne) ClearCancellationPolicy() *EventUpdateOne {
 	return _u
 }
 
+// SetRegisteredCount sets the "registered_count" field.
+func (_u *EventUpdateOne) SetRegisteredCount(v int) *EventUpdateOne {
+	_u.mutation.ResetRegisteredCount()
+	_u.mutation.SetRegisteredCount(v)
+	return _u
+}
+
+// SetNillableRegisteredCount sets the "registered_count" field if the given value is not nil.
+func (_u *EventUpdateOne) SetNillableRegisteredCount(v *int) *EventUpdateOne {
+	if v != nil {
+		_u.SetRegisteredCount(*v)
+	}
+	return _u
+}
+
+// AddRegisteredCount adds value to the "registered_count" field.
+func (_u *EventUpdateOne) AddRegisteredCount(v int) *EventUpdateOne {
+	_u.mutation.AddRegisteredCount(v)
+	return _u
+}
+
+// SetWaitlistCount sets the "waitlist_count" field.
+func (_u *EventUpdateOne) SetWaitlistCount(v int) *EventUpdateOne {
+	_u.mutation.ResetWaitlistCount()
+	_u.mutation.SetWaitlistCount(v)
+	return _u
+}
+
+// SetNillableWaitlistCount sets the "waitlist_count" field if the given value is not nil.
+func (_u *EventUpdateOne) SetNillableWaitlistCount(v *int) *EventUpdateOne {
+	if v != nil {
+		_u.SetWaitlistCount(*v)
+	}
+	return _u
+}
+
+// AddWaitlistCount adds value to the "waitlist_count" field.
+func (_u *EventUpdateOne) AddWaitlistCount(v int) *EventUpdateOne {
+	_u.mutation.AddWaitlistCount(v)
+	return _u
+}
+
+// SetCheckedInCount sets the "checked_in_count" field.
+func (_u *EventUpdateOne) SetCheckedInCount(v int) *EventUpdateOne {
+	_u.mutation.ResetCheckedInCount()
+	_u.mutation.SetCheckedInCount(v)
+	return _u
+}
+
+// SetNillableCheckedInCount sets the "checked_in_count" field if the given value is not nil.
+func (_u *EventUpdateOne) SetNillableCheckedInCount(v *int) *EventUpdateOne {
+	if v != nil {
+		_u.SetCheckedInCount(*v)
+	}
+	return _u
+}
+
+// AddCheckedInCount adds value to the "checked_in_count" field.
+func (_u *EventUpdateOne) AddCheckedInCount(v int) *EventUpdateOne {
+	_u.mutation.AddCheckedInCount(v)
+	return _u
+}
+
 // SetCancelledAt sets the "cancelled_at" field.
 func (_u *EventUpdateOne) SetCancelledAt(v time.Time) *EventUpdateOne {
 	_u.mutation.SetCancelledAt(v)
@@ -1518,6 +1677,21 @@ func (_u *EventUpdateOne) check() error {
 			return &ValidationError{Name: "max_tickets_per_booking", err: fmt.Errorf(`ent: validator failed for field "Event.max_tickets_per_booking": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.RegisteredCount(); ok {
+		if err := event.RegisteredCountValidator(v); err != nil {
+			return &ValidationError{Name: "registered_count", err: fmt.Errorf(`ent: validator failed for field "Event.registered_count": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.WaitlistCount(); ok {
+		if err := event.WaitlistCountValidator(v); err != nil {
+			return &ValidationError{Name: "waitlist_count", err: fmt.Errorf(`ent: validator failed for field "Event.waitlist_count": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.CheckedInCount(); ok {
+		if err := event.CheckedInCountValidator(v); err != nil {
+			return &ValidationError{Name: "checked_in_count", err: fmt.Errorf(`ent: validator failed for field "Event.checked_in_count": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -1648,6 +1822,24 @@ func (_u *EventUpdateOne) sqlSave(ctx context.Context) (_node *Event, err error)
 	}
 	if _u.mutation.CancellationPolicyCleared() {
 		_spec.ClearField(event.FieldCancellationPolicy, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.RegisteredCount(); ok {
+		_spec.SetField(event.FieldRegisteredCount, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedRegisteredCount(); ok {
+		_spec.AddField(event.FieldRegisteredCount, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.WaitlistCount(); ok {
+		_spec.SetField(event.FieldWaitlistCount, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedWaitlistCount(); ok {
+		_spec.AddField(event.FieldWaitlistCount, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.CheckedInCount(); ok {
+		_spec.SetField(event.FieldCheckedInCount, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedCheckedInCount(); ok {
+		_spec.AddField(event.FieldCheckedInCount, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.CancelledAt(); ok {
 		_spec.SetField(event.FieldCancelledAt, field.TypeTime, value)

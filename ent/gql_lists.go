@@ -782,6 +782,7 @@ func (l *bookingLister) Clone() listing.Query[*Booking] {
 }
 func (l *bookingLister) Where(p listing.Predicate)               { l.q.Where(predicate.Booking(p)) }
 func (l *bookingLister) Order(o func(*sql.Selector))             { l.q.Order(o) }
+func (l *bookingLister) Modify(m func(*sql.Selector))            { l.q.modifiers = append(l.q.modifiers, m) }
 func (l *bookingLister) Limit(n int)                             { l.q.Limit(n) }
 func (l *bookingLister) Offset(n int)                            { l.q.Offset(n) }
 func (l *bookingLister) Count(ctx context.Context) (int, error)  { return l.q.Count(ctx) }
@@ -954,6 +955,11 @@ func (q *BookingQuery) collectTickets(ctx context.Context, f graphql.CollectedFi
 		for i, node := range nodes {
 			ids[i] = node.ID
 			rows, _ := node.NamedTickets(alias)
+			for _, r := range rows {
+				if !r.Edges.loadedTypes[0] {
+					r.Edges.Booking, r.Edges.loadedTypes[0] = node, true
+				}
+			}
 			page, err := n.Page(node.ID, rows)
 			if err != nil {
 				return err
@@ -1019,6 +1025,11 @@ func (q *BookingQuery) collectPayments(ctx context.Context, f graphql.CollectedF
 		for i, node := range nodes {
 			ids[i] = node.ID
 			rows, _ := node.NamedPayments(alias)
+			for _, r := range rows {
+				if !r.Edges.loadedTypes[0] {
+					r.Edges.Booking, r.Edges.loadedTypes[0] = node, true
+				}
+			}
 			page, err := n.Page(node.ID, rows)
 			if err != nil {
 				return err
@@ -1149,6 +1160,9 @@ var eventFields = struct {
 	RegistrationClosesAt listing.Field
 	MaxTicketsPerBooking listing.Field
 	Currency             listing.Field
+	RegisteredCount      listing.Field
+	WaitlistCount        listing.Field
+	CheckedInCount       listing.Field
 	CancelledAt          listing.Field
 	CancellationReason   listing.Field
 }{
@@ -1171,6 +1185,9 @@ var eventFields = struct {
 	RegistrationClosesAt: listing.Field{Name: "registrationClosesAt", Column: event.FieldRegistrationClosesAt, Type: listing.TypeTime, Nullable: true},
 	MaxTicketsPerBooking: listing.Field{Name: "maxTicketsPerBooking", Column: event.FieldMaxTicketsPerBooking, Type: listing.TypeInt, Nullable: true},
 	Currency:             listing.Field{Name: "currency", Column: event.FieldCurrency, Type: listing.TypeString, Nullable: false},
+	RegisteredCount:      listing.Field{Name: "registeredCount", Column: event.FieldRegisteredCount, Type: listing.TypeInt, Nullable: false},
+	WaitlistCount:        listing.Field{Name: "waitlistCount", Column: event.FieldWaitlistCount, Type: listing.TypeInt, Nullable: false},
+	CheckedInCount:       listing.Field{Name: "checkedInCount", Column: event.FieldCheckedInCount, Type: listing.TypeInt, Nullable: false},
 	CancelledAt:          listing.Field{Name: "cancelledAt", Column: event.FieldCancelledAt, Type: listing.TypeTime, Nullable: true},
 	CancellationReason:   listing.Field{Name: "cancellationReason", Column: event.FieldCancellationReason, Type: listing.TypeString, Nullable: true},
 }
@@ -1198,6 +1215,9 @@ type EventFilterInput struct {
 	RegistrationClosesAt *listing.DateTimeOperationFilterInput `json:"registrationClosesAt,omitempty"`
 	MaxTicketsPerBooking *listing.IntOperationFilterInput      `json:"maxTicketsPerBooking,omitempty"`
 	Currency             *listing.StringOperationFilterInput   `json:"currency,omitempty"`
+	RegisteredCount      *listing.IntOperationFilterInput      `json:"registeredCount,omitempty"`
+	WaitlistCount        *listing.IntOperationFilterInput      `json:"waitlistCount,omitempty"`
+	CheckedInCount       *listing.IntOperationFilterInput      `json:"checkedInCount,omitempty"`
 	CancelledAt          *listing.DateTimeOperationFilterInput `json:"cancelledAt,omitempty"`
 	CancellationReason   *listing.StringOperationFilterInput   `json:"cancellationReason,omitempty"`
 	TicketCategories     *ListTicketCategoryFilterInput        `json:"ticketCategories,omitempty"`
@@ -1371,6 +1391,27 @@ func (f *EventFilterInput) pred() (listing.Predicate, error) {
 		}
 		ps = append(ps, listing.Filter(eventFields.Currency, o))
 	}
+	if f.RegisteredCount != nil {
+		o, err := f.RegisteredCount.Ops(eventFields.RegisteredCount)
+		if err != nil {
+			return nil, err
+		}
+		ps = append(ps, listing.Filter(eventFields.RegisteredCount, o))
+	}
+	if f.WaitlistCount != nil {
+		o, err := f.WaitlistCount.Ops(eventFields.WaitlistCount)
+		if err != nil {
+			return nil, err
+		}
+		ps = append(ps, listing.Filter(eventFields.WaitlistCount, o))
+	}
+	if f.CheckedInCount != nil {
+		o, err := f.CheckedInCount.Ops(eventFields.CheckedInCount)
+		if err != nil {
+			return nil, err
+		}
+		ps = append(ps, listing.Filter(eventFields.CheckedInCount, o))
+	}
 	if f.CancelledAt != nil {
 		o, err := f.CancelledAt.Ops(eventFields.CancelledAt)
 		if err != nil {
@@ -1502,6 +1543,9 @@ type EventSortInput struct {
 	RegistrationClosesAt *enums.SortEnumType `json:"registrationClosesAt,omitempty"`
 	MaxTicketsPerBooking *enums.SortEnumType `json:"maxTicketsPerBooking,omitempty"`
 	Currency             *enums.SortEnumType `json:"currency,omitempty"`
+	RegisteredCount      *enums.SortEnumType `json:"registeredCount,omitempty"`
+	WaitlistCount        *enums.SortEnumType `json:"waitlistCount,omitempty"`
+	CheckedInCount       *enums.SortEnumType `json:"checkedInCount,omitempty"`
 	CancelledAt          *enums.SortEnumType `json:"cancelledAt,omitempty"`
 	CancellationReason   *enums.SortEnumType `json:"cancellationReason,omitempty"`
 }
@@ -1568,6 +1612,15 @@ func (o *EventSortInput) keys() []listing.SortKey {
 	if o.Currency != nil {
 		keys = append(keys, listing.Key(eventFields.Currency, *o.Currency))
 	}
+	if o.RegisteredCount != nil {
+		keys = append(keys, listing.Key(eventFields.RegisteredCount, *o.RegisteredCount))
+	}
+	if o.WaitlistCount != nil {
+		keys = append(keys, listing.Key(eventFields.WaitlistCount, *o.WaitlistCount))
+	}
+	if o.CheckedInCount != nil {
+		keys = append(keys, listing.Key(eventFields.CheckedInCount, *o.CheckedInCount))
+	}
 	if o.CancelledAt != nil {
 		keys = append(keys, listing.Key(eventFields.CancelledAt, *o.CancelledAt))
 	}
@@ -1601,6 +1654,7 @@ func (l *eventLister) Clone() listing.Query[*Event] {
 }
 func (l *eventLister) Where(p listing.Predicate)               { l.q.Where(predicate.Event(p)) }
 func (l *eventLister) Order(o func(*sql.Selector))             { l.q.Order(o) }
+func (l *eventLister) Modify(m func(*sql.Selector))            { l.q.modifiers = append(l.q.modifiers, m) }
 func (l *eventLister) Limit(n int)                             { l.q.Limit(n) }
 func (l *eventLister) Offset(n int)                            { l.q.Offset(n) }
 func (l *eventLister) Count(ctx context.Context) (int, error)  { return l.q.Count(ctx) }
@@ -1710,6 +1764,19 @@ func (q *EventQuery) collect(ctx context.Context, fields []graphql.CollectedFiel
 				cq.Order(TicketCategoryOrder(nil).Apply)
 				cq.collect(ctx, sel)
 			})
+			q.afterLoad = append(q.afterLoad, func(_ context.Context, nodes []*Event) error {
+				for _, node := range nodes {
+					rows, _ := node.NamedTicketCategories(alias)
+					for _, r := range rows {
+						if !r.Edges.loadedTypes[0] {
+							if !r.Edges.loadedTypes[0] {
+								r.Edges.Event, r.Edges.loadedTypes[0] = node, true
+							}
+						}
+					}
+				}
+				return nil
+			})
 		case "tickets":
 			q.collectTickets(ctx, f)
 		case "registrations":
@@ -1781,6 +1848,11 @@ func (q *EventQuery) collectTickets(ctx context.Context, f graphql.CollectedFiel
 		for i, node := range nodes {
 			ids[i] = node.ID
 			rows, _ := node.NamedTickets(alias)
+			for _, r := range rows {
+				if !r.Edges.loadedTypes[1] {
+					r.Edges.Event, r.Edges.loadedTypes[1] = node, true
+				}
+			}
 			page, err := n.Page(node.ID, rows)
 			if err != nil {
 				return err
@@ -1846,6 +1918,11 @@ func (q *EventQuery) collectRegistrations(ctx context.Context, f graphql.Collect
 		for i, node := range nodes {
 			ids[i] = node.ID
 			rows, _ := node.NamedRegistrations(alias)
+			for _, r := range rows {
+				if !r.Edges.loadedTypes[0] {
+					r.Edges.Event, r.Edges.loadedTypes[0] = node, true
+				}
+			}
 			page, err := n.Page(node.ID, rows)
 			if err != nil {
 				return err
@@ -2314,6 +2391,7 @@ func (l *participantLister) Clone() listing.Query[*Participant] {
 }
 func (l *participantLister) Where(p listing.Predicate)               { l.q.Where(predicate.Participant(p)) }
 func (l *participantLister) Order(o func(*sql.Selector))             { l.q.Order(o) }
+func (l *participantLister) Modify(m func(*sql.Selector))            { l.q.modifiers = append(l.q.modifiers, m) }
 func (l *participantLister) Limit(n int)                             { l.q.Limit(n) }
 func (l *participantLister) Offset(n int)                            { l.q.Offset(n) }
 func (l *participantLister) Count(ctx context.Context) (int, error)  { return l.q.Count(ctx) }
@@ -2475,6 +2553,11 @@ func (q *ParticipantQuery) collectBookings(ctx context.Context, f graphql.Collec
 		for i, node := range nodes {
 			ids[i] = node.ID
 			rows, _ := node.NamedBookings(alias)
+			for _, r := range rows {
+				if !r.Edges.loadedTypes[0] {
+					r.Edges.Booker, r.Edges.loadedTypes[0] = node, true
+				}
+			}
 			page, err := n.Page(node.ID, rows)
 			if err != nil {
 				return err
@@ -2540,6 +2623,11 @@ func (q *ParticipantQuery) collectTickets(ctx context.Context, f graphql.Collect
 		for i, node := range nodes {
 			ids[i] = node.ID
 			rows, _ := node.NamedTickets(alias)
+			for _, r := range rows {
+				if !r.Edges.loadedTypes[3] {
+					r.Edges.Holder, r.Edges.loadedTypes[3] = node, true
+				}
+			}
 			page, err := n.Page(node.ID, rows)
 			if err != nil {
 				return err
@@ -2605,6 +2693,11 @@ func (q *ParticipantQuery) collectRegistrations(ctx context.Context, f graphql.C
 		for i, node := range nodes {
 			ids[i] = node.ID
 			rows, _ := node.NamedRegistrations(alias)
+			for _, r := range rows {
+				if !r.Edges.loadedTypes[1] {
+					r.Edges.Participant, r.Edges.loadedTypes[1] = node, true
+				}
+			}
 			page, err := n.Page(node.ID, rows)
 			if err != nil {
 				return err
@@ -2938,6 +3031,7 @@ func (l *paymentLister) Clone() listing.Query[*Payment] {
 }
 func (l *paymentLister) Where(p listing.Predicate)               { l.q.Where(predicate.Payment(p)) }
 func (l *paymentLister) Order(o func(*sql.Selector))             { l.q.Order(o) }
+func (l *paymentLister) Modify(m func(*sql.Selector))            { l.q.modifiers = append(l.q.modifiers, m) }
 func (l *paymentLister) Limit(n int)                             { l.q.Limit(n) }
 func (l *paymentLister) Offset(n int)                            { l.q.Offset(n) }
 func (l *paymentLister) Count(ctx context.Context) (int, error)  { return l.q.Count(ctx) }
@@ -3354,6 +3448,7 @@ func (l *registrationLister) Clone() listing.Query[*Registration] {
 }
 func (l *registrationLister) Where(p listing.Predicate)               { l.q.Where(predicate.Registration(p)) }
 func (l *registrationLister) Order(o func(*sql.Selector))             { l.q.Order(o) }
+func (l *registrationLister) Modify(m func(*sql.Selector))            { l.q.modifiers = append(l.q.modifiers, m) }
 func (l *registrationLister) Limit(n int)                             { l.q.Limit(n) }
 func (l *registrationLister) Offset(n int)                            { l.q.Offset(n) }
 func (l *registrationLister) Count(ctx context.Context) (int, error)  { return l.q.Count(ctx) }
@@ -3914,6 +4009,7 @@ func (l *ticketLister) Clone() listing.Query[*Ticket] {
 }
 func (l *ticketLister) Where(p listing.Predicate)               { l.q.Where(predicate.Ticket(p)) }
 func (l *ticketLister) Order(o func(*sql.Selector))             { l.q.Order(o) }
+func (l *ticketLister) Modify(m func(*sql.Selector))            { l.q.modifiers = append(l.q.modifiers, m) }
 func (l *ticketLister) Limit(n int)                             { l.q.Limit(n) }
 func (l *ticketLister) Offset(n int)                            { l.q.Offset(n) }
 func (l *ticketLister) Count(ctx context.Context) (int, error)  { return l.q.Count(ctx) }
@@ -4203,6 +4299,7 @@ var ticketCategoryFields = struct {
 	Currency       listing.Field
 	TaxRatePercent listing.Field
 	Capacity       listing.Field
+	SoldCount      listing.Field
 	SalesStartAt   listing.Field
 	SalesEndAt     listing.Field
 }{
@@ -4215,6 +4312,7 @@ var ticketCategoryFields = struct {
 	Currency:       listing.Field{Name: "currency", Column: ticketcategory.FieldCurrency, Type: listing.TypeString, Nullable: false},
 	TaxRatePercent: listing.Field{Name: "taxRatePercent", Column: ticketcategory.FieldTaxRatePercent, Type: listing.TypeScaled, Nullable: false, Scale: 2},
 	Capacity:       listing.Field{Name: "capacity", Column: ticketcategory.FieldCapacity, Type: listing.TypeInt, Nullable: true},
+	SoldCount:      listing.Field{Name: "soldCount", Column: ticketcategory.FieldSoldCount, Type: listing.TypeInt, Nullable: false},
 	SalesStartAt:   listing.Field{Name: "salesStartAt", Column: ticketcategory.FieldSalesStartAt, Type: listing.TypeTime, Nullable: true},
 	SalesEndAt:     listing.Field{Name: "salesEndAt", Column: ticketcategory.FieldSalesEndAt, Type: listing.TypeTime, Nullable: true},
 }
@@ -4232,6 +4330,7 @@ type TicketCategoryFilterInput struct {
 	Currency       *listing.StringOperationFilterInput   `json:"currency,omitempty"`
 	TaxRatePercent *listing.DecimalOperationFilterInput  `json:"taxRatePercent,omitempty"`
 	Capacity       *listing.IntOperationFilterInput      `json:"capacity,omitempty"`
+	SoldCount      *listing.IntOperationFilterInput      `json:"soldCount,omitempty"`
 	SalesStartAt   *listing.DateTimeOperationFilterInput `json:"salesStartAt,omitempty"`
 	SalesEndAt     *listing.DateTimeOperationFilterInput `json:"salesEndAt,omitempty"`
 	Event          *EventFilterInput                     `json:"event,omitempty"`
@@ -4333,6 +4432,13 @@ func (f *TicketCategoryFilterInput) pred() (listing.Predicate, error) {
 		}
 		ps = append(ps, listing.Filter(ticketCategoryFields.Capacity, o))
 	}
+	if f.SoldCount != nil {
+		o, err := f.SoldCount.Ops(ticketCategoryFields.SoldCount)
+		if err != nil {
+			return nil, err
+		}
+		ps = append(ps, listing.Filter(ticketCategoryFields.SoldCount, o))
+	}
 	if f.SalesStartAt != nil {
 		o, err := f.SalesStartAt.Ops(ticketCategoryFields.SalesStartAt)
 		if err != nil {
@@ -4429,6 +4535,7 @@ type TicketCategorySortInput struct {
 	Currency       *enums.SortEnumType `json:"currency,omitempty"`
 	TaxRatePercent *enums.SortEnumType `json:"taxRatePercent,omitempty"`
 	Capacity       *enums.SortEnumType `json:"capacity,omitempty"`
+	SoldCount      *enums.SortEnumType `json:"soldCount,omitempty"`
 	SalesStartAt   *enums.SortEnumType `json:"salesStartAt,omitempty"`
 	SalesEndAt     *enums.SortEnumType `json:"salesEndAt,omitempty"`
 	Event          *EventSortInput     `json:"event,omitempty"`
@@ -4466,6 +4573,9 @@ func (o *TicketCategorySortInput) keys() []listing.SortKey {
 	if o.Capacity != nil {
 		keys = append(keys, listing.Key(ticketCategoryFields.Capacity, *o.Capacity))
 	}
+	if o.SoldCount != nil {
+		keys = append(keys, listing.Key(ticketCategoryFields.SoldCount, *o.SoldCount))
+	}
 	if o.SalesStartAt != nil {
 		keys = append(keys, listing.Key(ticketCategoryFields.SalesStartAt, *o.SalesStartAt))
 	}
@@ -4500,8 +4610,11 @@ type ticketCategoryLister struct {
 func (l *ticketCategoryLister) Clone() listing.Query[*TicketCategory] {
 	return &ticketCategoryLister{q: l.q.Clone(), collect: l.collect}
 }
-func (l *ticketCategoryLister) Where(p listing.Predicate)               { l.q.Where(predicate.TicketCategory(p)) }
-func (l *ticketCategoryLister) Order(o func(*sql.Selector))             { l.q.Order(o) }
+func (l *ticketCategoryLister) Where(p listing.Predicate)   { l.q.Where(predicate.TicketCategory(p)) }
+func (l *ticketCategoryLister) Order(o func(*sql.Selector)) { l.q.Order(o) }
+func (l *ticketCategoryLister) Modify(m func(*sql.Selector)) {
+	l.q.modifiers = append(l.q.modifiers, m)
+}
 func (l *ticketCategoryLister) Limit(n int)                             { l.q.Limit(n) }
 func (l *ticketCategoryLister) Offset(n int)                            { l.q.Offset(n) }
 func (l *ticketCategoryLister) Count(ctx context.Context) (int, error)  { return l.q.Count(ctx) }
@@ -4590,6 +4703,11 @@ func (q *TicketCategoryQuery) collectTickets(ctx context.Context, f graphql.Coll
 		for i, node := range nodes {
 			ids[i] = node.ID
 			rows, _ := node.NamedTickets(alias)
+			for _, r := range rows {
+				if !r.Edges.loadedTypes[2] {
+					r.Edges.TicketCategory, r.Edges.loadedTypes[2] = node, true
+				}
+			}
 			page, err := n.Page(node.ID, rows)
 			if err != nil {
 				return err
@@ -4649,11 +4767,35 @@ func (_m *TicketCategory) PriceMoney() money.Money {
 	return money.New(_m.Price, _m.Currency)
 }
 
+// Noder is an object of the GraphQL Node interface.
+type Noder interface{ IsNode() }
+
+// IsNode marks Booking as a Node.
+func (*Booking) IsNode() {}
+
+// IsNode marks Event as a Node.
+func (*Event) IsNode() {}
+
+// IsNode marks Participant as a Node.
+func (*Participant) IsNode() {}
+
+// IsNode marks Payment as a Node.
+func (*Payment) IsNode() {}
+
+// IsNode marks Registration as a Node.
+func (*Registration) IsNode() {}
+
+// IsNode marks Ticket as a Node.
+func (*Ticket) IsNode() {}
+
+// IsNode marks TicketCategory as a Node.
+func (*TicketCategory) IsNode() {}
+
 // Noder loads any object by its key, with what the GraphQL selection asks
 // for; nil when there is none.
-func (c *Client) Noder(ctx context.Context, id int) (any, error) {
+func (c *Client) Noder(ctx context.Context, id int) (Noder, error) {
 	var (
-		n   any
+		n   Noder
 		err error
 	)
 	switch gid.TypeOf(id) {
@@ -4663,42 +4805,63 @@ func (c *Client) Noder(ctx context.Context, id int) (any, error) {
 			col(q)
 		}
 		n, err = q.Only(ctx)
+		if err != nil {
+			n = nil
+		}
 	case "Event":
 		q := c.Event.Query().Where(event.ID(id))
 		if col := collectorEvent(ctx, listing.FieldSelection(ctx, "Event")); col != nil {
 			col(q)
 		}
 		n, err = q.Only(ctx)
+		if err != nil {
+			n = nil
+		}
 	case "Participant":
 		q := c.Participant.Query().Where(participant.ID(id))
 		if col := collectorParticipant(ctx, listing.FieldSelection(ctx, "Participant")); col != nil {
 			col(q)
 		}
 		n, err = q.Only(ctx)
+		if err != nil {
+			n = nil
+		}
 	case "Payment":
 		q := c.Payment.Query().Where(payment.ID(id))
 		if col := collectorPayment(ctx, listing.FieldSelection(ctx, "Payment")); col != nil {
 			col(q)
 		}
 		n, err = q.Only(ctx)
+		if err != nil {
+			n = nil
+		}
 	case "Registration":
 		q := c.Registration.Query().Where(registration.ID(id))
 		if col := collectorRegistration(ctx, listing.FieldSelection(ctx, "Registration")); col != nil {
 			col(q)
 		}
 		n, err = q.Only(ctx)
+		if err != nil {
+			n = nil
+		}
 	case "Ticket":
 		q := c.Ticket.Query().Where(ticket.ID(id))
 		if col := collectorTicket(ctx, listing.FieldSelection(ctx, "Ticket")); col != nil {
 			col(q)
 		}
 		n, err = q.Only(ctx)
+		if err != nil {
+			n = nil
+		}
 	case "TicketCategory":
 		q := c.TicketCategory.Query().Where(ticketcategory.ID(id))
 		if col := collectorTicketCategory(ctx, listing.FieldSelection(ctx, "TicketCategory")); col != nil {
 			col(q)
 		}
 		n, err = q.Only(ctx)
+		if err != nil {
+			n = nil
+		}
 	default:
 		return nil, nil
 	}
@@ -4710,12 +4873,12 @@ func (c *Client) Noder(ctx context.Context, id int) (any, error) {
 
 // Noders loads objects by their keys, one query per type, in the order of
 // ids; an unknown key gives nil.
-func (c *Client) Noders(ctx context.Context, ids []int) ([]any, error) {
+func (c *Client) Noders(ctx context.Context, ids []int) ([]Noder, error) {
 	byType := map[string][]int{}
 	for _, id := range ids {
 		byType[gid.TypeOf(id)] = append(byType[gid.TypeOf(id)], id)
 	}
-	found := make(map[int]any, len(ids))
+	found := make(map[int]Noder, len(ids))
 	for typ, keys := range byType {
 		switch typ {
 		case "Booking":
@@ -4804,7 +4967,7 @@ func (c *Client) Noders(ctx context.Context, ids []int) ([]any, error) {
 			}
 		}
 	}
-	out := make([]any, len(ids))
+	out := make([]Noder, len(ids))
 	for i, id := range ids {
 		out[i] = found[id]
 	}

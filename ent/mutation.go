@@ -2431,6 +2431,12 @@ type EventMutation struct {
 	addmax_tickets_per_booking *int
 	currency                   *string
 	cancellation_policy        *domain.CancellationPolicy
+	registered_count           *int
+	addregistered_count        *int
+	waitlist_count             *int
+	addwaitlist_count          *int
+	checked_in_count           *int
+	addchecked_in_count        *int
 	cancelled_at               *time.Time
 	cancellation_reason        *string
 	clearedFields              map[string]struct{}
@@ -3474,6 +3480,174 @@ func (m *EventMutation) ResetCancellationPolicy() {
 	delete(m.clearedFields, event.FieldCancellationPolicy)
 }
 
+// SetRegisteredCount sets the "registered_count" field.
+func (m *EventMutation) SetRegisteredCount(i int) {
+	m.registered_count = &i
+	m.addregistered_count = nil
+}
+
+// RegisteredCount returns the value of the "registered_count" field in the mutation.
+func (m *EventMutation) RegisteredCount() (r int, exists bool) {
+	v := m.registered_count
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRegisteredCount returns the old "registered_count" field's value of the Event entity.
+// If the Event object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EventMutation) OldRegisteredCount(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRegisteredCount is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRegisteredCount requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRegisteredCount: %w", err)
+	}
+	return oldValue.RegisteredCount, nil
+}
+
+// AddRegisteredCount adds i to the "registered_count" field.
+func (m *EventMutation) AddRegisteredCount(i int) {
+	if m.addregistered_count != nil {
+		*m.addregistered_count += i
+	} else {
+		m.addregistered_count = &i
+	}
+}
+
+// AddedRegisteredCount returns the value that was added to the "registered_count" field in this mutation.
+func (m *EventMutation) AddedRegisteredCount() (r int, exists bool) {
+	v := m.addregistered_count
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRegisteredCount resets all changes to the "registered_count" field.
+func (m *EventMutation) ResetRegisteredCount() {
+	m.registered_count = nil
+	m.addregistered_count = nil
+}
+
+// SetWaitlistCount sets the "waitlist_count" field.
+func (m *EventMutation) SetWaitlistCount(i int) {
+	m.waitlist_count = &i
+	m.addwaitlist_count = nil
+}
+
+// WaitlistCount returns the value of the "waitlist_count" field in the mutation.
+func (m *EventMutation) WaitlistCount() (r int, exists bool) {
+	v := m.waitlist_count
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWaitlistCount returns the old "waitlist_count" field's value of the Event entity.
+// If the Event object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EventMutation) OldWaitlistCount(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWaitlistCount is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWaitlistCount requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWaitlistCount: %w", err)
+	}
+	return oldValue.WaitlistCount, nil
+}
+
+// AddWaitlistCount adds i to the "waitlist_count" field.
+func (m *EventMutation) AddWaitlistCount(i int) {
+	if m.addwaitlist_count != nil {
+		*m.addwaitlist_count += i
+	} else {
+		m.addwaitlist_count = &i
+	}
+}
+
+// AddedWaitlistCount returns the value that was added to the "waitlist_count" field in this mutation.
+func (m *EventMutation) AddedWaitlistCount() (r int, exists bool) {
+	v := m.addwaitlist_count
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetWaitlistCount resets all changes to the "waitlist_count" field.
+func (m *EventMutation) ResetWaitlistCount() {
+	m.waitlist_count = nil
+	m.addwaitlist_count = nil
+}
+
+// SetCheckedInCount sets the "checked_in_count" field.
+func (m *EventMutation) SetCheckedInCount(i int) {
+	m.checked_in_count = &i
+	m.addchecked_in_count = nil
+}
+
+// CheckedInCount returns the value of the "checked_in_count" field in the mutation.
+func (m *EventMutation) CheckedInCount() (r int, exists bool) {
+	v := m.checked_in_count
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCheckedInCount returns the old "checked_in_count" field's value of the Event entity.
+// If the Event object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EventMutation) OldCheckedInCount(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCheckedInCount is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCheckedInCount requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCheckedInCount: %w", err)
+	}
+	return oldValue.CheckedInCount, nil
+}
+
+// AddCheckedInCount adds i to the "checked_in_count" field.
+func (m *EventMutation) AddCheckedInCount(i int) {
+	if m.addchecked_in_count != nil {
+		*m.addchecked_in_count += i
+	} else {
+		m.addchecked_in_count = &i
+	}
+}
+
+// AddedCheckedInCount returns the value that was added to the "checked_in_count" field in this mutation.
+func (m *EventMutation) AddedCheckedInCount() (r int, exists bool) {
+	v := m.addchecked_in_count
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetCheckedInCount resets all changes to the "checked_in_count" field.
+func (m *EventMutation) ResetCheckedInCount() {
+	m.checked_in_count = nil
+	m.addchecked_in_count = nil
+}
+
 // SetCancelledAt sets the "cancelled_at" field.
 func (m *EventMutation) SetCancelledAt(t time.Time) {
 	m.cancelled_at = &t
@@ -3822,7 +3996,7 @@ func (m *EventMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *EventMutation) Fields() []string {
-	fields := make([]string, 0, 22)
+	fields := make([]string, 0, 25)
 	if m.created_at != nil {
 		fields = append(fields, event.FieldCreatedAt)
 	}
@@ -3883,6 +4057,15 @@ func (m *EventMutation) Fields() []string {
 	if m.cancellation_policy != nil {
 		fields = append(fields, event.FieldCancellationPolicy)
 	}
+	if m.registered_count != nil {
+		fields = append(fields, event.FieldRegisteredCount)
+	}
+	if m.waitlist_count != nil {
+		fields = append(fields, event.FieldWaitlistCount)
+	}
+	if m.checked_in_count != nil {
+		fields = append(fields, event.FieldCheckedInCount)
+	}
 	if m.cancelled_at != nil {
 		fields = append(fields, event.FieldCancelledAt)
 	}
@@ -3937,6 +4120,12 @@ func (m *EventMutation) Field(name string) (ent.Value, bool) {
 		return m.Currency()
 	case event.FieldCancellationPolicy:
 		return m.CancellationPolicy()
+	case event.FieldRegisteredCount:
+		return m.RegisteredCount()
+	case event.FieldWaitlistCount:
+		return m.WaitlistCount()
+	case event.FieldCheckedInCount:
+		return m.CheckedInCount()
 	case event.FieldCancelledAt:
 		return m.CancelledAt()
 	case event.FieldCancellationReason:
@@ -3990,6 +4179,12 @@ func (m *EventMutation) OldField(ctx context.Context, name string) (ent.Value, e
 		return m.OldCurrency(ctx)
 	case event.FieldCancellationPolicy:
 		return m.OldCancellationPolicy(ctx)
+	case event.FieldRegisteredCount:
+		return m.OldRegisteredCount(ctx)
+	case event.FieldWaitlistCount:
+		return m.OldWaitlistCount(ctx)
+	case event.FieldCheckedInCount:
+		return m.OldCheckedInCount(ctx)
 	case event.FieldCancelledAt:
 		return m.OldCancelledAt(ctx)
 	case event.FieldCancellationReason:
@@ -4143,6 +4338,27 @@ func (m *EventMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetCancellationPolicy(v)
 		return nil
+	case event.FieldRegisteredCount:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRegisteredCount(v)
+		return nil
+	case event.FieldWaitlistCount:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWaitlistCount(v)
+		return nil
+	case event.FieldCheckedInCount:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCheckedInCount(v)
+		return nil
 	case event.FieldCancelledAt:
 		v, ok := value.(time.Time)
 		if !ok {
@@ -4174,6 +4390,15 @@ func (m *EventMutation) AddedFields() []string {
 	if m.addmax_tickets_per_booking != nil {
 		fields = append(fields, event.FieldMaxTicketsPerBooking)
 	}
+	if m.addregistered_count != nil {
+		fields = append(fields, event.FieldRegisteredCount)
+	}
+	if m.addwaitlist_count != nil {
+		fields = append(fields, event.FieldWaitlistCount)
+	}
+	if m.addchecked_in_count != nil {
+		fields = append(fields, event.FieldCheckedInCount)
+	}
 	return fields
 }
 
@@ -4188,6 +4413,12 @@ func (m *EventMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedCapacity()
 	case event.FieldMaxTicketsPerBooking:
 		return m.AddedMaxTicketsPerBooking()
+	case event.FieldRegisteredCount:
+		return m.AddedRegisteredCount()
+	case event.FieldWaitlistCount:
+		return m.AddedWaitlistCount()
+	case event.FieldCheckedInCount:
+		return m.AddedCheckedInCount()
 	}
 	return nil, false
 }
@@ -4217,6 +4448,27 @@ func (m *EventMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddMaxTicketsPerBooking(v)
+		return nil
+	case event.FieldRegisteredCount:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRegisteredCount(v)
+		return nil
+	case event.FieldWaitlistCount:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddWaitlistCount(v)
+		return nil
+	case event.FieldCheckedInCount:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCheckedInCount(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Event numeric field %s", name)
@@ -4385,6 +4637,15 @@ func (m *EventMutation) ResetField(name string) error {
 		return nil
 	case event.FieldCancellationPolicy:
 		m.ResetCancellationPolicy()
+		return nil
+	case event.FieldRegisteredCount:
+		m.ResetRegisteredCount()
+		return nil
+	case event.FieldWaitlistCount:
+		m.ResetWaitlistCount()
+		return nil
+	case event.FieldCheckedInCount:
+		m.ResetCheckedInCount()
 		return nil
 	case event.FieldCancelledAt:
 		m.ResetCancelledAt()
@@ -11499,6 +11760,8 @@ type TicketCategoryMutation struct {
 	addtax_rate_percent *int64
 	capacity            *int
 	addcapacity         *int
+	sold_count          *int
+	addsold_count       *int
 	sales_start_at      *time.Time
 	sales_end_at        *time.Time
 	clearedFields       map[string]struct{}
@@ -12077,6 +12340,62 @@ func (m *TicketCategoryMutation) ResetCapacity() {
 	delete(m.clearedFields, ticketcategory.FieldCapacity)
 }
 
+// SetSoldCount sets the "sold_count" field.
+func (m *TicketCategoryMutation) SetSoldCount(i int) {
+	m.sold_count = &i
+	m.addsold_count = nil
+}
+
+// SoldCount returns the value of the "sold_count" field in the mutation.
+func (m *TicketCategoryMutation) SoldCount() (r int, exists bool) {
+	v := m.sold_count
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSoldCount returns the old "sold_count" field's value of the TicketCategory entity.
+// If the TicketCategory object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TicketCategoryMutation) OldSoldCount(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSoldCount is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSoldCount requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSoldCount: %w", err)
+	}
+	return oldValue.SoldCount, nil
+}
+
+// AddSoldCount adds i to the "sold_count" field.
+func (m *TicketCategoryMutation) AddSoldCount(i int) {
+	if m.addsold_count != nil {
+		*m.addsold_count += i
+	} else {
+		m.addsold_count = &i
+	}
+}
+
+// AddedSoldCount returns the value that was added to the "sold_count" field in this mutation.
+func (m *TicketCategoryMutation) AddedSoldCount() (r int, exists bool) {
+	v := m.addsold_count
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetSoldCount resets all changes to the "sold_count" field.
+func (m *TicketCategoryMutation) ResetSoldCount() {
+	m.sold_count = nil
+	m.addsold_count = nil
+}
+
 // SetSalesStartAt sets the "sales_start_at" field.
 func (m *TicketCategoryMutation) SetSalesStartAt(t time.Time) {
 	m.sales_start_at = &t
@@ -12290,7 +12609,7 @@ func (m *TicketCategoryMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *TicketCategoryMutation) Fields() []string {
-	fields := make([]string, 0, 12)
+	fields := make([]string, 0, 13)
 	if m.created_at != nil {
 		fields = append(fields, ticketcategory.FieldCreatedAt)
 	}
@@ -12320,6 +12639,9 @@ func (m *TicketCategoryMutation) Fields() []string {
 	}
 	if m.capacity != nil {
 		fields = append(fields, ticketcategory.FieldCapacity)
+	}
+	if m.sold_count != nil {
+		fields = append(fields, ticketcategory.FieldSoldCount)
 	}
 	if m.sales_start_at != nil {
 		fields = append(fields, ticketcategory.FieldSalesStartAt)
@@ -12355,6 +12677,8 @@ func (m *TicketCategoryMutation) Field(name string) (ent.Value, bool) {
 		return m.TaxRatePercent()
 	case ticketcategory.FieldCapacity:
 		return m.Capacity()
+	case ticketcategory.FieldSoldCount:
+		return m.SoldCount()
 	case ticketcategory.FieldSalesStartAt:
 		return m.SalesStartAt()
 	case ticketcategory.FieldSalesEndAt:
@@ -12388,6 +12712,8 @@ func (m *TicketCategoryMutation) OldField(ctx context.Context, name string) (ent
 		return m.OldTaxRatePercent(ctx)
 	case ticketcategory.FieldCapacity:
 		return m.OldCapacity(ctx)
+	case ticketcategory.FieldSoldCount:
+		return m.OldSoldCount(ctx)
 	case ticketcategory.FieldSalesStartAt:
 		return m.OldSalesStartAt(ctx)
 	case ticketcategory.FieldSalesEndAt:
@@ -12471,6 +12797,13 @@ func (m *TicketCategoryMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetCapacity(v)
 		return nil
+	case ticketcategory.FieldSoldCount:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSoldCount(v)
+		return nil
 	case ticketcategory.FieldSalesStartAt:
 		v, ok := value.(time.Time)
 		if !ok {
@@ -12505,6 +12838,9 @@ func (m *TicketCategoryMutation) AddedFields() []string {
 	if m.addcapacity != nil {
 		fields = append(fields, ticketcategory.FieldCapacity)
 	}
+	if m.addsold_count != nil {
+		fields = append(fields, ticketcategory.FieldSoldCount)
+	}
 	return fields
 }
 
@@ -12521,6 +12857,8 @@ func (m *TicketCategoryMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedTaxRatePercent()
 	case ticketcategory.FieldCapacity:
 		return m.AddedCapacity()
+	case ticketcategory.FieldSoldCount:
+		return m.AddedSoldCount()
 	}
 	return nil, false
 }
@@ -12557,6 +12895,13 @@ func (m *TicketCategoryMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddCapacity(v)
+		return nil
+	case ticketcategory.FieldSoldCount:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSoldCount(v)
 		return nil
 	}
 	return fmt.Errorf("unknown TicketCategory numeric field %s", name)
@@ -12641,6 +12986,9 @@ func (m *TicketCategoryMutation) ResetField(name string) error {
 		return nil
 	case ticketcategory.FieldCapacity:
 		m.ResetCapacity()
+		return nil
+	case ticketcategory.FieldSoldCount:
+		m.ResetSoldCount()
 		return nil
 	case ticketcategory.FieldSalesStartAt:
 		m.ResetSalesStartAt()

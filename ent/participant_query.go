@@ -499,11 +499,6 @@ func (_q *ParticipantQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 			return nil, err
 		}
 	}
-	for _, f := range _q.afterLoad {
-		if err := f(ctx, nodes); err != nil {
-			return nil, err
-		}
-	}
 	for name, query := range _q.withNamedBookings {
 		if err := _q.loadBookings(ctx, query, nodes,
 			func(n *Participant) { n.appendNamedBookings(name) },
@@ -522,6 +517,11 @@ func (_q *ParticipantQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 		if err := _q.loadRegistrations(ctx, query, nodes,
 			func(n *Participant) { n.appendNamedRegistrations(name) },
 			func(n *Participant, e *Registration) { n.appendNamedRegistrations(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for _, f := range _q.afterLoad {
+		if err := f(ctx, nodes); err != nil {
 			return nil, err
 		}
 	}

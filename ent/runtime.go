@@ -98,6 +98,24 @@ func init() {
 	eventDescCurrency := eventFields[15].Descriptor()
 	// event.DefaultCurrency holds the default value on creation for the currency field.
 	event.DefaultCurrency = eventDescCurrency.Default.(string)
+	// eventDescRegisteredCount is the schema descriptor for registered_count field.
+	eventDescRegisteredCount := eventFields[17].Descriptor()
+	// event.DefaultRegisteredCount holds the default value on creation for the registered_count field.
+	event.DefaultRegisteredCount = eventDescRegisteredCount.Default.(int)
+	// event.RegisteredCountValidator is a validator for the "registered_count" field. It is called by the builders before save.
+	event.RegisteredCountValidator = eventDescRegisteredCount.Validators[0].(func(int) error)
+	// eventDescWaitlistCount is the schema descriptor for waitlist_count field.
+	eventDescWaitlistCount := eventFields[18].Descriptor()
+	// event.DefaultWaitlistCount holds the default value on creation for the waitlist_count field.
+	event.DefaultWaitlistCount = eventDescWaitlistCount.Default.(int)
+	// event.WaitlistCountValidator is a validator for the "waitlist_count" field. It is called by the builders before save.
+	event.WaitlistCountValidator = eventDescWaitlistCount.Validators[0].(func(int) error)
+	// eventDescCheckedInCount is the schema descriptor for checked_in_count field.
+	eventDescCheckedInCount := eventFields[19].Descriptor()
+	// event.DefaultCheckedInCount holds the default value on creation for the checked_in_count field.
+	event.DefaultCheckedInCount = eventDescCheckedInCount.Default.(int)
+	// event.CheckedInCountValidator is a validator for the "checked_in_count" field. It is called by the builders before save.
+	event.CheckedInCountValidator = eventDescCheckedInCount.Validators[0].(func(int) error)
 	historyMixin := schema.History{}.Mixin()
 	historyMixinFields0 := historyMixin[0].Fields()
 	_ = historyMixinFields0
@@ -275,4 +293,10 @@ func init() {
 	ticketcategoryDescCapacity := ticketcategoryFields[6].Descriptor()
 	// ticketcategory.CapacityValidator is a validator for the "capacity" field. It is called by the builders before save.
 	ticketcategory.CapacityValidator = ticketcategoryDescCapacity.Validators[0].(func(int) error)
+	// ticketcategoryDescSoldCount is the schema descriptor for sold_count field.
+	ticketcategoryDescSoldCount := ticketcategoryFields[7].Descriptor()
+	// ticketcategory.DefaultSoldCount holds the default value on creation for the sold_count field.
+	ticketcategory.DefaultSoldCount = ticketcategoryDescSoldCount.Default.(int)
+	// ticketcategory.SoldCountValidator is a validator for the "sold_count" field. It is called by the builders before save.
+	ticketcategory.SoldCountValidator = ticketcategoryDescSoldCount.Validators[0].(func(int) error)
 }

@@ -38,6 +38,8 @@ type TicketCategory struct {
 	TaxRatePercent int64 `json:"tax_rate_percent,omitempty"`
 	// Capacity holds the value of the "capacity" field.
 	Capacity *int `json:"capacity,omitempty"`
+	// SoldCount holds the value of the "sold_count" field.
+	SoldCount int `json:"sold_count,omitempty"`
 	// SalesStartAt holds the value of the "sales_start_at" field.
 	SalesStartAt *time.Time `json:"sales_start_at,omitempty"`
 	// SalesEndAt holds the value of the "sales_end_at" field.
@@ -87,7 +89,7 @@ func (*TicketCategory) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case ticketcategory.FieldID, ticketcategory.FieldTenantID, ticketcategory.FieldEventID, ticketcategory.FieldPrice, ticketcategory.FieldTaxRatePercent, ticketcategory.FieldCapacity:
+		case ticketcategory.FieldID, ticketcategory.FieldTenantID, ticketcategory.FieldEventID, ticketcategory.FieldPrice, ticketcategory.FieldTaxRatePercent, ticketcategory.FieldCapacity, ticketcategory.FieldSoldCount:
 			values[i] = new(sql.NullInt64)
 		case ticketcategory.FieldName, ticketcategory.FieldDescription, ticketcategory.FieldCurrency:
 			values[i] = new(sql.NullString)
@@ -175,6 +177,12 @@ func (_m *TicketCategory) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Capacity = new(int)
 				*_m.Capacity = int(value.Int64)
+			}
+		case ticketcategory.FieldSoldCount:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field sold_count", values[i])
+			} else if value.Valid {
+				_m.SoldCount = int(value.Int64)
 			}
 		case ticketcategory.FieldSalesStartAt:
 			if value, ok := values[i].(*sql.NullTime); !ok {
@@ -269,6 +277,9 @@ func (_m *TicketCategory) String() string {
 		builder.WriteString("capacity=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
+	builder.WriteString(", ")
+	builder.WriteString("sold_count=")
+	builder.WriteString(fmt.Sprintf("%v", _m.SoldCount))
 	builder.WriteString(", ")
 	if v := _m.SalesStartAt; v != nil {
 		builder.WriteString("sales_start_at=")

@@ -140,6 +140,20 @@ func (_c *TicketCategoryCreate) SetNillableCapacity(v *int) *TicketCategoryCreat
 	return _c
 }
 
+// SetSoldCount sets the "sold_count" field.
+func (_c *TicketCategoryCreate) SetSoldCount(v int) *TicketCategoryCreate {
+	_c.mutation.SetSoldCount(v)
+	return _c
+}
+
+// SetNillableSoldCount sets the "sold_count" field if the given value is not nil.
+func (_c *TicketCategoryCreate) SetNillableSoldCount(v *int) *TicketCategoryCreate {
+	if v != nil {
+		_c.SetSoldCount(*v)
+	}
+	return _c
+}
+
 // SetSalesStartAt sets the "sales_start_at" field.
 func (_c *TicketCategoryCreate) SetSalesStartAt(v time.Time) *TicketCategoryCreate {
 	_c.mutation.SetSalesStartAt(v)
@@ -243,6 +257,10 @@ func (_c *TicketCategoryCreate) defaults() {
 		v := ticketcategory.DefaultTaxRatePercent
 		_c.mutation.SetTaxRatePercent(v)
 	}
+	if _, ok := _c.mutation.SoldCount(); !ok {
+		v := ticketcategory.DefaultSoldCount
+		_c.mutation.SetSoldCount(v)
+	}
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -279,6 +297,14 @@ func (_c *TicketCategoryCreate) check() error {
 	if v, ok := _c.mutation.Capacity(); ok {
 		if err := ticketcategory.CapacityValidator(v); err != nil {
 			return &ValidationError{Name: "capacity", err: fmt.Errorf(`ent: validator failed for field "TicketCategory.capacity": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.SoldCount(); !ok {
+		return &ValidationError{Name: "sold_count", err: errors.New(`ent: missing required field "TicketCategory.sold_count"`)}
+	}
+	if v, ok := _c.mutation.SoldCount(); ok {
+		if err := ticketcategory.SoldCountValidator(v); err != nil {
+			return &ValidationError{Name: "sold_count", err: fmt.Errorf(`ent: validator failed for field "TicketCategory.sold_count": %w`, err)}
 		}
 	}
 	if len(_c.mutation.EventIDs()) == 0 {
@@ -346,6 +372,10 @@ func (_c *TicketCategoryCreate) createSpec() (*TicketCategory, *sqlgraph.CreateS
 	if value, ok := _c.mutation.Capacity(); ok {
 		_spec.SetField(ticketcategory.FieldCapacity, field.TypeInt, value)
 		_node.Capacity = &value
+	}
+	if value, ok := _c.mutation.SoldCount(); ok {
+		_spec.SetField(ticketcategory.FieldSoldCount, field.TypeInt, value)
+		_node.SoldCount = value
 	}
 	if value, ok := _c.mutation.SalesStartAt(); ok {
 		_spec.SetField(ticketcategory.FieldSalesStartAt, field.TypeTime, value)
@@ -563,6 +593,24 @@ func (u *TicketCategoryUpsert) AddCapacity(v int) *TicketCategoryUpsert {
 // ClearCapacity clears the value of the "capacity" field.
 func (u *TicketCategoryUpsert) ClearCapacity() *TicketCategoryUpsert {
 	u.SetNull(ticketcategory.FieldCapacity)
+	return u
+}
+
+// SetSoldCount sets the "sold_count" field.
+func (u *TicketCategoryUpsert) SetSoldCount(v int) *TicketCategoryUpsert {
+	u.Set(ticketcategory.FieldSoldCount, v)
+	return u
+}
+
+// UpdateSoldCount sets the "sold_count" field to the value that was provided on create.
+func (u *TicketCategoryUpsert) UpdateSoldCount() *TicketCategoryUpsert {
+	u.SetExcluded(ticketcategory.FieldSoldCount)
+	return u
+}
+
+// AddSoldCount adds v to the "sold_count" field.
+func (u *TicketCategoryUpsert) AddSoldCount(v int) *TicketCategoryUpsert {
+	u.Add(ticketcategory.FieldSoldCount, v)
 	return u
 }
 
@@ -794,6 +842,27 @@ func (u *TicketCategoryUpsertOne) UpdateCapacity() *TicketCategoryUpsertOne {
 func (u *TicketCategoryUpsertOne) ClearCapacity() *TicketCategoryUpsertOne {
 	return u.Update(func(s *TicketCategoryUpsert) {
 		s.ClearCapacity()
+	})
+}
+
+// SetSoldCount sets the "sold_count" field.
+func (u *TicketCategoryUpsertOne) SetSoldCount(v int) *TicketCategoryUpsertOne {
+	return u.Update(func(s *TicketCategoryUpsert) {
+		s.SetSoldCount(v)
+	})
+}
+
+// AddSoldCount adds v to the "sold_count" field.
+func (u *TicketCategoryUpsertOne) AddSoldCount(v int) *TicketCategoryUpsertOne {
+	return u.Update(func(s *TicketCategoryUpsert) {
+		s.AddSoldCount(v)
+	})
+}
+
+// UpdateSoldCount sets the "sold_count" field to the value that was provided on create.
+func (u *TicketCategoryUpsertOne) UpdateSoldCount() *TicketCategoryUpsertOne {
+	return u.Update(func(s *TicketCategoryUpsert) {
+		s.UpdateSoldCount()
 	})
 }
 
@@ -1197,6 +1266,27 @@ func (u *TicketCategoryUpsertBulk) UpdateCapacity() *TicketCategoryUpsertBulk {
 func (u *TicketCategoryUpsertBulk) ClearCapacity() *TicketCategoryUpsertBulk {
 	return u.Update(func(s *TicketCategoryUpsert) {
 		s.ClearCapacity()
+	})
+}
+
+// SetSoldCount sets the "sold_count" field.
+func (u *TicketCategoryUpsertBulk) SetSoldCount(v int) *TicketCategoryUpsertBulk {
+	return u.Update(func(s *TicketCategoryUpsert) {
+		s.SetSoldCount(v)
+	})
+}
+
+// AddSoldCount adds v to the "sold_count" field.
+func (u *TicketCategoryUpsertBulk) AddSoldCount(v int) *TicketCategoryUpsertBulk {
+	return u.Update(func(s *TicketCategoryUpsert) {
+		s.AddSoldCount(v)
+	})
+}
+
+// UpdateSoldCount sets the "sold_count" field to the value that was provided on create.
+func (u *TicketCategoryUpsertBulk) UpdateSoldCount() *TicketCategoryUpsertBulk {
+	return u.Update(func(s *TicketCategoryUpsert) {
+		s.UpdateSoldCount()
 	})
 }
 

@@ -452,15 +452,15 @@ func (_q *TicketCategoryQuery) sqlAll(ctx context.Context, hooks ...queryHook) (
 			return nil, err
 		}
 	}
-	for _, f := range _q.afterLoad {
-		if err := f(ctx, nodes); err != nil {
-			return nil, err
-		}
-	}
 	for name, query := range _q.withNamedTickets {
 		if err := _q.loadTickets(ctx, query, nodes,
 			func(n *TicketCategory) { n.appendNamedTickets(name) },
 			func(n *TicketCategory, e *Ticket) { n.appendNamedTickets(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for _, f := range _q.afterLoad {
+		if err := f(ctx, nodes); err != nil {
 			return nil, err
 		}
 	}

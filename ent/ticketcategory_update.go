@@ -168,6 +168,27 @@ func (_u *TicketCategoryUpdate) ClearCapacity() *TicketCategoryUpdate {
 	return _u
 }
 
+// SetSoldCount sets the "sold_count" field.
+func (_u *TicketCategoryUpdate) SetSoldCount(v int) *TicketCategoryUpdate {
+	_u.mutation.ResetSoldCount()
+	_u.mutation.SetSoldCount(v)
+	return _u
+}
+
+// SetNillableSoldCount sets the "sold_count" field if the given value is not nil.
+func (_u *TicketCategoryUpdate) SetNillableSoldCount(v *int) *TicketCategoryUpdate {
+	if v != nil {
+		_u.SetSoldCount(*v)
+	}
+	return _u
+}
+
+// AddSoldCount adds value to the "sold_count" field.
+func (_u *TicketCategoryUpdate) AddSoldCount(v int) *TicketCategoryUpdate {
+	_u.mutation.AddSoldCount(v)
+	return _u
+}
+
 // SetSalesStartAt sets the "sales_start_at" field.
 func (_u *TicketCategoryUpdate) SetSalesStartAt(v time.Time) *TicketCategoryUpdate {
 	_u.mutation.SetSalesStartAt(v)
@@ -308,6 +329,11 @@ func (_u *TicketCategoryUpdate) check() error {
 			return &ValidationError{Name: "capacity", err: fmt.Errorf(`ent: validator failed for field "TicketCategory.capacity": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.SoldCount(); ok {
+		if err := ticketcategory.SoldCountValidator(v); err != nil {
+			return &ValidationError{Name: "sold_count", err: fmt.Errorf(`ent: validator failed for field "TicketCategory.sold_count": %w`, err)}
+		}
+	}
 	if _u.mutation.EventCleared() && len(_u.mutation.EventIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "TicketCategory.event"`)
 	}
@@ -367,6 +393,12 @@ func (_u *TicketCategoryUpdate) sqlSave(ctx context.Context) (_node int, err err
 	}
 	if _u.mutation.CapacityCleared() {
 		_spec.ClearField(ticketcategory.FieldCapacity, field.TypeInt)
+	}
+	if value, ok := _u.mutation.SoldCount(); ok {
+		_spec.SetField(ticketcategory.FieldSoldCount, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedSoldCount(); ok {
+		_spec.AddField(ticketcategory.FieldSoldCount, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.SalesStartAt(); ok {
 		_spec.SetField(ticketcategory.FieldSalesStartAt, field.TypeTime, value)
@@ -613,6 +645,27 @@ func (_u *TicketCategoryUpdateOne) ClearCapacity() *TicketCategoryUpdateOne {
 	return _u
 }
 
+// SetSoldCount sets the "sold_count" field.
+func (_u *TicketCategoryUpdateOne) SetSoldCount(v int) *TicketCategoryUpdateOne {
+	_u.mutation.ResetSoldCount()
+	_u.mutation.SetSoldCount(v)
+	return _u
+}
+
+// SetNillableSoldCount sets the "sold_count" field if the given value is not nil.
+func (_u *TicketCategoryUpdateOne) SetNillableSoldCount(v *int) *TicketCategoryUpdateOne {
+	if v != nil {
+		_u.SetSoldCount(*v)
+	}
+	return _u
+}
+
+// AddSoldCount adds value to the "sold_count" field.
+func (_u *TicketCategoryUpdateOne) AddSoldCount(v int) *TicketCategoryUpdateOne {
+	_u.mutation.AddSoldCount(v)
+	return _u
+}
+
 // SetSalesStartAt sets the "sales_start_at" field.
 func (_u *TicketCategoryUpdateOne) SetSalesStartAt(v time.Time) *TicketCategoryUpdateOne {
 	_u.mutation.SetSalesStartAt(v)
@@ -766,6 +819,11 @@ func (_u *TicketCategoryUpdateOne) check() error {
 			return &ValidationError{Name: "capacity", err: fmt.Errorf(`ent: validator failed for field "TicketCategory.capacity": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.SoldCount(); ok {
+		if err := ticketcategory.SoldCountValidator(v); err != nil {
+			return &ValidationError{Name: "sold_count", err: fmt.Errorf(`ent: validator failed for field "TicketCategory.sold_count": %w`, err)}
+		}
+	}
 	if _u.mutation.EventCleared() && len(_u.mutation.EventIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "TicketCategory.event"`)
 	}
@@ -842,6 +900,12 @@ func (_u *TicketCategoryUpdateOne) sqlSave(ctx context.Context) (_node *TicketCa
 	}
 	if _u.mutation.CapacityCleared() {
 		_spec.ClearField(ticketcategory.FieldCapacity, field.TypeInt)
+	}
+	if value, ok := _u.mutation.SoldCount(); ok {
+		_spec.SetField(ticketcategory.FieldSoldCount, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedSoldCount(); ok {
+		_spec.AddField(ticketcategory.FieldSoldCount, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.SalesStartAt(); ok {
 		_spec.SetField(ticketcategory.FieldSalesStartAt, field.TypeTime, value)

@@ -7,9 +7,9 @@ package enums
 import (
 	"context"
 
-	"fmt"
 	"io"
 	"seatgraph/i18n"
+	"seatgraph/inputerr"
 	"slices"
 	"strconv"
 )
@@ -156,10 +156,10 @@ func (SortEnumType) Values() []string        { return members["SortEnumType"] }
 func unmarshal(typ string, v any) (string, error) {
 	s, ok := v.(string)
 	if !ok {
-		return "", fmt.Errorf("%s must be a string", typ)
+		return "", inputerr.New("%s must be a string", typ)
 	}
 	if !slices.Contains(members[typ], s) {
-		return "", fmt.Errorf("%q is not a valid %s", s, typ)
+		return "", inputerr.New("%q is not a valid %s", s, typ)
 	}
 	return s, nil
 }

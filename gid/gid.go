@@ -12,6 +12,10 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/99designs/gqlgen/graphql"
+
+	"seatgraph/inputerr"
 )
 
 // Types maps a type index (the key's upper 32 bits) to its GraphQL type name.
@@ -56,7 +60,10 @@ func Decode(s string) (int, error) {
 	typ, num, ok := strings.Cut(string(raw), ":")
 	idx, known := indexOf[typ]
 	local, perr := strconv.ParseInt(num, 10, 64)
-	if !ok || !known || perr != nil || local <= 0 || local >= 1<<32 {
+	// Local 0 is valid: on PostgreSQL an identity column STARTs WITH the
+	// IncrementStart value itself, so the first row of a table is
+	// typeIndex<<32 exactly (SQLite starts one above).
+	if !ok || !known || perr != nil || local < 0 || local >= 1<<32 {
 		return 0, fmt.Errorf("%w: %q", ErrInvalid, s)
 	}
 	return idx<<32 | int(local), nil
@@ -75,21 +82,19 @@ func DecodeAs(s, typ string) (int, error) {
 }
 
 // MarshalID writes a key as a GraphQL ID (gqlgen marshaller).
-func MarshalID(id int) MarshalFunc {
-	return func(w io.Writer) { _, _ = io.WriteString(w, strconv.Quote(Encode(id))) }
+func MarshalID(id int) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { _, _ = io.WriteString(w, strconv.Quote(Encode(id))) })
 }
 
 // UnmarshalID reads a GraphQL ID into a key (gqlgen unmarshaller).
 func UnmarshalID(v any) (int, error) {
 	s, ok := v.(string)
 	if !ok {
-		return 0, fmt.Errorf("%w: an ID is a string", ErrInvalid)
+		return 0, inputerr.New("an ID is a string")
 	}
-	return Decode(s)
+	id, err := Decode(s)
+	if err != nil {
+		return 0, inputerr.New("%q is not a valid ID", s)
+	}
+	return id, nil
 }
-
-// MarshalFunc adapts a function to graphql.Marshaler without importing gqlgen.
-type MarshalFunc func(w io.Writer)
-
-// MarshalGQL implements graphql.Marshaler.
-func (f MarshalFunc) MarshalGQL(w io.Writer) { f(w) }

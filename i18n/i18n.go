@@ -32,7 +32,8 @@ func NegotiateLanguage(header string) string {
 	for _, part := range strings.Split(header, ",") {
 		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
 		q := 1.0
-		if p := strings.TrimSpace(params); strings.HasPrefix(p, "q=") {
+		// The weight's name is case-insensitive (RFC 9110, 12.4.2).
+		if p := strings.TrimSpace(params); strings.HasPrefix(p, "q=") || strings.HasPrefix(p, "Q=") {
 			if f, err := strconv.ParseFloat(p[2:], 64); err == nil {
 				q = f
 			}

@@ -58,9 +58,14 @@ type edgeInfo struct {
 	// to-one: the neighbour is the Table row whose Column equals Local.
 	HopTable, HopColumn, HopLocal string
 	// to-many: foreign key on the child table, or the join table.
-	FK                              string
+	FK                               string
 	JoinTable, JoinParent, JoinChild string
-	name                            string // Ent edge name
+	// BackRef is the children's to-one edge back to the parent (O2M), set
+	// on loaded children so they need no query to reach it; BackIndex is
+	// its position among the child type's edges.
+	BackRef   string
+	BackIndex int
+	name      string // Ent edge name
 }
 
 // camel turns an Ent snake_case name into the GraphQL name: online_url is onlineUrl.
@@ -185,6 +190,13 @@ func buildModel(g *gen.Graph) ([]*entity, []*enumInfo, error) {
 				}
 			case gen.O2M:
 				ei.FK = ed.Rel.Column()
+				if ed.Ref != nil && ed.Ref.Unique {
+					for i, te := range ed.Type.Edges {
+						if te == ed.Ref {
+							ei.BackRef, ei.BackIndex = te.StructField(), i
+						}
+					}
+				}
 			case gen.M2M:
 				ei.M2M = true
 				ei.JoinTable = ed.Rel.Table

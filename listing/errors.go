@@ -16,23 +16,23 @@ const (
 	CodePageSizeExceeded = "PAGE_SIZE_EXCEEDED"
 )
 
-// Error is a client error of a list argument. Its message is safe to show.
-type Error struct {
+// InputError is a client error of a list argument. Its message is safe to show.
+type InputError struct {
 	Code    string
 	Message string
 }
 
-func (e *Error) Error() string { return e.Message }
+func (e *InputError) Error() string { return e.Message }
 
 // Extensions gives the error code to the GraphQL error presenter.
-func (e *Error) Extensions() map[string]any { return map[string]any{"code": e.Code} }
+func (e *InputError) Extensions() map[string]any { return map[string]any{"code": e.Code} }
 
 func badInput(format string, args ...any) error {
-	return &Error{Code: CodeBadUserInput, Message: fmt.Sprintf(format, args...)}
+	return &InputError{Code: CodeBadUserInput, Message: fmt.Sprintf(format, args...)}
 }
 
 // IsClientError reports whether err is a list argument error.
 func IsClientError(err error) bool {
-	var e *Error
+	var e *InputError
 	return errors.As(err, &e)
 }

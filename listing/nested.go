@@ -52,11 +52,11 @@ func (n *Nested[T]) SetBase(base func() Grouper) { n.base = base }
 // bounds and the page size per parent.
 func (n *Nested[T]) Configure(q interface {
 	Where(Predicate)
-	Order(func(*sql.Selector))
+	Modify(func(*sql.Selector))
 }) {
 	n.order.bounds(q, n.w)
-	q.Order(n.order.apply(n.w.backward, true))
-	q.Order(n.limitPerParent())
+	q.Modify(n.order.apply(n.w.backward, true))
+	q.Modify(n.limitPerParent())
 }
 
 // limitPerParent keeps the first size+1 rows of each parent, in page order.
@@ -68,7 +68,7 @@ func (n *Nested[T]) limitPerParent() func(*sql.Selector) {
 		inner.AppendSelectExprAs(sql.Expr(fmt.Sprintf("ROW_NUMBER() OVER (PARTITION BY %s ORDER BY %s)",
 			n.partition(s), n.order.terms(s.C, d, n.w.backward))), "__rn")
 		outer := sql.Dialect(d).Select("*").From(inner.As("_w"))
-		outer.Where(sql.LTE(outer.C("__rn"), n.w.size+1)).OrderBy(outer.C("__rn"))
+		outer.Where(compare(`"_w"."__rn"`, sql.OpLTE, n.w.size+1)).OrderExpr(sql.Expr(`"_w"."__rn"`))
 		*s = *outer
 	}
 }

@@ -39,6 +39,9 @@ type Query[T any] interface {
 	Clone() Query[T]
 	Where(Predicate)
 	Order(func(*sql.Selector))
+	// Modify changes the final selector, after Ent added its own parts
+	// (eager-loading joins and filters).
+	Modify(func(*sql.Selector))
 	Limit(int)
 	Offset(int)
 	All(context.Context) ([]T, error)
@@ -122,7 +125,7 @@ func checkSize(name string, v *int, l Limits) error {
 		return badInput("%s must not be negative", name)
 	}
 	if *v > l.Max {
-		return &Error{Code: CodePageSizeExceeded, Message: "the maximum page size is " + itoa(l.Max) + ", " + name + " was " + itoa(*v)}
+		return &InputError{Code: CodePageSizeExceeded, Message: "the maximum page size is " + itoa(l.Max) + ", " + name + " was " + itoa(*v)}
 	}
 	return nil
 }
@@ -195,7 +198,7 @@ func Paginate[T Node](ctx context.Context, q Query[T], o Order, a CursorArgs) (*
 	base := q.Clone()
 	page := q.Clone()
 	o.bounds(page, w)
-	page.Order(o.apply(w.backward, true))
+	page.Modify(o.apply(w.backward, true))
 	page.Limit(w.size + 1)
 	rows, err := page.All(ctx)
 	if err != nil {
@@ -280,7 +283,7 @@ func Offset[T any](ctx context.Context, q Query[T], o Order, a OffsetArgs) (*Seg
 	}
 	base := q.Clone()
 	page := q.Clone()
-	page.Order(o.apply(false, false))
+	page.Modify(o.apply(false, false))
 	page.Offset(skip)
 	page.Limit(take + 1)
 	rows, err := page.All(ctx)

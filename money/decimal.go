@@ -11,6 +11,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"seatgraph/inputerr"
 )
 
 // Decimal is an exact decimal number: Units x 10^-Scale.
@@ -22,8 +24,13 @@ type Decimal struct {
 // ErrSyntax is returned for text that is not a plain decimal number.
 var ErrSyntax = errors.New("not a decimal number")
 
+// maxScale bounds the fraction digits ParseDecimal accepts, leading zeros
+// included, so that a long run of zeros cannot make a huge Scale.
+const maxScale = 18
+
 // ParseDecimal reads "19.90", "-3", "1200" or "0.5". Exponents, signs
-// other than a leading "-"/"+", and more than 18 significant digits are refused.
+// other than a leading "-"/"+", more than 18 significant digits and more
+// than 18 fraction digits are refused.
 func ParseDecimal(s string) (Decimal, error) {
 	t := strings.TrimSpace(s)
 	neg := false
@@ -36,13 +43,22 @@ func ParseDecimal(s string) (Decimal, error) {
 		return Decimal{}, fmt.Errorf("%q: %w", s, ErrSyntax)
 	}
 	digits := intPart + frac
-	if digits == "" || len(digits) > 18 {
+	if digits == "" {
 		return Decimal{}, fmt.Errorf("%q: %w", s, ErrSyntax)
 	}
 	for _, r := range digits {
 		if r < '0' || r > '9' {
 			return Decimal{}, fmt.Errorf("%q: %w", s, ErrSyntax)
 		}
+	}
+	// Leading zeros are not significant: "0.000000000000000001", which
+	// String writes for Decimal{1, 18}, has one significant digit.
+	digits = strings.TrimLeft(digits, "0")
+	if digits == "" {
+		digits = "0"
+	}
+	if len(digits) > 18 || len(frac) > maxScale {
+		return Decimal{}, fmt.Errorf("%q: %w", s, ErrSyntax)
 	}
 	u, err := strconv.ParseInt(digits, 10, 64)
 	if err != nil {
@@ -122,11 +138,11 @@ func (d *Decimal) UnmarshalGQL(v any) error {
 	case float64:
 		s = strconv.FormatFloat(x, 'f', -1, 64)
 	default:
-		return fmt.Errorf("Decimal must be a string such as \"19.90\" or a number")
+		return inputerr.New("Decimal must be a string such as \"19.90\" or a number")
 	}
 	dec, err := ParseDecimal(s)
 	if err != nil {
-		return fmt.Errorf("Decimal %q is not a plain decimal number such as \"19.90\"", s)
+		return inputerr.New("Decimal %q is not a plain decimal number such as \"19.90\"", s)
 	}
 	*d = dec
 	return nil

@@ -56,6 +56,12 @@ const (
 	FieldCurrency = "currency"
 	// FieldCancellationPolicy holds the string denoting the cancellation_policy field in the database.
 	FieldCancellationPolicy = "cancellation_policy"
+	// FieldRegisteredCount holds the string denoting the registered_count field in the database.
+	FieldRegisteredCount = "registered_count"
+	// FieldWaitlistCount holds the string denoting the waitlist_count field in the database.
+	FieldWaitlistCount = "waitlist_count"
+	// FieldCheckedInCount holds the string denoting the checked_in_count field in the database.
+	FieldCheckedInCount = "checked_in_count"
 	// FieldCancelledAt holds the string denoting the cancelled_at field in the database.
 	FieldCancelledAt = "cancelled_at"
 	// FieldCancellationReason holds the string denoting the cancellation_reason field in the database.
@@ -121,6 +127,9 @@ var Columns = []string{
 	FieldMaxTicketsPerBooking,
 	FieldCurrency,
 	FieldCancellationPolicy,
+	FieldRegisteredCount,
+	FieldWaitlistCount,
+	FieldCheckedInCount,
 	FieldCancelledAt,
 	FieldCancellationReason,
 }
@@ -160,6 +169,18 @@ var (
 	MaxTicketsPerBookingValidator func(int) error
 	// DefaultCurrency holds the default value on creation for the "currency" field.
 	DefaultCurrency string
+	// DefaultRegisteredCount holds the default value on creation for the "registered_count" field.
+	DefaultRegisteredCount int
+	// RegisteredCountValidator is a validator for the "registered_count" field. It is called by the builders before save.
+	RegisteredCountValidator func(int) error
+	// DefaultWaitlistCount holds the default value on creation for the "waitlist_count" field.
+	DefaultWaitlistCount int
+	// WaitlistCountValidator is a validator for the "waitlist_count" field. It is called by the builders before save.
+	WaitlistCountValidator func(int) error
+	// DefaultCheckedInCount holds the default value on creation for the "checked_in_count" field.
+	DefaultCheckedInCount int
+	// CheckedInCountValidator is a validator for the "checked_in_count" field. It is called by the builders before save.
+	CheckedInCountValidator func(int) error
 )
 
 const DefaultStatus enums.EventStatus = "DRAFT"
@@ -275,6 +296,21 @@ func ByMaxTicketsPerBooking(opts ...sql.OrderTermOption) OrderOption {
 // ByCurrency orders the results by the currency field.
 func ByCurrency(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldCurrency, opts...).ToFunc()
+}
+
+// ByRegisteredCount orders the results by the registered_count field.
+func ByRegisteredCount(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldRegisteredCount, opts...).ToFunc()
+}
+
+// ByWaitlistCount orders the results by the waitlist_count field.
+func ByWaitlistCount(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldWaitlistCount, opts...).ToFunc()
+}
+
+// ByCheckedInCount orders the results by the checked_in_count field.
+func ByCheckedInCount(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldCheckedInCount, opts...).ToFunc()
 }
 
 // ByCancelledAt orders the results by the cancelled_at field.

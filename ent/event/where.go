@@ -146,6 +146,21 @@ func Currency(v string) predicate.Event {
 	return predicate.Event(sql.FieldEQ(FieldCurrency, v))
 }
 
+// RegisteredCount applies equality check predicate on the "registered_count" field. It's identical to RegisteredCountEQ.
+func RegisteredCount(v int) predicate.Event {
+	return predicate.Event(sql.FieldEQ(FieldRegisteredCount, v))
+}
+
+// WaitlistCount applies equality check predicate on the "waitlist_count" field. It's identical to WaitlistCountEQ.
+func WaitlistCount(v int) predicate.Event {
+	return predicate.Event(sql.FieldEQ(FieldWaitlistCount, v))
+}
+
+// CheckedInCount applies equality check predicate on the "checked_in_count" field. It's identical to CheckedInCountEQ.
+func CheckedInCount(v int) predicate.Event {
+	return predicate.Event(sql.FieldEQ(FieldCheckedInCount, v))
+}
+
 // CancelledAt applies equality check predicate on the "cancelled_at" field. It's identical to CancelledAtEQ.
 func CancelledAt(v time.Time) predicate.Event {
 	return predicate.Event(sql.FieldEQ(FieldCancelledAt, v))
@@ -1184,6 +1199,126 @@ func CancellationPolicyIsNil() predicate.Event {
 // CancellationPolicyNotNil applies the NotNil predicate on the "cancellation_policy" field.
 func CancellationPolicyNotNil() predicate.Event {
 	return predicate.Event(sql.FieldNotNull(FieldCancellationPolicy))
+}
+
+// RegisteredCountEQ applies the EQ predicate on the "registered_count" field.
+func RegisteredCountEQ(v int) predicate.Event {
+	return predicate.Event(sql.FieldEQ(FieldRegisteredCount, v))
+}
+
+// RegisteredCountNEQ applies the NEQ predicate on the "registered_count" field.
+func RegisteredCountNEQ(v int) predicate.Event {
+	return predicate.Event(sql.FieldNEQ(FieldRegisteredCount, v))
+}
+
+// RegisteredCountIn applies the In predicate on the "registered_count" field.
+func RegisteredCountIn(vs ...int) predicate.Event {
+	return predicate.Event(sql.FieldIn(FieldRegisteredCount, vs...))
+}
+
+// RegisteredCountNotIn applies the NotIn predicate on the "registered_count" field.
+func RegisteredCountNotIn(vs ...int) predicate.Event {
+	return predicate.Event(sql.FieldNotIn(FieldRegisteredCount, vs...))
+}
+
+// RegisteredCountGT applies the GT predicate on the "registered_count" field.
+func RegisteredCountGT(v int) predicate.Event {
+	return predicate.Event(sql.FieldGT(FieldRegisteredCount, v))
+}
+
+// RegisteredCountGTE applies the GTE predicate on the "registered_count" field.
+func RegisteredCountGTE(v int) predicate.Event {
+	return predicate.Event(sql.FieldGTE(FieldRegisteredCount, v))
+}
+
+// RegisteredCountLT applies the LT predicate on the "registered_count" field.
+func RegisteredCountLT(v int) predicate.Event {
+	return predicate.Event(sql.FieldLT(FieldRegisteredCount, v))
+}
+
+// RegisteredCountLTE applies the LTE predicate on the "registered_count" field.
+func RegisteredCountLTE(v int) predicate.Event {
+	return predicate.Event(sql.FieldLTE(FieldRegisteredCount, v))
+}
+
+// WaitlistCountEQ applies the EQ predicate on the "waitlist_count" field.
+func WaitlistCountEQ(v int) predicate.Event {
+	return predicate.Event(sql.FieldEQ(FieldWaitlistCount, v))
+}
+
+// WaitlistCountNEQ applies the NEQ predicate on the "waitlist_count" field.
+func WaitlistCountNEQ(v int) predicate.Event {
+	return predicate.Event(sql.FieldNEQ(FieldWaitlistCount, v))
+}
+
+// WaitlistCountIn applies the In predicate on the "waitlist_count" field.
+func WaitlistCountIn(vs ...int) predicate.Event {
+	return predicate.Event(sql.FieldIn(FieldWaitlistCount, vs...))
+}
+
+// WaitlistCountNotIn applies the NotIn predicate on the "waitlist_count" field.
+func WaitlistCountNotIn(vs ...int) predicate.Event {
+	return predicate.Event(sql.FieldNotIn(FieldWaitlistCount, vs...))
+}
+
+// WaitlistCountGT applies the GT predicate on the "waitlist_count" field.
+func WaitlistCountGT(v int) predicate.Event {
+	return predicate.Event(sql.FieldGT(FieldWaitlistCount, v))
+}
+
+// WaitlistCountGTE applies the GTE predicate on the "waitlist_count" field.
+func WaitlistCountGTE(v int) predicate.Event {
+	return predicate.Event(sql.FieldGTE(FieldWaitlistCount, v))
+}
+
+// WaitlistCountLT applies the LT predicate on the "waitlist_count" field.
+func WaitlistCountLT(v int) predicate.Event {
+	return predicate.Event(sql.FieldLT(FieldWaitlistCount, v))
+}
+
+// WaitlistCountLTE applies the LTE predicate on the "waitlist_count" field.
+func WaitlistCountLTE(v int) predicate.Event {
+	return predicate.Event(sql.FieldLTE(FieldWaitlistCount, v))
+}
+
+// CheckedInCountEQ applies the EQ predicate on the "checked_in_count" field.
+func CheckedInCountEQ(v int) predicate.Event {
+	return predicate.Event(sql.FieldEQ(FieldCheckedInCount, v))
+}
+
+// CheckedInCountNEQ applies the NEQ predicate on the "checked_in_count" field.
+func CheckedInCountNEQ(v int) predicate.Event {
+	return predicate.Event(sql.FieldNEQ(FieldCheckedInCount, v))
+}
+
+// CheckedInCountIn applies the In predicate on the "checked_in_count" field.
+func CheckedInCountIn(vs ...int) predicate.Event {
+	return predicate.Event(sql.FieldIn(FieldCheckedInCount, vs...))
+}
+
+// CheckedInCountNotIn applies the NotIn predicate on the "checked_in_count" field.
+func CheckedInCountNotIn(vs ...int) predicate.Event {
+	return predicate.Event(sql.FieldNotIn(FieldCheckedInCount, vs...))
+}
+
+// CheckedInCountGT applies the GT predicate on the "checked_in_count" field.
+func CheckedInCountGT(v int) predicate.Event {
+	return predicate.Event(sql.FieldGT(FieldCheckedInCount, v))
+}
+
+// CheckedInCountGTE applies the GTE predicate on the "checked_in_count" field.
+func CheckedInCountGTE(v int) predicate.Event {
+	return predicate.Event(sql.FieldGTE(FieldCheckedInCount, v))
+}
+
+// CheckedInCountLT applies the LT predicate on the "checked_in_count" field.
+func CheckedInCountLT(v int) predicate.Event {
+	return predicate.Event(sql.FieldLT(FieldCheckedInCount, v))
+}
+
+// CheckedInCountLTE applies the LTE predicate on the "checked_in_count" field.
+func CheckedInCountLTE(v int) predicate.Event {
+	return predicate.Event(sql.FieldLTE(FieldCheckedInCount, v))
 }
 
 // CancelledAtEQ applies the EQ predicate on the "cancelled_at" field.

@@ -102,6 +102,9 @@ var (
 		{Name: "max_tickets_per_booking", Type: field.TypeInt, Nullable: true},
 		{Name: "currency", Type: field.TypeString, Default: "EUR"},
 		{Name: "cancellation_policy", Type: field.TypeJSON, Nullable: true},
+		{Name: "registered_count", Type: field.TypeInt, Default: 0},
+		{Name: "waitlist_count", Type: field.TypeInt, Default: 0},
+		{Name: "checked_in_count", Type: field.TypeInt, Default: 0},
 		{Name: "cancelled_at", Type: field.TypeTime, Nullable: true},
 		{Name: "cancellation_reason", Type: field.TypeString, Nullable: true},
 	}
@@ -386,6 +389,7 @@ var (
 		{Name: "currency", Type: field.TypeString, Default: "EUR"},
 		{Name: "tax_rate_percent", Type: field.TypeInt64, Default: 0},
 		{Name: "capacity", Type: field.TypeInt, Nullable: true},
+		{Name: "sold_count", Type: field.TypeInt, Default: 0},
 		{Name: "sales_start_at", Type: field.TypeTime, Nullable: true},
 		{Name: "sales_end_at", Type: field.TypeTime, Nullable: true},
 		{Name: "event_id", Type: field.TypeInt},
@@ -398,7 +402,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "ticket_categories_events_ticket_categories",
-				Columns:    []*schema.Column{TicketCategoriesColumns[12]},
+				Columns:    []*schema.Column{TicketCategoriesColumns[13]},
 				RefColumns: []*schema.Column{EventsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},

@@ -29,6 +29,8 @@ func (TicketCategory) Fields() []ent.Field {
 		// percent with two fraction digits: 19.00 % is 1900.
 		field.Int64("tax_rate_percent").Default(0).Annotations(listgen.Scaled(2)),
 		field.Int("capacity").Optional().Nillable().NonNegative(),
+		// ACTIVE tickets of the category, kept with the tickets (rule 1).
+		field.Int("sold_count").Default(0).NonNegative(),
 		field.Time("sales_start_at").Optional().Nillable(),
 		field.Time("sales_end_at").Optional().Nillable(),
 	}

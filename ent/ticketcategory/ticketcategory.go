@@ -34,6 +34,8 @@ const (
 	FieldTaxRatePercent = "tax_rate_percent"
 	// FieldCapacity holds the string denoting the capacity field in the database.
 	FieldCapacity = "capacity"
+	// FieldSoldCount holds the string denoting the sold_count field in the database.
+	FieldSoldCount = "sold_count"
 	// FieldSalesStartAt holds the string denoting the sales_start_at field in the database.
 	FieldSalesStartAt = "sales_start_at"
 	// FieldSalesEndAt holds the string denoting the sales_end_at field in the database.
@@ -73,6 +75,7 @@ var Columns = []string{
 	FieldCurrency,
 	FieldTaxRatePercent,
 	FieldCapacity,
+	FieldSoldCount,
 	FieldSalesStartAt,
 	FieldSalesEndAt,
 }
@@ -104,6 +107,10 @@ var (
 	DefaultTaxRatePercent int64
 	// CapacityValidator is a validator for the "capacity" field. It is called by the builders before save.
 	CapacityValidator func(int) error
+	// DefaultSoldCount holds the default value on creation for the "sold_count" field.
+	DefaultSoldCount int
+	// SoldCountValidator is a validator for the "sold_count" field. It is called by the builders before save.
+	SoldCountValidator func(int) error
 )
 
 // OrderOption defines the ordering options for the TicketCategory queries.
@@ -162,6 +169,11 @@ func ByTaxRatePercent(opts ...sql.OrderTermOption) OrderOption {
 // ByCapacity orders the results by the capacity field.
 func ByCapacity(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldCapacity, opts...).ToFunc()
+}
+
+// BySoldCount orders the results by the sold_count field.
+func BySoldCount(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSoldCount, opts...).ToFunc()
 }
 
 // BySalesStartAt orders the results by the sales_start_at field.

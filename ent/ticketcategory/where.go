@@ -105,6 +105,11 @@ func Capacity(v int) predicate.TicketCategory {
 	return predicate.TicketCategory(sql.FieldEQ(FieldCapacity, v))
 }
 
+// SoldCount applies equality check predicate on the "sold_count" field. It's identical to SoldCountEQ.
+func SoldCount(v int) predicate.TicketCategory {
+	return predicate.TicketCategory(sql.FieldEQ(FieldSoldCount, v))
+}
+
 // SalesStartAt applies equality check predicate on the "sales_start_at" field. It's identical to SalesStartAtEQ.
 func SalesStartAt(v time.Time) predicate.TicketCategory {
 	return predicate.TicketCategory(sql.FieldEQ(FieldSalesStartAt, v))
@@ -588,6 +593,46 @@ func CapacityIsNil() predicate.TicketCategory {
 // CapacityNotNil applies the NotNil predicate on the "capacity" field.
 func CapacityNotNil() predicate.TicketCategory {
 	return predicate.TicketCategory(sql.FieldNotNull(FieldCapacity))
+}
+
+// SoldCountEQ applies the EQ predicate on the "sold_count" field.
+func SoldCountEQ(v int) predicate.TicketCategory {
+	return predicate.TicketCategory(sql.FieldEQ(FieldSoldCount, v))
+}
+
+// SoldCountNEQ applies the NEQ predicate on the "sold_count" field.
+func SoldCountNEQ(v int) predicate.TicketCategory {
+	return predicate.TicketCategory(sql.FieldNEQ(FieldSoldCount, v))
+}
+
+// SoldCountIn applies the In predicate on the "sold_count" field.
+func SoldCountIn(vs ...int) predicate.TicketCategory {
+	return predicate.TicketCategory(sql.FieldIn(FieldSoldCount, vs...))
+}
+
+// SoldCountNotIn applies the NotIn predicate on the "sold_count" field.
+func SoldCountNotIn(vs ...int) predicate.TicketCategory {
+	return predicate.TicketCategory(sql.FieldNotIn(FieldSoldCount, vs...))
+}
+
+// SoldCountGT applies the GT predicate on the "sold_count" field.
+func SoldCountGT(v int) predicate.TicketCategory {
+	return predicate.TicketCategory(sql.FieldGT(FieldSoldCount, v))
+}
+
+// SoldCountGTE applies the GTE predicate on the "sold_count" field.
+func SoldCountGTE(v int) predicate.TicketCategory {
+	return predicate.TicketCategory(sql.FieldGTE(FieldSoldCount, v))
+}
+
+// SoldCountLT applies the LT predicate on the "sold_count" field.
+func SoldCountLT(v int) predicate.TicketCategory {
+	return predicate.TicketCategory(sql.FieldLT(FieldSoldCount, v))
+}
+
+// SoldCountLTE applies the LTE predicate on the "sold_count" field.
+func SoldCountLTE(v int) predicate.TicketCategory {
+	return predicate.TicketCategory(sql.FieldLTE(FieldSoldCount, v))
 }
 
 // SalesStartAtEQ applies the EQ predicate on the "sales_start_at" field.

@@ -1,0 +1,74 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"seatgraph/graph/generated"
+)
+
+// Error codes the handler gives errors that carry none.
+const (
+	CodeInternal = "INTERNAL_SERVER_ERROR"
+)
+
+// HandlerOptions configure the GraphQL endpoint.
+type HandlerOptions struct {
+	// Introspection allows __schema queries (GraphiQL needs it).
+	Introspection bool
+	Logger        *slog.Logger
+}
+
+// NewHandler returns the GraphQL endpoint: POST and GET (queries only) per
+// GraphQL over HTTP, and websocket subscriptions (graphql-transport-ws).
+func NewHandler(r *Resolver, opts HandlerOptions) http.Handler {
+	log := opts.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: r}))
+	srv.AddTransport(transport.Websocket{KeepAlivePingInterval: 10 * time.Second})
+	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	if opts.Introspection {
+		srv.Use(extension.Introspection{})
+	}
+	srv.SetErrorPresenter(func(ctx context.Context, err error) *gqlerror.Error {
+		return presentError(ctx, err, log)
+	})
+	srv.SetRecoverFunc(func(ctx context.Context, v any) error {
+		log.ErrorContext(ctx, "panic in resolver", "panic", v)
+		return errors.New("internal server error")
+	})
+	return srv
+}
+
+// presentError gives every error an extensions.code. Errors that carry one
+// (input, paging, validation, parse) keep their message; anything else is
+// an internal failure whose text stays in the log, never in the response.
+func presentError(ctx context.Context, err error, log *slog.Logger) *gqlerror.Error {
+	gerr := graphql.DefaultErrorPresenter(ctx, err)
+	if _, ok := gerr.Extensions["code"]; ok {
+		return gerr
+	}
+	log.ErrorContext(ctx, "request failed", "error", err.Error(), "path", gerr.Path.String())
+	return &gqlerror.Error{
+		Message:    "internal server error",
+		Path:       gerr.Path,
+		Locations:  gerr.Locations,
+		Extensions: map[string]any{"code": CodeInternal},
+	}
+}

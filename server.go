@@ -1,0 +1,68 @@
+// Command seatgraph serves the seatgraph GraphQL booking API.
+//
+//	go run . -demo          # SQLite file seatgraph.db, filled with demo data
+//	go run . -db postgres://user:pass@host/db
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+	_ "time/tzdata" // event time zones must resolve on hosts without zoneinfo
+
+	"seatgraph/demo"
+	"seatgraph/graph"
+	"seatgraph/server"
+	"seatgraph/store"
+	"seatgraph/tenant"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	if err := run(ctx, os.Args[1:], log); err != nil {
+		log.Error("seatgraph stopped", "error", err.Error())
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, log *slog.Logger) error {
+	cfg, err := server.ParseFlags(args, os.Getenv)
+	if err != nil {
+		return err
+	}
+	client, db, err := store.Open(ctx, cfg.DB)
+	if err != nil {
+		return fmt.Errorf("opening the database: %w", err)
+	}
+	defer client.Close()
+	tid, err := store.DefaultTenantID(ctx, client)
+	if err != nil {
+		return err
+	}
+	if cfg.Demo {
+		sum, err := demo.Seed(ctx, client, tid, time.Now())
+		if err != nil {
+			return fmt.Errorf("seeding demo data: %w", err)
+		}
+		log.Info("demo data", "skipped", sum.Skipped, "events", sum.Events, "bookings", sum.Bookings)
+	}
+	gql := graph.NewHandler(graph.New(client), graph.HandlerOptions{Introspection: !cfg.Production, Logger: log})
+	h := server.NewMux(cfg, withTenant(tid, gql), db)
+	log.Info("seatgraph listening", "addr", "http://"+cfg.Addr, "graphiql", !cfg.Production)
+	return server.Run(ctx, cfg, h, log)
+}
+
+// withTenant acts for the default tenant. Tenants chosen by API key and
+// X-Tenant-Id come with authentication.
+func withTenant(id int, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(tenant.WithID(r.Context(), id)))
+	})
+}

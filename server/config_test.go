@@ -1,0 +1,103 @@
+package server
+
+import (
+	"errors"
+	"flag"
+	"reflect"
+	"testing"
+	"time"
+)
+
+func TestParseFlags(t *testing.T) {
+	defaults := Config{
+		Addr: DefaultAddr, DB: DefaultDB, PageSize: 20, MaxPageSize: 100,
+		Hold: 15 * time.Minute, ShutdownGrace: 15 * time.Second, MaxBodyBytes: 1 << 20,
+	}
+	with := func(f func(*Config)) Config {
+		c := defaults
+		f(&c)
+		return c
+	}
+	tests := []struct {
+		name    string
+		args    []string
+		env     map[string]string
+		want    Config
+		wantErr bool
+	}{
+		{name: "defaults", want: defaults},
+		{
+			name: "env applies",
+			env: map[string]string{
+				"SEATGRAPH_ADDR": ":9000", "DATABASE_URL": "postgres://h/db",
+				"SEATGRAPH_CORS_ORIGINS": "https://a.example, https://b.example,",
+				"SEATGRAPH_PAGE_SIZE":    "10", "SEATGRAPH_MAX_PAGE_SIZE": "50",
+				"SEATGRAPH_HOLD": "5m", "SEATGRAPH_PRODUCTION": "true",
+			},
+			want: with(func(c *Config) {
+				c.Addr, c.DB = ":9000", "postgres://h/db"
+				c.CORSOrigins = []string{"https://a.example", "https://b.example"}
+				c.PageSize, c.MaxPageSize, c.Hold, c.Production = 10, 50, 5*time.Minute, true
+			}),
+		},
+		{
+			name: "flags win over env",
+			args: []string{
+				"-addr", ":7000", "-db", "file:/tmp/x.db", "-cors-origins", "*",
+				"-page-size", "5", "-max-page-size", "7", "-hold", "30s",
+				"-production=false", "-shutdown-grace", "3s", "-demo",
+			},
+			env: map[string]string{
+				"SEATGRAPH_ADDR": ":9000", "DATABASE_URL": "postgres://h/db",
+				"SEATGRAPH_CORS_ORIGINS": "https://a.example", "SEATGRAPH_PAGE_SIZE": "10",
+				"SEATGRAPH_MAX_PAGE_SIZE": "50", "SEATGRAPH_HOLD": "5m", "SEATGRAPH_PRODUCTION": "1",
+			},
+			want: with(func(c *Config) {
+				c.Addr, c.DB, c.CORSOrigins = ":7000", "file:/tmp/x.db", []string{"*"}
+				c.PageSize, c.MaxPageSize, c.Hold = 5, 7, 30*time.Second
+				c.ShutdownGrace, c.Demo = 3*time.Second, true
+			}),
+		},
+		{
+			name: "empty env counts as unset",
+			env:  map[string]string{"SEATGRAPH_ADDR": "", "SEATGRAPH_PAGE_SIZE": " "},
+			want: defaults,
+		},
+		{
+			name: "remaining args are kept",
+			args: []string{"-db", "x.db", "tenant", "create", "acme"},
+			want: with(func(c *Config) { c.DB, c.Args = "x.db", []string{"tenant", "create", "acme"} }),
+		},
+		{name: "bad env int", env: map[string]string{"SEATGRAPH_PAGE_SIZE": "ten"}, wantErr: true},
+		{name: "bad env bool", env: map[string]string{"SEATGRAPH_PRODUCTION": "yes please"}, wantErr: true},
+		{name: "bad env duration", env: map[string]string{"SEATGRAPH_HOLD": "15"}, wantErr: true},
+		{name: "unknown flag", args: []string{"-nope"}, wantErr: true},
+		{name: "page size above max", args: []string{"-page-size", "200"}, wantErr: true},
+		{name: "zero page size", args: []string{"-page-size", "0"}, wantErr: true},
+		{name: "zero hold", args: []string{"-hold", "0s"}, wantErr: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := ParseFlags(tt.args, func(k string) string { return tt.env[k] })
+			if tt.wantErr {
+				if err == nil {
+					t.Fatalf("ParseFlags = %+v, want error", got)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("ParseFlags\n got %+v\nwant %+v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseFlagsHelp(t *testing.T) {
+	_, err := ParseFlags([]string{"-h"}, nil)
+	if !errors.Is(err, flag.ErrHelp) {
+		t.Errorf("-h: err = %v, want flag.ErrHelp so the caller can exit 0", err)
+	}
+}

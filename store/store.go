@@ -1,0 +1,274 @@
+// Package store opens the database behind seatgraph: it picks SQLite or
+// PostgreSQL from a DSN, tunes the connection, migrates the Ent schema and
+// makes sure tenant "default" exists (API.md, "Running it").
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers driver "pgx"
+	_ "github.com/mattn/go-sqlite3"    // registers driver "sqlite3"
+
+	"seatgraph/ent"
+	"seatgraph/ent/migrate"
+	"seatgraph/ent/tenant"
+)
+
+const (
+	// DefaultDSN is the embedded database used when no DSN is given.
+	DefaultDSN = "file:seatgraph.db"
+	// DefaultTenantSlug names the tenant that always exists; anonymous
+	// callers without X-Tenant-Id land in it.
+	DefaultTenantSlug = "default"
+	// DefaultTenantName is the display name given to the default tenant when
+	// it is first created; an operator may rename it later.
+	DefaultTenantName = "Default"
+)
+
+// Target is a DSN resolved to what database/sql and Ent need.
+type Target struct {
+	Dialect string // dialect.SQLite or dialect.Postgres
+	Driver  string // database/sql driver name
+	DSN     string // passed to sql.Open, with seatgraph's SQLite parameters added
+	Memory  bool   // an in-memory SQLite database, which lives only as long as its connection
+}
+
+// String is the DSN with any password hidden, so it can be logged.
+func (t Target) String() string {
+	if t.Dialect != dialect.Postgres {
+		return t.DSN
+	}
+	u, err := url.Parse(t.DSN)
+	if err != nil {
+		return t.Driver + "://?"
+	}
+	return u.Redacted()
+}
+
+// sqliteParams are added to every SQLite DSN that does not set them itself.
+// Each entry lists the go-sqlite3 aliases of one parameter, so that a user's
+// "_foreign_keys=0" is not contradicted by our "_fk=1".
+var sqliteParams = []struct {
+	names []string // first one is what we add
+	value string
+}{
+	// Ent's schema relies on foreign keys; SQLite leaves them off by default.
+	{[]string{"_fk", "_foreign_keys"}, "1"},
+	// WAL lets readers run while one writer commits.
+	{[]string{"_journal_mode", "_journal"}, "WAL"},
+	// Concurrent writers wait for the lock instead of failing at once.
+	{[]string{"_busy_timeout", "_timeout"}, "5000"},
+	// NORMAL is crash-safe under WAL (no acknowledged commit lost on kill -9)
+	// and much faster than FULL; only power loss can drop the last commits.
+	{[]string{"_synchronous", "_sync"}, "NORMAL"},
+	// BEGIN IMMEDIATE takes the write lock up front: a deferred transaction
+	// that reads and then writes gets SQLITE_BUSY on the lock upgrade, which
+	// busy_timeout does not retry (see NOTES.md, 200 bookers for 50 seats).
+	{[]string{"_txlock"}, "immediate"},
+}
+
+// Parse resolves a DSN: "" means DefaultDSN; "postgres://" and
+// "postgresql://" URLs are PostgreSQL; "file:" URIs and plain paths are
+// SQLite files.
+func Parse(dsn string) (Target, error) {
+	dsn = strings.TrimSpace(dsn)
+	if dsn == "" {
+		dsn = DefaultDSN
+	}
+	lower := strings.ToLower(dsn)
+	switch {
+	case strings.HasPrefix(lower, "postgres://"), strings.HasPrefix(lower, "postgresql://"):
+		return Target{Dialect: dialect.Postgres, Driver: "pgx", DSN: dsn}, nil
+	case strings.HasPrefix(lower, "file:"):
+	case strings.Contains(dsn, "://"):
+		scheme, _, _ := strings.Cut(dsn, "://")
+		return Target{}, fmt.Errorf("store: unsupported database URL scheme %q (use postgres:// or file:)", scheme)
+	default:
+		dsn = "file:" + dsn
+	}
+	return sqliteTarget(dsn), nil
+}
+
+func sqliteTarget(dsn string) Target {
+	path, query, _ := strings.Cut(dsn, "?")
+	given := map[string]bool{}
+	for _, kv := range strings.Split(query, "&") {
+		k, _, _ := strings.Cut(kv, "=")
+		if k != "" {
+			given[strings.ToLower(k)] = true
+		}
+	}
+	var add []string
+	for _, p := range sqliteParams {
+		if !anyGiven(given, p.names) {
+			add = append(add, p.names[0]+"="+p.value)
+		}
+	}
+	if len(add) > 0 {
+		if query != "" {
+			query += "&"
+		}
+		query += strings.Join(add, "&")
+	}
+	memory := strings.Contains(path, ":memory:") || strings.Contains(strings.ToLower(query), "mode=memory")
+	return Target{Dialect: dialect.SQLite, Driver: "sqlite3", DSN: path + "?" + query, Memory: memory}
+}
+
+func anyGiven(given map[string]bool, names []string) bool {
+	for _, n := range names {
+		if given[n] {
+			return true
+		}
+	}
+	return false
+}
+
+// Open connects to the database named by dsn (see Parse), migrates the Ent
+// schema and ensures tenant "default" exists. The caller closes the client,
+// which also closes the returned *sql.DB; the *sql.DB is for readiness
+// checks and raw statements.
+func Open(ctx context.Context, dsn string) (*ent.Client, *sql.DB, error) {
+	t, err := Parse(dsn)
+	if err != nil {
+		return nil, nil, err
+	}
+	db, err := sql.Open(t.Driver, t.DSN)
+	if err != nil {
+		return nil, nil, fmt.Errorf("store: open %s: %w", t, err)
+	}
+	configurePool(db, t)
+	// Ping first so a wrong path or unreachable server is reported as such,
+	// not as a migration failure.
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, nil, fmt.Errorf("store: connect %s: %w", t, err)
+	}
+	if err := migrateSchema(ctx, db, t); err != nil {
+		db.Close()
+		return nil, nil, fmt.Errorf("store: migrate %s: %w", t, err)
+	}
+	client := ent.NewClient(ent.Driver(entsql.OpenDB(t.Dialect, db)))
+	if err := ensureDefaultTenant(ctx, client); err != nil {
+		client.Close()
+		return nil, nil, err
+	}
+	return client, db, nil
+}
+
+// migrateMu serializes migrations within the process: Ent's migration
+// rewrites the package-level table definitions of seatgraph/ent/migrate, so
+// two at once (parallel tests each opening a database) are a data race.
+var migrateMu sync.Mutex
+
+// migrationLockKey names seatgraph's PostgreSQL advisory lock.
+const migrationLockKey int64 = 0x5ea79a9b
+
+// migrateSchema runs Ent's auto-migration inside one transaction that first
+// takes a database-wide lock, so that processes starting together (replicas
+// of a rolling deploy) migrate one after another: otherwise both inspect an
+// empty schema and the second fails with "table already exists". SQLite's
+// lock is the BEGIN IMMEDIATE of _txlock=immediate; PostgreSQL's is a
+// transaction-scoped advisory lock, and its DDL is transactional too.
+func migrateSchema(ctx context.Context, db *sql.DB, t Target) (err error) {
+	migrateMu.Lock()
+	defer migrateMu.Unlock()
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			_ = tx.Rollback()
+		}
+	}()
+	if t.Dialect == dialect.Postgres {
+		if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", migrationLockKey); err != nil {
+			return fmt.Errorf("take migration lock: %w", err)
+		}
+	}
+	drv := txDriver{entsql.NewDriver(t.Dialect, entsql.Conn{ExecQuerier: tx})}
+	if err := migrate.NewSchema(drv).Create(ctx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// txDriver runs Ent's migration inside a transaction we own: the migration
+// opens a transaction of its own, which here becomes a no-op on ours.
+type txDriver struct{ *entsql.Driver }
+
+func (d txDriver) Tx(context.Context) (dialect.Tx, error) { return dialect.NopTx(d.Driver), nil }
+
+func configurePool(db *sql.DB, t Target) {
+	switch {
+	case t.Memory:
+		// Every connection to ":memory:" is a database of its own, and a
+		// shared-cache one vanishes with its last connection: keep exactly one
+		// connection, forever.
+		db.SetMaxOpenConns(1)
+		db.SetMaxIdleConns(1)
+		db.SetConnMaxLifetime(0)
+		db.SetConnMaxIdleTime(0)
+	case t.Dialect == dialect.SQLite:
+		// WAL allows many readers next to the single writer; more connections
+		// than that only queue on the write lock.
+		db.SetMaxOpenConns(8)
+		db.SetMaxIdleConns(8)
+		db.SetConnMaxLifetime(0)
+		db.SetConnMaxIdleTime(0)
+	default:
+		// Stay well under PostgreSQL's default max_connections (100) so that
+		// several instances and admin tools fit; recycle connections so that
+		// failovers and server-side limits are picked up.
+		db.SetMaxOpenConns(20)
+		db.SetMaxIdleConns(10)
+		db.SetConnMaxLifetime(30 * time.Minute)
+		db.SetConnMaxIdleTime(5 * time.Minute)
+	}
+}
+
+// ensureDefaultTenant looks before it writes so that a normal start does not
+// write at all (an upsert would also burn a PostgreSQL sequence value each
+// time); the insert itself is an upsert so that two processes starting at
+// once on a fresh database cannot both create the tenant.
+func ensureDefaultTenant(ctx context.Context, client *ent.Client) error {
+	exists, err := client.Tenant.Query().Where(tenant.Slug(DefaultTenantSlug)).Exist(ctx)
+	if err != nil {
+		return fmt.Errorf("store: look up tenant %q: %w", DefaultTenantSlug, err)
+	}
+	if exists {
+		return nil
+	}
+	err = client.Tenant.Create().
+		SetSlug(DefaultTenantSlug).
+		SetName(DefaultTenantName).
+		OnConflictColumns(tenant.FieldSlug).
+		Ignore().
+		Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("store: ensure tenant %q: %w", DefaultTenantSlug, err)
+	}
+	return nil
+}
+
+// DefaultTenantID returns the id of tenant "default".
+func DefaultTenantID(ctx context.Context, client *ent.Client) (int, error) {
+	id, err := client.Tenant.Query().Where(tenant.Slug(DefaultTenantSlug)).OnlyID(ctx)
+	if err != nil {
+		var nf *ent.NotFoundError
+		if errors.As(err, &nf) {
+			return 0, fmt.Errorf("store: tenant %q is missing (was the database opened with store.Open?): %w", DefaultTenantSlug, err)
+		}
+		return 0, fmt.Errorf("store: tenant %q: %w", DefaultTenantSlug, err)
+	}
+	return id, nil
+}
