@@ -8,18 +8,16 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
 	"time"
 	_ "time/tzdata" // event time zones must resolve on hosts without zoneinfo
 
+	"seatgraph/app"
 	"seatgraph/demo"
-	"seatgraph/graph"
 	"seatgraph/server"
 	"seatgraph/store"
-	"seatgraph/tenant"
 )
 
 func main() {
@@ -53,16 +51,7 @@ func run(ctx context.Context, args []string, log *slog.Logger) error {
 		}
 		log.Info("demo data", "skipped", sum.Skipped, "events", sum.Events, "bookings", sum.Bookings)
 	}
-	gql := graph.NewHandler(graph.New(client), graph.HandlerOptions{Introspection: !cfg.Production, Logger: log})
-	h := server.NewMux(cfg, withTenant(tid, gql), db)
+	h := app.Handler(cfg, client, db, tid, log)
 	log.Info("seatgraph listening", "addr", "http://"+cfg.Addr, "graphiql", !cfg.Production)
 	return server.Run(ctx, cfg, h, log)
-}
-
-// withTenant acts for the default tenant. Tenants chosen by API key and
-// X-Tenant-Id come with authentication.
-func withTenant(id int, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		next.ServeHTTP(w, r.WithContext(tenant.WithID(r.Context(), id)))
-	})
 }

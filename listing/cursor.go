@@ -127,11 +127,14 @@ func (o Order) decodeCursor(arg, s string) ([]any, error) {
 		dec.UseNumber()
 		err = dec.Decode(&c)
 	}
-	if err != nil || len(c.Keys) != len(o.Keys) {
+	if err != nil {
 		return nil, badInput("%s: malformed cursor", arg)
 	}
 	if c.Order != o.hash() {
 		return nil, badInput("%s: the cursor was made for another order; page with the order it came from", arg)
+	}
+	if len(c.Keys) != len(o.Keys) {
+		return nil, badInput("%s: malformed cursor", arg)
 	}
 	vals := make([]any, len(c.Keys))
 	for i, v := range c.Keys {
@@ -204,7 +207,7 @@ func (o Order) seek(s *sql.Selector, vals []any, forward bool) *sql.Predicate {
 				if k.Desc {
 					op = sql.OpGT
 				}
-				beyond = compare(e, op, v)
+				beyond = guardNull(k, e, compare(e, op, v))
 			}
 		}
 		if beyond != nil {
@@ -213,13 +216,22 @@ func (o Order) seek(s *sql.Selector, vals []any, forward bool) *sql.Predicate {
 		if v == nil {
 			eqs = append(eqs, isNull(e, true))
 		} else {
-			eqs = append(eqs, compare(e, sql.OpEQ, v))
+			eqs = append(eqs, guardNull(k, e, compare(e, sql.OpEQ, v)))
 		}
 	}
 	if len(ors) == 0 {
 		return sql.False()
 	}
 	return sql.Or(ors...)
+}
+
+// guardNull keeps a comparison on a nullable key two-valued, so that NOT of
+// the seek predicate is its exact complement.
+func guardNull(k SortKey, expr string, p *sql.Predicate) *sql.Predicate {
+	if !k.Nullable {
+		return p
+	}
+	return sql.And(isNull(expr, false), p)
 }
 
 func compare(expr string, op sql.Op, v any) *sql.Predicate {

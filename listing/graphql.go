@@ -137,10 +137,14 @@ type Link struct {
 // query that loads children (for M2M edges Ent joins the join table).
 func (l Link) Partition(s *sql.Selector) string {
 	if l.JoinTable != "" {
-		return sql.Table(l.JoinTable).C(l.JoinParent)
+		return sql.Table(l.JoinTable).As(joinAlias).C(l.JoinParent)
 	}
 	return s.C(l.FK)
 }
+
+// joinAlias is the alias of the join table: Ent's M2M eager loading joins it
+// first and so names it t1; Scope gives its own join the same name.
+const joinAlias = "t1"
 
 // Scope narrows a children query to the children of parents ids, joining
 // the join table when there is one.
@@ -151,7 +155,7 @@ func (l Link) Scope(ids []int) Predicate {
 	}
 	return func(s *sql.Selector) {
 		if l.JoinTable != "" {
-			t := sql.Table(l.JoinTable)
+			t := sql.Table(l.JoinTable).As(joinAlias)
 			s.Join(t).On(s.C("id"), t.C(l.JoinChild))
 			s.Where(sql.In(t.C(l.JoinParent), vals...))
 			return

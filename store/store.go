@@ -16,7 +16,7 @@ import (
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers driver "pgx"
-	_ "github.com/mattn/go-sqlite3"    // registers driver "sqlite3"
+	"github.com/mattn/go-sqlite3"      // registers driver "sqlite3"
 
 	"seatgraph/ent"
 	"seatgraph/ent/migrate"
@@ -148,7 +148,7 @@ func Open(ctx context.Context, dsn string) (*ent.Client, *sql.DB, error) {
 	configurePool(db, t)
 	// Ping first so a wrong path or unreachable server is reported as such,
 	// not as a migration failure.
-	if err := db.PingContext(ctx); err != nil {
+	if err := connect(ctx, db, t); err != nil {
 		db.Close()
 		return nil, nil, fmt.Errorf("store: connect %s: %w", t, err)
 	}
@@ -162,6 +162,30 @@ func Open(ctx context.Context, dsn string) (*ent.Client, *sql.DB, error) {
 		return nil, nil, err
 	}
 	return client, db, nil
+}
+
+// connect opens the first connection. Converting a fresh SQLite file to WAL
+// needs an exclusive lock, and SQLite reports "database is locked" at once
+// instead of waiting out busy_timeout when another connection (a second
+// process starting on the same new file) holds it; that race is over within
+// milliseconds, so it is retried.
+func connect(ctx context.Context, db *sql.DB, t Target) error {
+	const wait = 10 * time.Second
+	deadline := time.Now().Add(wait)
+	for {
+		err := db.PingContext(ctx)
+		var se sqlite3.Error
+		busy := t.Dialect == dialect.SQLite && errors.As(err, &se) &&
+			(se.Code == sqlite3.ErrBusy || se.Code == sqlite3.ErrLocked)
+		if !busy || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
 }
 
 // migrateMu serializes migrations within the process: Ent's migration
@@ -219,8 +243,9 @@ func configurePool(db *sql.DB, t Target) {
 		db.SetConnMaxLifetime(0)
 		db.SetConnMaxIdleTime(0)
 	case t.Dialect == dialect.SQLite:
-		// WAL allows many readers next to the single writer; more connections
-		// than that only queue on the write lock.
+		// WAL lets readers run beside the one writer; a handful of
+		// connections covers the readers, and more would only queue on the
+		// write lock.
 		db.SetMaxOpenConns(8)
 		db.SetMaxIdleConns(8)
 		db.SetConnMaxLifetime(0)

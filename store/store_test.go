@@ -3,10 +3,14 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
+	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"entgo.io/ent/dialect"
 
@@ -175,14 +179,43 @@ func TestOpenErrors(t *testing.T) {
 	}
 }
 
-func TestOpenPostgres(t *testing.T) {
+// freshPostgres returns DATABASE_URL pointed at a new, empty schema that is
+// dropped after the test, so tests neither see nor disturb existing tables.
+func freshPostgres(t *testing.T) string {
+	t.Helper()
 	dsn := os.Getenv("DATABASE_URL")
 	if dsn == "" {
 		t.Skip("DATABASE_URL not set")
 	}
 	if tg, err := Parse(dsn); err != nil || tg.Dialect != dialect.Postgres {
-		t.Skipf("DATABASE_URL is not a PostgreSQL URL")
+		t.Skip("DATABASE_URL is not a PostgreSQL URL")
 	}
+	admin, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { admin.Close() })
+	schema := fmt.Sprintf("seatgraph_test_%d", time.Now().UnixNano())
+	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if _, err := admin.Exec("DROP SCHEMA " + schema + " CASCADE"); err != nil {
+			t.Errorf("drop schema %s: %v", schema, err)
+		}
+	})
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+func TestOpenPostgres(t *testing.T) {
+	dsn := freshPostgres(t)
 	ctx := context.Background()
 	var ids []int
 	for i := range 2 {
@@ -237,34 +270,77 @@ func pragma(t *testing.T, db *sql.DB, name string) string {
 	return v
 }
 
+// TestMain lets TestOpenConcurrently use the test binary as a second
+// process that only opens the database.
+func TestMain(m *testing.M) {
+	if dsn := os.Getenv("STORE_TEST_OPEN_DSN"); dsn != "" {
+		c, _, err := Open(context.Background(), dsn)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		c.Close()
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
 func TestOpenConcurrently(t *testing.T) {
-	// Two processes started at once on a fresh file (say, a restart racing
-	// its predecessor) must both come up with one default tenant.
-	ctx := context.Background()
-	path := "file:" + filepath.Join(t.TempDir(), "race.db")
-	errs := make(chan error, 4)
-	clients := make(chan *ent.Client, 4)
-	for range 4 {
-		go func() {
-			c, _, err := Open(ctx, path)
-			errs <- err
-			clients <- c
-		}()
+	// Processes started at once on a fresh database (replicas of a rolling
+	// deploy, or a restart racing its predecessor) must all come up, with one
+	// default tenant. Goroutines check the in-process serialization, child
+	// processes the database lock.
+	dbs := []struct {
+		name string
+		dsn  func(t *testing.T) string
+	}{
+		{"sqlite", func(t *testing.T) string { return "file:" + filepath.Join(t.TempDir(), "race.db") }},
+		{"postgres", freshPostgres},
 	}
-	for range 4 {
-		if err := <-errs; err != nil {
-			t.Error(err)
+	openers := []struct {
+		name string
+		open func(ctx context.Context, dsn string) error
+	}{
+		{"goroutines", func(ctx context.Context, dsn string) error {
+			c, _, err := Open(ctx, dsn)
+			if err == nil {
+				c.Close()
+			}
+			return err
+		}},
+		{"processes", func(ctx context.Context, dsn string) error {
+			cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^$")
+			cmd.Env = append(os.Environ(), "STORE_TEST_OPEN_DSN="+dsn)
+			if out, err := cmd.CombinedOutput(); err != nil {
+				return fmt.Errorf("%w: %s", err, out)
+			}
+			return nil
+		}},
+	}
+	for _, db := range dbs {
+		for _, o := range openers {
+			t.Run(db.name+"/"+o.name, func(t *testing.T) {
+				ctx := context.Background()
+				dsn := db.dsn(t)
+				const n = 4
+				errs := make(chan error, n)
+				for range n {
+					go func() { errs <- o.open(ctx, dsn) }()
+				}
+				for range n {
+					if err := <-errs; err != nil {
+						t.Error(err)
+					}
+				}
+				c, _, err := Open(ctx, dsn)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer c.Close()
+				if n := c.Tenant.Query().CountX(ctx); n != 1 {
+					t.Errorf("%d tenants after concurrent opens, want 1", n)
+				}
+			})
 		}
-		if c := <-clients; c != nil {
-			defer c.Close()
-		}
-	}
-	c, _, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	if n := c.Tenant.Query().CountX(ctx); n != 1 {
-		t.Errorf("%d tenants after concurrent opens, want 1", n)
 	}
 }

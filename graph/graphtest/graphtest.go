@@ -1,0 +1,212 @@
+// Package graphtest runs GraphQL requests against the real HTTP handler over
+// a fresh database: SQLite always, and PostgreSQL too when DATABASE_URL names
+// a server (each test gets a schema of its own there). The Ent client counts
+// the SQL statements it sends, to prove query counts.
+package graphtest
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
+
+	"seatgraph/app"
+	"seatgraph/ent"
+	"seatgraph/server"
+	"seatgraph/store"
+	"seatgraph/tenant"
+)
+
+// Env is one database with the server's handler in front of it.
+type Env struct {
+	Name    string // "sqlite" or "postgres"
+	Client  *ent.Client
+	DB      *sql.DB
+	Tenant  int
+	Handler http.Handler
+	stmts   atomic.Int64
+}
+
+// Ctx returns a context acting for the test tenant, for direct Ent writes.
+func (e *Env) Ctx() context.Context { return tenant.WithID(context.Background(), e.Tenant) }
+
+// Statements returns the SQL statements sent since the last reset.
+func (e *Env) Statements() int64 { return e.stmts.Load() }
+
+// ResetStatements restarts the statement count.
+func (e *Env) ResetStatements() { e.stmts.Store(0) }
+
+// Each runs fn on SQLite and, when DATABASE_URL is set, on PostgreSQL.
+func Each(t *testing.T, fn func(t *testing.T, e *Env)) {
+	t.Run("sqlite", func(t *testing.T) { fn(t, Open(t, "")) })
+	if os.Getenv("DATABASE_URL") != "" {
+		t.Run("postgres", func(t *testing.T) { fn(t, Open(t, "postgres")) })
+	}
+}
+
+// SQLite opens a fresh SQLite database.
+func SQLite(t testing.TB) *Env { return Open(t, "") }
+
+// Open opens a fresh database of kind ("" for SQLite, "postgres").
+func Open(t testing.TB, kind string) *Env {
+	t.Helper()
+	ctx := context.Background()
+	var dsn, name string
+	if kind == "postgres" {
+		dsn, name = pgSchema(t), "postgres"
+	} else {
+		dsn, name = "file:"+filepath.Join(t.TempDir(), "test.db"), "sqlite"
+	}
+	migrated, db, err := store.Open(ctx, dsn)
+	if err != nil {
+		t.Fatalf("opening %s: %v", name, err)
+	}
+	t.Cleanup(func() { migrated.Close() })
+	tid, err := store.DefaultTenantID(ctx, migrated)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := dialect.SQLite
+	if name == "postgres" {
+		d = dialect.Postgres
+	}
+	e := &Env{Name: name, DB: db, Tenant: tid}
+	counting := dialect.DebugWithContext(entsql.OpenDB(d, db), func(context.Context, ...any) { e.stmts.Add(1) })
+	e.Client = ent.NewClient(ent.Driver(counting))
+	cfg, err := server.ParseFlags(nil, func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if testing.Verbose() {
+		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	}
+	e.Handler = app.Handler(cfg, e.Client, db, tid, log)
+	return e
+}
+
+// pgSchema creates a schema of its own for the test on the DATABASE_URL
+// server and returns a DSN that uses it.
+func pgSchema(t testing.TB) string {
+	base := os.Getenv("DATABASE_URL")
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	schema := "t_" + hex.EncodeToString(b)
+	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
+		t.Fatalf("creating schema: %v", err)
+	}
+	t.Cleanup(func() {
+		if a, err := sql.Open("pgx", base); err == nil {
+			_, _ = a.Exec("DROP SCHEMA " + schema + " CASCADE")
+			a.Close()
+		}
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// Error is one GraphQL error of a response.
+type Error struct {
+	Message    string         `json:"message"`
+	Path       []any          `json:"path"`
+	Extensions map[string]any `json:"extensions"`
+}
+
+// Code is the error's extensions.code.
+func (e Error) Code() string { s, _ := e.Extensions["code"].(string); return s }
+
+// Response is a GraphQL response.
+type Response struct {
+	Status int
+	Header http.Header
+	Data   json.RawMessage `json:"data"`
+	Errors []Error         `json:"errors"`
+}
+
+// Codes lists the codes of the response's errors.
+func (r *Response) Codes() []string {
+	var out []string
+	for _, e := range r.Errors {
+		out = append(out, e.Code())
+	}
+	return out
+}
+
+// Do posts a GraphQL request and returns the response, failing the test
+// only when the response is not GraphQL.
+func (e *Env) Do(t testing.TB, query string, vars map[string]any, headers ...string) *Response {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	rec := httptest.NewRecorder()
+	e.Handler.ServeHTTP(rec, req)
+	resp := &Response{Status: rec.Code, Header: rec.Header()}
+	if err := json.Unmarshal(rec.Body.Bytes(), resp); err != nil {
+		t.Fatalf("response is not JSON (%d): %s", rec.Code, rec.Body.String())
+	}
+	return resp
+}
+
+// Query runs a request that must succeed and decodes its data into out.
+func (e *Env) Query(t testing.TB, query string, vars map[string]any, out any, headers ...string) {
+	t.Helper()
+	r := e.Do(t, query, vars, headers...)
+	if len(r.Errors) > 0 {
+		t.Fatalf("query failed: %s", describe(r.Errors))
+	}
+	if out != nil {
+		if err := json.Unmarshal(r.Data, out); err != nil {
+			t.Fatalf("decoding data: %v\n%s", err, r.Data)
+		}
+	}
+}
+
+// ErrorCode runs a request that must fail with one top-level error and
+// returns its code.
+func (e *Env) ErrorCode(t testing.TB, query string, vars map[string]any) string {
+	t.Helper()
+	r := e.Do(t, query, vars)
+	if len(r.Errors) == 0 {
+		t.Fatalf("expected an error, got data %s", r.Data)
+	}
+	return r.Errors[0].Code()
+}
+
+func describe(errs []Error) string {
+	var parts []string
+	for _, e := range errs {
+		parts = append(parts, fmt.Sprintf("%s (%s at %v)", e.Message, e.Code(), e.Path))
+	}
+	return strings.Join(parts, "; ")
+}
