@@ -42,7 +42,7 @@ type NotFoundError struct {
 }
 
 func (e *NotFoundError) Error() string { return e.Message }
-func (*NotFoundError) isDomainError() {}
+func (*NotFoundError) isDomainError()  {}
 
 // NotFound returns a NotFoundError for an object of type typ.
 func NotFound(typ string, id int) *NotFoundError {
@@ -55,7 +55,7 @@ type InvalidStateError struct {
 }
 
 func (e *InvalidStateError) Error() string { return e.Message }
-func (*InvalidStateError) isDomainError() {}
+func (*InvalidStateError) isDomainError()  {}
 
 // InvalidState returns an InvalidStateError.
 func InvalidState(format string, args ...any) *InvalidStateError {
