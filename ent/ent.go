@@ -10,6 +10,7 @@ import (
 	"seatgraph/ent/booking"
 	"seatgraph/ent/event"
 	"seatgraph/ent/history"
+	"seatgraph/ent/idempotencykey"
 	"seatgraph/ent/participant"
 	"seatgraph/ent/payment"
 	"seatgraph/ent/registration"
@@ -84,6 +85,7 @@ func checkColumn(t, c string) error {
 			booking.Table:        booking.ValidColumn,
 			event.Table:          event.ValidColumn,
 			history.Table:        history.ValidColumn,
+			idempotencykey.Table: idempotencykey.ValidColumn,
 			participant.Table:    participant.ValidColumn,
 			payment.Table:        payment.ValidColumn,
 			registration.Table:   registration.ValidColumn,

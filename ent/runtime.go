@@ -6,6 +6,7 @@ import (
 	"seatgraph/ent/booking"
 	"seatgraph/ent/event"
 	"seatgraph/ent/history"
+	"seatgraph/ent/idempotencykey"
 	"seatgraph/ent/participant"
 	"seatgraph/ent/payment"
 	"seatgraph/ent/registration"
@@ -143,6 +144,25 @@ func init() {
 	historyDescAmount := historyFields[7].Descriptor()
 	// history.DefaultAmount holds the default value on creation for the amount field.
 	history.DefaultAmount = historyDescAmount.Default.(int64)
+	idempotencykeyMixin := schema.IdempotencyKey{}.Mixin()
+	idempotencykeyMixinFields0 := idempotencykeyMixin[0].Fields()
+	_ = idempotencykeyMixinFields0
+	idempotencykeyFields := schema.IdempotencyKey{}.Fields()
+	_ = idempotencykeyFields
+	// idempotencykeyDescCreatedAt is the schema descriptor for created_at field.
+	idempotencykeyDescCreatedAt := idempotencykeyMixinFields0[0].Descriptor()
+	// idempotencykey.DefaultCreatedAt holds the default value on creation for the created_at field.
+	idempotencykey.DefaultCreatedAt = idempotencykeyDescCreatedAt.Default.(func() time.Time)
+	// idempotencykeyDescUpdatedAt is the schema descriptor for updated_at field.
+	idempotencykeyDescUpdatedAt := idempotencykeyMixinFields0[1].Descriptor()
+	// idempotencykey.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	idempotencykey.DefaultUpdatedAt = idempotencykeyDescUpdatedAt.Default.(func() time.Time)
+	// idempotencykey.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	idempotencykey.UpdateDefaultUpdatedAt = idempotencykeyDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// idempotencykeyDescKey is the schema descriptor for key field.
+	idempotencykeyDescKey := idempotencykeyFields[0].Descriptor()
+	// idempotencykey.KeyValidator is a validator for the "key" field. It is called by the builders before save.
+	idempotencykey.KeyValidator = idempotencykeyDescKey.Validators[0].(func(string) error)
 	participantMixin := schema.Participant{}.Mixin()
 	participantMixinFields0 := participantMixin[0].Fields()
 	_ = participantMixinFields0
@@ -227,6 +247,10 @@ func init() {
 	tenantDescName := tenantFields[1].Descriptor()
 	// tenant.DefaultName holds the default value on creation for the name field.
 	tenant.DefaultName = tenantDescName.Default.(string)
+	// tenantDescOrderSeq is the schema descriptor for order_seq field.
+	tenantDescOrderSeq := tenantFields[2].Descriptor()
+	// tenant.DefaultOrderSeq holds the default value on creation for the order_seq field.
+	tenant.DefaultOrderSeq = tenantDescOrderSeq.Default.(int)
 	ticketMixin := schema.Ticket{}.Mixin()
 	ticketMixinFields0 := ticketMixin[0].Fields()
 	_ = ticketMixinFields0

@@ -24,7 +24,9 @@ type Tenant struct {
 	// Slug holds the value of the "slug" field.
 	Slug string `json:"slug,omitempty"`
 	// Name holds the value of the "name" field.
-	Name         string `json:"name,omitempty"`
+	Name string `json:"name,omitempty"`
+	// OrderSeq holds the value of the "order_seq" field.
+	OrderSeq     int `json:"order_seq,omitempty"`
 	selectValues sql.SelectValues
 }
 
@@ -33,7 +35,7 @@ func (*Tenant) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case tenant.FieldID:
+		case tenant.FieldID, tenant.FieldOrderSeq:
 			values[i] = new(sql.NullInt64)
 		case tenant.FieldSlug, tenant.FieldName:
 			values[i] = new(sql.NullString)
@@ -84,6 +86,12 @@ func (_m *Tenant) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Name = value.String
 			}
+		case tenant.FieldOrderSeq:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field order_seq", values[i])
+			} else if value.Valid {
+				_m.OrderSeq = int(value.Int64)
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -131,6 +139,9 @@ func (_m *Tenant) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("name=")
 	builder.WriteString(_m.Name)
+	builder.WriteString(", ")
+	builder.WriteString("order_seq=")
+	builder.WriteString(fmt.Sprintf("%v", _m.OrderSeq))
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -70,6 +70,20 @@ func (_c *TenantCreate) SetNillableName(v *string) *TenantCreate {
 	return _c
 }
 
+// SetOrderSeq sets the "order_seq" field.
+func (_c *TenantCreate) SetOrderSeq(v int) *TenantCreate {
+	_c.mutation.SetOrderSeq(v)
+	return _c
+}
+
+// SetNillableOrderSeq sets the "order_seq" field if the given value is not nil.
+func (_c *TenantCreate) SetNillableOrderSeq(v *int) *TenantCreate {
+	if v != nil {
+		_c.SetOrderSeq(*v)
+	}
+	return _c
+}
+
 // Mutation returns the TenantMutation object of the builder.
 func (_c *TenantCreate) Mutation() *TenantMutation {
 	return _c.mutation
@@ -117,6 +131,10 @@ func (_c *TenantCreate) defaults() {
 		v := tenant.DefaultName
 		_c.mutation.SetName(v)
 	}
+	if _, ok := _c.mutation.OrderSeq(); !ok {
+		v := tenant.DefaultOrderSeq
+		_c.mutation.SetOrderSeq(v)
+	}
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -137,6 +155,9 @@ func (_c *TenantCreate) check() error {
 	}
 	if _, ok := _c.mutation.Name(); !ok {
 		return &ValidationError{Name: "name", err: errors.New(`ent: missing required field "Tenant.name"`)}
+	}
+	if _, ok := _c.mutation.OrderSeq(); !ok {
+		return &ValidationError{Name: "order_seq", err: errors.New(`ent: missing required field "Tenant.order_seq"`)}
 	}
 	return nil
 }
@@ -180,6 +201,10 @@ func (_c *TenantCreate) createSpec() (*Tenant, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Name(); ok {
 		_spec.SetField(tenant.FieldName, field.TypeString, value)
 		_node.Name = value
+	}
+	if value, ok := _c.mutation.OrderSeq(); ok {
+		_spec.SetField(tenant.FieldOrderSeq, field.TypeInt, value)
+		_node.OrderSeq = value
 	}
 	return _node, _spec
 }
@@ -269,6 +294,24 @@ func (u *TenantUpsert) UpdateName() *TenantUpsert {
 	return u
 }
 
+// SetOrderSeq sets the "order_seq" field.
+func (u *TenantUpsert) SetOrderSeq(v int) *TenantUpsert {
+	u.Set(tenant.FieldOrderSeq, v)
+	return u
+}
+
+// UpdateOrderSeq sets the "order_seq" field to the value that was provided on create.
+func (u *TenantUpsert) UpdateOrderSeq() *TenantUpsert {
+	u.SetExcluded(tenant.FieldOrderSeq)
+	return u
+}
+
+// AddOrderSeq adds v to the "order_seq" field.
+func (u *TenantUpsert) AddOrderSeq(v int) *TenantUpsert {
+	u.Add(tenant.FieldOrderSeq, v)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -353,6 +396,27 @@ func (u *TenantUpsertOne) SetName(v string) *TenantUpsertOne {
 func (u *TenantUpsertOne) UpdateName() *TenantUpsertOne {
 	return u.Update(func(s *TenantUpsert) {
 		s.UpdateName()
+	})
+}
+
+// SetOrderSeq sets the "order_seq" field.
+func (u *TenantUpsertOne) SetOrderSeq(v int) *TenantUpsertOne {
+	return u.Update(func(s *TenantUpsert) {
+		s.SetOrderSeq(v)
+	})
+}
+
+// AddOrderSeq adds v to the "order_seq" field.
+func (u *TenantUpsertOne) AddOrderSeq(v int) *TenantUpsertOne {
+	return u.Update(func(s *TenantUpsert) {
+		s.AddOrderSeq(v)
+	})
+}
+
+// UpdateOrderSeq sets the "order_seq" field to the value that was provided on create.
+func (u *TenantUpsertOne) UpdateOrderSeq() *TenantUpsertOne {
+	return u.Update(func(s *TenantUpsert) {
+		s.UpdateOrderSeq()
 	})
 }
 
@@ -606,6 +670,27 @@ func (u *TenantUpsertBulk) SetName(v string) *TenantUpsertBulk {
 func (u *TenantUpsertBulk) UpdateName() *TenantUpsertBulk {
 	return u.Update(func(s *TenantUpsert) {
 		s.UpdateName()
+	})
+}
+
+// SetOrderSeq sets the "order_seq" field.
+func (u *TenantUpsertBulk) SetOrderSeq(v int) *TenantUpsertBulk {
+	return u.Update(func(s *TenantUpsert) {
+		s.SetOrderSeq(v)
+	})
+}
+
+// AddOrderSeq adds v to the "order_seq" field.
+func (u *TenantUpsertBulk) AddOrderSeq(v int) *TenantUpsertBulk {
+	return u.Update(func(s *TenantUpsert) {
+		s.AddOrderSeq(v)
+	})
+}
+
+// UpdateOrderSeq sets the "order_seq" field to the value that was provided on create.
+func (u *TenantUpsertBulk) UpdateOrderSeq() *TenantUpsertBulk {
+	return u.Update(func(s *TenantUpsert) {
+		s.UpdateOrderSeq()
 	})
 }
 

@@ -63,6 +63,27 @@ func (_u *TenantUpdate) SetNillableName(v *string) *TenantUpdate {
 	return _u
 }
 
+// SetOrderSeq sets the "order_seq" field.
+func (_u *TenantUpdate) SetOrderSeq(v int) *TenantUpdate {
+	_u.mutation.ResetOrderSeq()
+	_u.mutation.SetOrderSeq(v)
+	return _u
+}
+
+// SetNillableOrderSeq sets the "order_seq" field if the given value is not nil.
+func (_u *TenantUpdate) SetNillableOrderSeq(v *int) *TenantUpdate {
+	if v != nil {
+		_u.SetOrderSeq(*v)
+	}
+	return _u
+}
+
+// AddOrderSeq adds value to the "order_seq" field.
+func (_u *TenantUpdate) AddOrderSeq(v int) *TenantUpdate {
+	_u.mutation.AddOrderSeq(v)
+	return _u
+}
+
 // Mutation returns the TenantMutation object of the builder.
 func (_u *TenantUpdate) Mutation() *TenantMutation {
 	return _u.mutation
@@ -141,6 +162,12 @@ func (_u *TenantUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(tenant.FieldName, field.TypeString, value)
 	}
+	if value, ok := _u.mutation.OrderSeq(); ok {
+		_spec.SetField(tenant.FieldOrderSeq, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedOrderSeq(); ok {
+		_spec.AddField(tenant.FieldOrderSeq, field.TypeInt, value)
+	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -194,6 +221,27 @@ func (_u *TenantUpdateOne) SetNillableName(v *string) *TenantUpdateOne {
 	if v != nil {
 		_u.SetName(*v)
 	}
+	return _u
+}
+
+// SetOrderSeq sets the "order_seq" field.
+func (_u *TenantUpdateOne) SetOrderSeq(v int) *TenantUpdateOne {
+	_u.mutation.ResetOrderSeq()
+	_u.mutation.SetOrderSeq(v)
+	return _u
+}
+
+// SetNillableOrderSeq sets the "order_seq" field if the given value is not nil.
+func (_u *TenantUpdateOne) SetNillableOrderSeq(v *int) *TenantUpdateOne {
+	if v != nil {
+		_u.SetOrderSeq(*v)
+	}
+	return _u
+}
+
+// AddOrderSeq adds value to the "order_seq" field.
+func (_u *TenantUpdateOne) AddOrderSeq(v int) *TenantUpdateOne {
+	_u.mutation.AddOrderSeq(v)
 	return _u
 }
 
@@ -304,6 +352,12 @@ func (_u *TenantUpdateOne) sqlSave(ctx context.Context) (_node *Tenant, err erro
 	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(tenant.FieldName, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.OrderSeq(); ok {
+		_spec.SetField(tenant.FieldOrderSeq, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedOrderSeq(); ok {
+		_spec.AddField(tenant.FieldOrderSeq, field.TypeInt, value)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	_node = &Tenant{config: _u.config}

@@ -20,6 +20,8 @@ type Tx struct {
 	Event *EventClient
 	// History is the client for interacting with the History builders.
 	History *HistoryClient
+	// IdempotencyKey is the client for interacting with the IdempotencyKey builders.
+	IdempotencyKey *IdempotencyKeyClient
 	// Participant is the client for interacting with the Participant builders.
 	Participant *ParticipantClient
 	// Payment is the client for interacting with the Payment builders.
@@ -166,6 +168,7 @@ func (tx *Tx) init() {
 	tx.Booking = NewBookingClient(tx.config)
 	tx.Event = NewEventClient(tx.config)
 	tx.History = NewHistoryClient(tx.config)
+	tx.IdempotencyKey = NewIdempotencyKeyClient(tx.config)
 	tx.Participant = NewParticipantClient(tx.config)
 	tx.Payment = NewPaymentClient(tx.config)
 	tx.Registration = NewRegistrationClient(tx.config)

@@ -21,15 +21,16 @@ import (
 // Types maps a type index (the key's upper 32 bits) to its GraphQL type name.
 // It must match the IncrementStart annotations of the Ent schemas.
 var Types = map[int]string{
-	1: "Tenant",
-	2: "Event",
-	3: "TicketCategory",
-	4: "Participant",
-	5: "Booking",
-	6: "Ticket",
-	7: "Registration",
-	8: "Payment",
-	9: "History",
+	1:  "Tenant",
+	2:  "Event",
+	3:  "TicketCategory",
+	4:  "Participant",
+	5:  "Booking",
+	6:  "Ticket",
+	7:  "Registration",
+	8:  "Payment",
+	9:  "History",
+	10: "IdempotencyKey",
 }
 
 var indexOf = func() map[string]int {

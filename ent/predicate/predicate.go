@@ -15,6 +15,9 @@ type Event func(*sql.Selector)
 // History is the predicate function for history builders.
 type History func(*sql.Selector)
 
+// IdempotencyKey is the predicate function for idempotencykey builders.
+type IdempotencyKey func(*sql.Selector)
+
 // Participant is the predicate function for participant builders.
 type Participant func(*sql.Selector)
 

@@ -22,5 +22,8 @@ func (Tenant) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("slug").Unique().NotEmpty(),
 		field.String("name").Default(""),
+		// The last order number handed out; bookings take the next one in
+		// their own transaction, so numbers are unique and increasing.
+		field.Int("order_seq").Default(0),
 	}
 }

@@ -21,6 +21,8 @@ const (
 	FieldSlug = "slug"
 	// FieldName holds the string denoting the name field in the database.
 	FieldName = "name"
+	// FieldOrderSeq holds the string denoting the order_seq field in the database.
+	FieldOrderSeq = "order_seq"
 	// Table holds the table name of the tenant in the database.
 	Table = "tenants"
 )
@@ -32,6 +34,7 @@ var Columns = []string{
 	FieldUpdatedAt,
 	FieldSlug,
 	FieldName,
+	FieldOrderSeq,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -55,6 +58,8 @@ var (
 	SlugValidator func(string) error
 	// DefaultName holds the default value on creation for the "name" field.
 	DefaultName string
+	// DefaultOrderSeq holds the default value on creation for the "order_seq" field.
+	DefaultOrderSeq int
 )
 
 // OrderOption defines the ordering options for the Tenant queries.
@@ -83,4 +88,9 @@ func BySlug(opts ...sql.OrderTermOption) OrderOption {
 // ByName orders the results by the name field.
 func ByName(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldName, opts...).ToFunc()
+}
+
+// ByOrderSeq orders the results by the order_seq field.
+func ByOrderSeq(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldOrderSeq, opts...).ToFunc()
 }

@@ -74,6 +74,11 @@ func Name(v string) predicate.Tenant {
 	return predicate.Tenant(sql.FieldEQ(FieldName, v))
 }
 
+// OrderSeq applies equality check predicate on the "order_seq" field. It's identical to OrderSeqEQ.
+func OrderSeq(v int) predicate.Tenant {
+	return predicate.Tenant(sql.FieldEQ(FieldOrderSeq, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Tenant {
 	return predicate.Tenant(sql.FieldEQ(FieldCreatedAt, v))
@@ -282,6 +287,46 @@ func NameEqualFold(v string) predicate.Tenant {
 // NameContainsFold applies the ContainsFold predicate on the "name" field.
 func NameContainsFold(v string) predicate.Tenant {
 	return predicate.Tenant(sql.FieldContainsFold(FieldName, v))
+}
+
+// OrderSeqEQ applies the EQ predicate on the "order_seq" field.
+func OrderSeqEQ(v int) predicate.Tenant {
+	return predicate.Tenant(sql.FieldEQ(FieldOrderSeq, v))
+}
+
+// OrderSeqNEQ applies the NEQ predicate on the "order_seq" field.
+func OrderSeqNEQ(v int) predicate.Tenant {
+	return predicate.Tenant(sql.FieldNEQ(FieldOrderSeq, v))
+}
+
+// OrderSeqIn applies the In predicate on the "order_seq" field.
+func OrderSeqIn(vs ...int) predicate.Tenant {
+	return predicate.Tenant(sql.FieldIn(FieldOrderSeq, vs...))
+}
+
+// OrderSeqNotIn applies the NotIn predicate on the "order_seq" field.
+func OrderSeqNotIn(vs ...int) predicate.Tenant {
+	return predicate.Tenant(sql.FieldNotIn(FieldOrderSeq, vs...))
+}
+
+// OrderSeqGT applies the GT predicate on the "order_seq" field.
+func OrderSeqGT(v int) predicate.Tenant {
+	return predicate.Tenant(sql.FieldGT(FieldOrderSeq, v))
+}
+
+// OrderSeqGTE applies the GTE predicate on the "order_seq" field.
+func OrderSeqGTE(v int) predicate.Tenant {
+	return predicate.Tenant(sql.FieldGTE(FieldOrderSeq, v))
+}
+
+// OrderSeqLT applies the LT predicate on the "order_seq" field.
+func OrderSeqLT(v int) predicate.Tenant {
+	return predicate.Tenant(sql.FieldLT(FieldOrderSeq, v))
+}
+
+// OrderSeqLTE applies the LTE predicate on the "order_seq" field.
+func OrderSeqLTE(v int) predicate.Tenant {
+	return predicate.Tenant(sql.FieldLTE(FieldOrderSeq, v))
 }
 
 // And groups predicates with the AND operator between them.
