@@ -15,6 +15,7 @@ import (
 	_ "time/tzdata" // event time zones must resolve on hosts without zoneinfo
 
 	"seatgraph/app"
+	"seatgraph/booking"
 	"seatgraph/demo"
 	"seatgraph/server"
 	"seatgraph/store"
@@ -51,7 +52,13 @@ func run(ctx context.Context, args []string, log *slog.Logger) error {
 		}
 		log.Info("demo data", "skipped", sum.Skipped, "events", sum.Events, "bookings", sum.Bookings)
 	}
-	h := app.Handler(cfg, client, db, tid, log)
+	target, err := store.Parse(cfg.DB)
+	if err != nil {
+		return err
+	}
+	a := app.New(cfg, client, db, target.Dialect, tid, log, booking.Options{})
+	go a.Sweep(ctx, 5*time.Second)
+	h := a.Handler
 	log.Info("seatgraph listening", "addr", "http://"+cfg.Addr, "graphiql", !cfg.Production)
 	return server.Run(ctx, cfg, h, log)
 }

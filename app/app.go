@@ -1,29 +1,66 @@
-// Package app wires seatgraph together: the GraphQL layer, the HTTP
-// plumbing and the tenant of each request. The command and the end-to-end
-// tests build the server the same way through it.
+// Package app wires seatgraph together: the booking engine, the GraphQL
+// layer, the HTTP plumbing and the tenant of each request. The command and
+// the end-to-end tests build the server the same way through it.
 package app
 
 import (
+	"context"
 	"database/sql"
 	"log/slog"
 	"net/http"
+	"time"
 
+	"seatgraph/booking"
 	"seatgraph/ent"
 	"seatgraph/graph"
 	"seatgraph/server"
 	"seatgraph/tenant"
 )
 
-// Handler returns the whole HTTP handler of the server.
-func Handler(cfg server.Config, client *ent.Client, db *sql.DB, tenantID int, log *slog.Logger) http.Handler {
-	gql := graph.NewHandler(graph.New(client), graph.HandlerOptions{Introspection: !cfg.Production, Logger: log})
-	return server.NewMux(cfg, withTenant(tenantID, gql), db)
+// App is a wired server.
+type App struct {
+	Handler http.Handler
+	Engine  *booking.Engine
+	log     *slog.Logger
 }
 
-// withTenant acts for the default tenant. Tenants chosen by API key and
-// X-Tenant-Id come with authentication.
-func withTenant(id int, next http.Handler) http.Handler {
+// New wires the server over client (of SQL dialect d) for the default tenant.
+func New(cfg server.Config, client *ent.Client, db *sql.DB, d string, tenantID int, log *slog.Logger, opts booking.Options) *App {
+	if opts.Hold == 0 {
+		opts.Hold = cfg.Hold
+	}
+	engine := booking.New(client, d, opts)
+	gql := graph.NewHandler(graph.New(client, engine), graph.HandlerOptions{Introspection: !cfg.Production, Logger: log})
+	return &App{Handler: server.NewMux(cfg, withRequest(tenantID, gql), db), Engine: engine, log: log}
+}
+
+// withRequest acts for the default tenant (tenants chosen by API key and
+// X-Tenant-Id come with authentication) and hands the Idempotency-Key header
+// to createBooking.
+func withRequest(id int, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		next.ServeHTTP(w, r.WithContext(tenant.WithID(r.Context(), id)))
+		ctx := tenant.WithID(r.Context(), id)
+		if key := r.Header.Get("Idempotency-Key"); key != "" {
+			ctx = graph.WithIdempotencyKey(ctx, key)
+		}
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+// Sweep expires bookings whose hold ran out, every interval, until ctx ends.
+func (a *App) Sweep(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if n, err := a.Engine.Sweep(ctx); err != nil && ctx.Err() == nil {
+			a.log.Error("expiring holds", "error", err.Error())
+		} else if n > 0 {
+			a.log.Info("expired holds", "bookings", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }

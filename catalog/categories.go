@@ -62,7 +62,7 @@ func (c *Catalog) CreateTicketCategory(ctx context.Context, in CreateTicketCateg
 		out, err = f.create(tx, tid, ev).Save(ctx)
 		return err
 	})
-	return out, err
+	return unwrap(out, err)
 }
 
 // UpdateTicketCategory changes a category. Prices of tickets already booked
@@ -123,7 +123,7 @@ func (c *Catalog) UpdateTicketCategory(ctx context.Context, in UpdateTicketCateg
 		out, err = u.Save(ctx)
 		return err
 	})
-	return out, err
+	return unwrap(out, err)
 }
 
 // TaxRate returns a category's tax rate as a Decimal percentage.

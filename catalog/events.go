@@ -88,7 +88,7 @@ func (c *Catalog) CreateEvent(ctx context.Context, in CreateEventInput) (*ent.Ev
 	if err != nil {
 		return nil, err
 	}
-	return ev, nil
+	return ev.Unwrap(), nil
 }
 
 // loadEvent reads an event of the tenant, or a NotFoundError.
@@ -182,16 +182,26 @@ func (c *Catalog) UpdateEvent(ctx context.Context, in UpdateEventInput) (*ent.Ev
 				u.SetMaxTicketsPerBooking(*v)
 			}
 		}
+		// The currency is compared once normalized: "eur" is no change.
 		currency := ev.Currency
-		if in.Currency != nil && *in.Currency != ev.Currency {
+		var prices []categoryPrice
+		if in.Currency != nil {
 			currency = ck.currency("currency", *in.Currency)
-			if ck.ok() {
+			if ck.ok() && currency != ev.Currency {
 				booked, err := tx.Ticket.Query().Where(ticket.EventID(ev.ID)).Exist(ctx)
 				if err != nil {
 					return err
 				}
 				if booked {
 					ck.fail("currency", "the event has bookings; its currency cannot change")
+				}
+				if ck.ok() {
+					if prices, err = ck.rescaleCategories(ctx, tx, ev.ID, "currency", ev.Currency, currency); err != nil {
+						return err
+					}
+					if !in.CancellationPolicy.IsSet() {
+						u.SetCancellationPolicy(ck.rescalePolicy("currency", ev.CancellationPolicy, ev.Currency, currency))
+					}
 				}
 			}
 			u.SetCurrency(currency)
@@ -205,12 +215,22 @@ func (c *Catalog) UpdateEvent(ctx context.Context, in UpdateEventInput) (*ent.Ev
 		if out, err = u.Save(ctx); err != nil {
 			return err
 		}
-		if currency != ev.Currency {
-			return tx.TicketCategory.Update().Where(ticketcategory.EventID(ev.ID)).SetCurrency(currency).Exec(ctx)
+		if raised(ev.Capacity, out.Capacity) && c.hooks.CapacityRaised != nil {
+			if err := c.hooks.CapacityRaised(ctx, tx, out); err != nil {
+				return err
+			}
+			if out, err = tx.Event.Get(ctx, out.ID); err != nil {
+				return err
+			}
+		}
+		for _, p := range prices {
+			if err := tx.TicketCategory.UpdateOneID(p.id).SetPrice(p.price).SetCurrency(currency).Exec(ctx); err != nil {
+				return err
+			}
 		}
 		return nil
 	})
-	return out, err
+	return unwrap(out, err)
 }
 
 // setOptText applies an Omittable text field: set, or cleared by null or "".
@@ -250,13 +270,12 @@ func (c *Catalog) PublishEvent(ctx context.Context, in PublishEventInput) (*ent.
 		out, err = tx.Event.UpdateOne(ev).SetStatus(enums.EventStatusPublished).Save(ctx)
 		return err
 	})
-	return out, err
+	return unwrap(out, err)
 }
 
-// CancelEvent marks an event cancelled. Cancelling its bookings with full
-// refunds (DOMAIN.md rule 9) is the booking engine's part of the change,
-// done by the caller-provided hook in the same transaction.
-func (c *Catalog) CancelEvent(ctx context.Context, in CancelEventInput, cancelBookings func(ctx context.Context, tx *ent.Tx, ev *ent.Event) error) (*ent.Event, error) {
+// CancelEvent cancels an event and, through the booking engine's hook in the
+// same transaction, its bookings with full refunds (DOMAIN.md rule 9).
+func (c *Catalog) CancelEvent(ctx context.Context, in CancelEventInput) (*ent.Event, error) {
 	var out *ent.Event
 	err := c.inTx(ctx, func(tx *ent.Tx, tid int) error {
 		ev, err := loadEvent(ctx, tx, tid, in.ID)
@@ -271,8 +290,8 @@ func (c *Catalog) CancelEvent(ctx context.Context, in CancelEventInput, cancelBo
 		if !ck.ok() {
 			return ck.result()
 		}
-		if cancelBookings != nil {
-			if err := cancelBookings(ctx, tx, ev); err != nil {
+		if c.hooks.CancelBookings != nil {
+			if err := c.hooks.CancelBookings(ctx, tx, ev); err != nil {
 				return err
 			}
 		}
@@ -280,7 +299,7 @@ func (c *Catalog) CancelEvent(ctx context.Context, in CancelEventInput, cancelBo
 			SetCancelledAt(now()).SetNillableCancellationReason(reason).Save(ctx)
 		return err
 	})
-	return out, err
+	return unwrap(out, err)
 }
 
 // DuplicateEvent copies an event and its categories as a DRAFT starting at
@@ -328,7 +347,7 @@ func (c *Catalog) DuplicateEvent(ctx context.Context, in DuplicateEventInput) (*
 		}
 		return nil
 	})
-	return out, err
+	return unwrap(out, err)
 }
 
 // DeleteEvent deletes an event that has no bookings or registrations.
@@ -362,3 +381,8 @@ func (c *Catalog) DeleteEvent(ctx context.Context, in DeleteEventInput) (int, er
 
 // now is the catalog's clock: UTC, microseconds, like every stored time.
 func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
+
+// raised reports whether a capacity change made room (nil is unlimited).
+func raised(before, after *int) bool {
+	return before != nil && (after == nil || *after > *before)
+}

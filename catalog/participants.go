@@ -8,23 +8,23 @@ import (
 	"seatgraph/ent/participant"
 )
 
-// participantFields are the validated fields of a person.
-type participantFields struct {
+// Person is a validated person.
+type Person struct {
 	first, last, email                         string
 	phone, company, jobTitle, address, zipCode *string
 	city, countryCode, externalRef             *string
 }
 
-// Person validates a person given in an input; prefix is its input path
-// ("booker.", "tickets.0.holder.").
-func Person(prefix string, in ParticipantInput) (participantFields, error) {
+// ValidatePerson validates a person given in an input; prefix is its input
+// path ("booker.", "tickets.0.holder.").
+func ValidatePerson(prefix string, in ParticipantInput) (Person, error) {
 	var ck checker
 	f := ck.person(prefix, in)
 	return f, ck.result()
 }
 
-func (ck *checker) person(prefix string, in ParticipantInput) participantFields {
-	return participantFields{
+func (ck *checker) person(prefix string, in ParticipantInput) Person {
+	return Person{
 		first:       ck.text(prefix+"firstName", in.FirstName, true, 100),
 		last:        ck.text(prefix+"lastName", in.LastName, true, 100),
 		email:       ck.email(prefix+"email", in.Email),
@@ -40,10 +40,10 @@ func (ck *checker) person(prefix string, in ParticipantInput) participantFields 
 }
 
 // Email returns the normalized e-mail a participant is found again by.
-func (f participantFields) Email() string { return f.email }
+func (f Person) Email() string { return f.email }
 
 // Create returns the builder of a new participant of tenant tid.
-func (f participantFields) Create(tx *ent.Tx, tid int) *ent.ParticipantCreate {
+func (f Person) Create(tx *ent.Tx, tid int) *ent.ParticipantCreate {
 	return tx.Participant.Create().SetTenantID(tid).SetFirstName(f.first).SetLastName(f.last).
 		SetEmail(f.email).SetNillablePhone(f.phone).SetNillableCompany(f.company).
 		SetNillableJobTitle(f.jobTitle).SetNillableAddress(f.address).SetNillableZipCode(f.zipCode).
@@ -52,7 +52,7 @@ func (f participantFields) Create(tx *ent.Tx, tid int) *ent.ParticipantCreate {
 
 // CreateParticipant creates a participant; the e-mail must be new in the tenant.
 func (c *Catalog) CreateParticipant(ctx context.Context, in CreateParticipantInput) (*ent.Participant, error) {
-	f, err := Person("", in)
+	f, err := ValidatePerson("", in)
 	if err != nil {
 		return nil, err
 	}
@@ -71,7 +71,7 @@ func (c *Catalog) CreateParticipant(ctx context.Context, in CreateParticipantInp
 		}
 		return err
 	})
-	return out, err
+	return unwrap(out, err)
 }
 
 // UpdateParticipant changes the given fields of a participant.
@@ -126,5 +126,5 @@ func (c *Catalog) UpdateParticipant(ctx context.Context, in UpdateParticipantInp
 		out, err = u.Save(ctx)
 		return err
 	})
-	return out, err
+	return unwrap(out, err)
 }

@@ -83,6 +83,10 @@ func Seed(ctx context.Context, client *ent.Client, tenantID int, now time.Time) 
 	if err := w.write(ctx, p); err != nil {
 		return Summary{}, err
 	}
+	// New bookings continue the order numbers the demo handed out.
+	if err := tx.Tenant.UpdateOneID(tenantID).SetOrderSeq(w.sum.Bookings).Exec(ctx); err != nil {
+		return Summary{}, fmt.Errorf("demo: order numbers: %w", err)
+	}
 	finished = true
 	if err := tx.Commit(); err != nil {
 		return Summary{}, fmt.Errorf("demo: commit: %w", err)

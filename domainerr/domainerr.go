@@ -7,6 +7,7 @@ package domainerr
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Error is a domain failure. Every payload error union binds to it.
@@ -70,3 +71,58 @@ func As(err error) (Error, bool) {
 	}
 	return nil, false
 }
+
+// SoldOutError says there are not enough seats for the whole request.
+type SoldOutError struct {
+	EventID        int
+	AvailableSeats *int
+	// WaitlistAvailable tells whether joining the waitlist would be accepted.
+	WaitlistAvailable bool
+	Message           string
+}
+
+func (e *SoldOutError) Error() string { return e.Message }
+func (*SoldOutError) isDomainError()  {}
+
+// RegistrationClosedError says the event does not take registrations now.
+type RegistrationClosedError struct {
+	EventID int
+	Message string
+}
+
+func (e *RegistrationClosedError) Error() string { return e.Message }
+func (*RegistrationClosedError) isDomainError()  {}
+
+// IdempotencyKeyReusedError says an idempotency key came back with other input.
+type IdempotencyKeyReusedError struct {
+	Message string
+}
+
+func (e *IdempotencyKeyReusedError) Error() string { return e.Message }
+func (*IdempotencyKeyReusedError) isDomainError()  {}
+
+// TicketNotFoundError says no ticket has the scanned code.
+type TicketNotFoundError struct {
+	Message string
+}
+
+func (e *TicketNotFoundError) Error() string { return e.Message }
+func (*TicketNotFoundError) isDomainError()  {}
+
+// AlreadyCheckedInError says the ticket was checked in before.
+type AlreadyCheckedInError struct {
+	CheckedInAt time.Time
+	Message     string
+}
+
+func (e *AlreadyCheckedInError) Error() string { return e.Message }
+func (*AlreadyCheckedInError) isDomainError()  {}
+
+// TicketNotValidError says the ticket cannot be admitted, and why.
+type TicketNotValidError struct {
+	Reason  string
+	Message string
+}
+
+func (e *TicketNotValidError) Error() string { return e.Message }
+func (*TicketNotValidError) isDomainError()  {}

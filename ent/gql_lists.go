@@ -4973,3 +4973,15 @@ func (c *Client) Noders(ctx context.Context, ids []int) ([]Noder, error) {
 	}
 	return out, nil
 }
+
+// Detach returns an entity read or written in a transaction that has ended,
+// bound to the client again, so its edges can still be queried.
+func Detach[E any, P interface {
+	*E
+	Unwrap() P
+}](v P, err error) (P, error) {
+	if err != nil || v == nil {
+		return v, err
+	}
+	return v.Unwrap(), nil
+}

@@ -259,6 +259,24 @@ func (u *IdempotencyKeyUpsert) UpdateUpdatedAt() *IdempotencyKeyUpsert {
 	return u
 }
 
+// SetBookingID sets the "booking_id" field.
+func (u *IdempotencyKeyUpsert) SetBookingID(v int) *IdempotencyKeyUpsert {
+	u.Set(idempotencykey.FieldBookingID, v)
+	return u
+}
+
+// UpdateBookingID sets the "booking_id" field to the value that was provided on create.
+func (u *IdempotencyKeyUpsert) UpdateBookingID() *IdempotencyKeyUpsert {
+	u.SetExcluded(idempotencykey.FieldBookingID)
+	return u
+}
+
+// AddBookingID adds v to the "booking_id" field.
+func (u *IdempotencyKeyUpsert) AddBookingID(v int) *IdempotencyKeyUpsert {
+	u.Add(idempotencykey.FieldBookingID, v)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -281,9 +299,6 @@ func (u *IdempotencyKeyUpsertOne) UpdateNewValues() *IdempotencyKeyUpsertOne {
 		}
 		if _, exists := u.create.mutation.RequestHash(); exists {
 			s.SetIgnore(idempotencykey.FieldRequestHash)
-		}
-		if _, exists := u.create.mutation.BookingID(); exists {
-			s.SetIgnore(idempotencykey.FieldBookingID)
 		}
 	}))
 	return u
@@ -327,6 +342,27 @@ func (u *IdempotencyKeyUpsertOne) SetUpdatedAt(v time.Time) *IdempotencyKeyUpser
 func (u *IdempotencyKeyUpsertOne) UpdateUpdatedAt() *IdempotencyKeyUpsertOne {
 	return u.Update(func(s *IdempotencyKeyUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetBookingID sets the "booking_id" field.
+func (u *IdempotencyKeyUpsertOne) SetBookingID(v int) *IdempotencyKeyUpsertOne {
+	return u.Update(func(s *IdempotencyKeyUpsert) {
+		s.SetBookingID(v)
+	})
+}
+
+// AddBookingID adds v to the "booking_id" field.
+func (u *IdempotencyKeyUpsertOne) AddBookingID(v int) *IdempotencyKeyUpsertOne {
+	return u.Update(func(s *IdempotencyKeyUpsert) {
+		s.AddBookingID(v)
+	})
+}
+
+// UpdateBookingID sets the "booking_id" field to the value that was provided on create.
+func (u *IdempotencyKeyUpsertOne) UpdateBookingID() *IdempotencyKeyUpsertOne {
+	return u.Update(func(s *IdempotencyKeyUpsert) {
+		s.UpdateBookingID()
 	})
 }
 
@@ -518,9 +554,6 @@ func (u *IdempotencyKeyUpsertBulk) UpdateNewValues() *IdempotencyKeyUpsertBulk {
 			if _, exists := b.mutation.RequestHash(); exists {
 				s.SetIgnore(idempotencykey.FieldRequestHash)
 			}
-			if _, exists := b.mutation.BookingID(); exists {
-				s.SetIgnore(idempotencykey.FieldBookingID)
-			}
 		}
 	}))
 	return u
@@ -564,6 +597,27 @@ func (u *IdempotencyKeyUpsertBulk) SetUpdatedAt(v time.Time) *IdempotencyKeyUpse
 func (u *IdempotencyKeyUpsertBulk) UpdateUpdatedAt() *IdempotencyKeyUpsertBulk {
 	return u.Update(func(s *IdempotencyKeyUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetBookingID sets the "booking_id" field.
+func (u *IdempotencyKeyUpsertBulk) SetBookingID(v int) *IdempotencyKeyUpsertBulk {
+	return u.Update(func(s *IdempotencyKeyUpsert) {
+		s.SetBookingID(v)
+	})
+}
+
+// AddBookingID adds v to the "booking_id" field.
+func (u *IdempotencyKeyUpsertBulk) AddBookingID(v int) *IdempotencyKeyUpsertBulk {
+	return u.Update(func(s *IdempotencyKeyUpsert) {
+		s.AddBookingID(v)
+	})
+}
+
+// UpdateBookingID sets the "booking_id" field to the value that was provided on create.
+func (u *IdempotencyKeyUpsertBulk) UpdateBookingID() *IdempotencyKeyUpsertBulk {
+	return u.Update(func(s *IdempotencyKeyUpsert) {
+		s.UpdateBookingID()
 	})
 }
 

@@ -35,6 +35,27 @@ func (_u *IdempotencyKeyUpdate) SetUpdatedAt(v time.Time) *IdempotencyKeyUpdate 
 	return _u
 }
 
+// SetBookingID sets the "booking_id" field.
+func (_u *IdempotencyKeyUpdate) SetBookingID(v int) *IdempotencyKeyUpdate {
+	_u.mutation.ResetBookingID()
+	_u.mutation.SetBookingID(v)
+	return _u
+}
+
+// SetNillableBookingID sets the "booking_id" field if the given value is not nil.
+func (_u *IdempotencyKeyUpdate) SetNillableBookingID(v *int) *IdempotencyKeyUpdate {
+	if v != nil {
+		_u.SetBookingID(*v)
+	}
+	return _u
+}
+
+// AddBookingID adds value to the "booking_id" field.
+func (_u *IdempotencyKeyUpdate) AddBookingID(v int) *IdempotencyKeyUpdate {
+	_u.mutation.AddBookingID(v)
+	return _u
+}
+
 // Mutation returns the IdempotencyKeyMutation object of the builder.
 func (_u *IdempotencyKeyUpdate) Mutation() *IdempotencyKeyMutation {
 	return _u.mutation
@@ -94,6 +115,12 @@ func (_u *IdempotencyKeyUpdate) sqlSave(ctx context.Context) (_node int, err err
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(idempotencykey.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if value, ok := _u.mutation.BookingID(); ok {
+		_spec.SetField(idempotencykey.FieldBookingID, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedBookingID(); ok {
+		_spec.AddField(idempotencykey.FieldBookingID, field.TypeInt, value)
+	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -119,6 +146,27 @@ type IdempotencyKeyUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *IdempotencyKeyUpdateOne) SetUpdatedAt(v time.Time) *IdempotencyKeyUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetBookingID sets the "booking_id" field.
+func (_u *IdempotencyKeyUpdateOne) SetBookingID(v int) *IdempotencyKeyUpdateOne {
+	_u.mutation.ResetBookingID()
+	_u.mutation.SetBookingID(v)
+	return _u
+}
+
+// SetNillableBookingID sets the "booking_id" field if the given value is not nil.
+func (_u *IdempotencyKeyUpdateOne) SetNillableBookingID(v *int) *IdempotencyKeyUpdateOne {
+	if v != nil {
+		_u.SetBookingID(*v)
+	}
+	return _u
+}
+
+// AddBookingID adds value to the "booking_id" field.
+func (_u *IdempotencyKeyUpdateOne) AddBookingID(v int) *IdempotencyKeyUpdateOne {
+	_u.mutation.AddBookingID(v)
 	return _u
 }
 
@@ -210,6 +258,12 @@ func (_u *IdempotencyKeyUpdateOne) sqlSave(ctx context.Context) (_node *Idempote
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(idempotencykey.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.BookingID(); ok {
+		_spec.SetField(idempotencykey.FieldBookingID, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedBookingID(); ok {
+		_spec.AddField(idempotencykey.FieldBookingID, field.TypeInt, value)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	_node = &IdempotencyKey{config: _u.config}

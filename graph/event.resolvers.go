@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"seatgraph/booking"
 	"seatgraph/catalog"
 	"seatgraph/ent"
 	"seatgraph/graph/generated"
@@ -15,7 +16,7 @@ import (
 )
 
 // CancellationPolicy is the resolver for the cancellationPolicy field.
-func (r *eventResolver) CancellationPolicy(ctx context.Context, obj *ent.Event) (*model.CancellationPolicy, error) {
+func (r *eventResolver) CancellationPolicy(ctx context.Context, obj *ent.Event) (*booking.Policy, error) {
 	return cancellationPolicy(obj), nil
 }
 
@@ -47,7 +48,7 @@ func (r *mutationResolver) PublishEvent(ctx context.Context, input catalog.Publi
 
 // CancelEvent is the resolver for the cancelEvent field.
 func (r *mutationResolver) CancelEvent(ctx context.Context, input catalog.CancelEventInput) (*model.CancelEventPayload, error) {
-	ev, err := r.Catalog.CancelEvent(ctx, input, r.CancelBookings)
+	ev, err := r.Catalog.CancelEvent(ctx, input)
 	errs, err := payloadErrors(err)
 	return &model.CancelEventPayload{Event: ev, Errors: errs}, err
 }

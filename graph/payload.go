@@ -1,11 +1,10 @@
 package graph
 
 import (
-	"seatgraph/domain"
+	"context"
+	"seatgraph/booking"
 	"seatgraph/domainerr"
 	"seatgraph/ent"
-	"seatgraph/graph/model"
-	"seatgraph/money"
 )
 
 // payloadErrors splits a mutation's error: a domain failure goes into the
@@ -22,22 +21,19 @@ func payloadErrors(err error) ([]domainerr.Error, error) {
 }
 
 // cancellationPolicy shows an event's policy with amounts in its currency.
-func cancellationPolicy(ev *ent.Event) *model.CancellationPolicy {
-	return policyOf(ev.CancellationPolicy, ev.Currency)
+func cancellationPolicy(ev *ent.Event) *booking.Policy {
+	return booking.PolicyOf(ev.CancellationPolicy, ev.Currency)
 }
 
-func policyOf(p domain.CancellationPolicy, currency string) *model.CancellationPolicy {
-	out := &model.CancellationPolicy{Rules: make([]*model.CancellationRule, len(p.Rules))}
-	for i, r := range p.Rules {
-		rule := &model.CancellationRule{
-			HoursBeforeStart: r.HoursBeforeStart,
-			KeepPercent:      money.Decimal{Units: r.KeepPercent, Scale: 2}.Normalize(),
-		}
-		if r.FixedFee != nil {
-			fee := money.New(*r.FixedFee, currency)
-			rule.FixedFee = &fee
-		}
-		out.Rules[i] = rule
-	}
-	return out
+type idempotencyKeyCtx struct{}
+
+// WithIdempotencyKey keeps the request's Idempotency-Key header for
+// createBooking, which treats it as its idempotencyKey input field.
+func WithIdempotencyKey(ctx context.Context, key string) context.Context {
+	return context.WithValue(ctx, idempotencyKeyCtx{}, key)
+}
+
+func idempotencyKey(ctx context.Context) string {
+	s, _ := ctx.Value(idempotencyKeyCtx{}).(string)
+	return s
 }

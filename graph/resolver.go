@@ -3,8 +3,7 @@
 package graph
 
 import (
-	"context"
-
+	"seatgraph/booking"
 	"seatgraph/catalog"
 	"seatgraph/ent"
 )
@@ -13,13 +12,18 @@ import (
 type Resolver struct {
 	Client  *ent.Client
 	Catalog *catalog.Catalog
-	// CancelBookings cancels an event's bookings with full refunds inside
-	// cancelEvent's transaction (DOMAIN.md rule 9); nil while the event has
-	// no booking engine attached.
-	CancelBookings func(ctx context.Context, tx *ent.Tx, ev *ent.Event) error
+	Engine  *booking.Engine
 }
 
-// New returns the root resolver over client.
-func New(client *ent.Client) *Resolver {
-	return &Resolver{Client: client, Catalog: catalog.New(client)}
+// New returns the root resolver over client, with the booking engine taking
+// part in event changes.
+func New(client *ent.Client, engine *booking.Engine) *Resolver {
+	return &Resolver{
+		Client: client,
+		Engine: engine,
+		Catalog: catalog.New(client, catalog.Hooks{
+			CancelBookings: engine.CancelEventBookings,
+			CapacityRaised: engine.CapacityChanged,
+		}),
+	}
 }

@@ -26,7 +26,7 @@ func (IdempotencyKey) Fields() []ent.Field {
 		// SHA-256 of the request's canonical form: the same key with other
 		// input is refused.
 		field.String("request_hash").Immutable(),
-		field.Int("booking_id").Immutable(),
+		field.Int("booking_id"),
 	}
 }
 

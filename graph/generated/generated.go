@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"seatgraph/booking"
 	"seatgraph/catalog"
 	"seatgraph/domain"
 	"seatgraph/domainerr"
@@ -50,6 +51,11 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	AlreadyCheckedInError struct {
+		CheckedInAt func(childComplexity int) int
+		Message     func(childComplexity int) int
+	}
+
 	Booking struct {
 		BalanceDue             func(childComplexity int) int
 		Booker                 func(childComplexity int) int
@@ -102,6 +108,12 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	CancelBookingPayload struct {
+		Booking func(childComplexity int) int
+		Errors  func(childComplexity int) int
+		Refund  func(childComplexity int) int
+	}
+
 	CancelEventPayload struct {
 		Errors func(childComplexity int) int
 		Event  func(childComplexity int) int
@@ -111,15 +123,34 @@ type ComplexityRoot struct {
 		Rules func(childComplexity int) int
 	}
 
+	CancellationQuote struct {
+		Cancellable      func(childComplexity int) int
+		HoursBeforeStart func(childComplexity int) int
+		Kept             func(childComplexity int) int
+		Paid             func(childComplexity int) int
+		Refund           func(childComplexity int) int
+		Rule             func(childComplexity int) int
+	}
+
 	CancellationRule struct {
 		FixedFee         func(childComplexity int) int
 		HoursBeforeStart func(childComplexity int) int
 		KeepPercent      func(childComplexity int) int
 	}
 
+	CheckInTicketPayload struct {
+		Errors func(childComplexity int) int
+		Ticket func(childComplexity int) int
+	}
+
 	CollectionSegmentInfo struct {
 		HasNextPage     func(childComplexity int) int
 		HasPreviousPage func(childComplexity int) int
+	}
+
+	CreateBookingPayload struct {
+		Booking func(childComplexity int) int
+		Errors  func(childComplexity int) int
 	}
 
 	CreateEventPayload struct {
@@ -130,6 +161,11 @@ type ComplexityRoot struct {
 	CreateParticipantPayload struct {
 		Errors      func(childComplexity int) int
 		Participant func(childComplexity int) int
+	}
+
+	CreateRegistrationPayload struct {
+		Errors       func(childComplexity int) int
+		Registration func(childComplexity int) int
 	}
 
 	CreateTicketCategoryPayload struct {
@@ -204,6 +240,22 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	EventStatistics struct {
+		BookedTickets    func(childComplexity int) int
+		CancelledTickets func(childComplexity int) int
+		Capacity         func(childComplexity int) int
+		CheckedInCount   func(childComplexity int) int
+		Refunded         func(childComplexity int) int
+		RegisteredCount  func(childComplexity int) int
+		Revenue          func(childComplexity int) int
+		Series           func(childComplexity int) int
+		WaitlistCount    func(childComplexity int) int
+	}
+
+	IdempotencyKeyReusedError struct {
+		Message func(childComplexity int) int
+	}
+
 	InvalidStateError struct {
 		Message func(childComplexity int) int
 	}
@@ -215,16 +267,27 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		CancelEvent          func(childComplexity int, input catalog.CancelEventInput) int
-		CreateEvent          func(childComplexity int, input catalog.CreateEventInput) int
-		CreateParticipant    func(childComplexity int, input catalog.ParticipantInput) int
-		CreateTicketCategory func(childComplexity int, input catalog.CreateTicketCategoryInput) int
-		DeleteEvent          func(childComplexity int, input catalog.DeleteEventInput) int
-		DuplicateEvent       func(childComplexity int, input catalog.DuplicateEventInput) int
-		PublishEvent         func(childComplexity int, input catalog.PublishEventInput) int
-		UpdateEvent          func(childComplexity int, input catalog.UpdateEventInput) int
-		UpdateParticipant    func(childComplexity int, input catalog.UpdateParticipantInput) int
-		UpdateTicketCategory func(childComplexity int, input catalog.UpdateTicketCategoryInput) int
+		CancelBooking            func(childComplexity int, input booking.CancelBookingInput) int
+		CancelEvent              func(childComplexity int, input catalog.CancelEventInput) int
+		CheckInTicket            func(childComplexity int, input booking.CheckInTicketInput) int
+		CreateBooking            func(childComplexity int, input booking.CreateBookingInput) int
+		CreateEvent              func(childComplexity int, input catalog.CreateEventInput) int
+		CreateParticipant        func(childComplexity int, input catalog.ParticipantInput) int
+		CreateRegistration       func(childComplexity int, input booking.CreateRegistrationInput) int
+		CreateTicketCategory     func(childComplexity int, input catalog.CreateTicketCategoryInput) int
+		DeleteEvent              func(childComplexity int, input catalog.DeleteEventInput) int
+		DuplicateEvent           func(childComplexity int, input catalog.DuplicateEventInput) int
+		PublishEvent             func(childComplexity int, input catalog.PublishEventInput) int
+		RecordPayment            func(childComplexity int, input booking.RecordPaymentInput) int
+		RefundPayment            func(childComplexity int, input booking.RefundPaymentInput) int
+		SetBooker                func(childComplexity int, input booking.SetBookerInput) int
+		SetInvoiceNumber         func(childComplexity int, input booking.SetInvoiceNumberInput) int
+		UndoCheckIn              func(childComplexity int, input booking.UndoCheckInInput) int
+		UpdateEvent              func(childComplexity int, input catalog.UpdateEventInput) int
+		UpdateParticipant        func(childComplexity int, input catalog.UpdateParticipantInput) int
+		UpdatePaymentStatus      func(childComplexity int, input booking.UpdatePaymentStatusInput) int
+		UpdateRegistrationStatus func(childComplexity int, input booking.UpdateRegistrationStatusInput) int
+		UpdateTicketCategory     func(childComplexity int, input catalog.UpdateTicketCategoryInput) int
 	}
 
 	NotFoundError struct {
@@ -320,20 +383,35 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Bookings          func(childComplexity int, where *ent.BookingFilterInput, order []*ent.BookingSortInput, first *int, after *string, last *int, before *string) int
-		BookingsPage      func(childComplexity int, where *ent.BookingFilterInput, order []*ent.BookingSortInput, skip *int, take *int) int
-		Events            func(childComplexity int, where *ent.EventFilterInput, order []*ent.EventSortInput, first *int, after *string, last *int, before *string) int
-		EventsPage        func(childComplexity int, where *ent.EventFilterInput, order []*ent.EventSortInput, skip *int, take *int) int
-		Node              func(childComplexity int, id int) int
-		Nodes             func(childComplexity int, ids []int) int
-		Participants      func(childComplexity int, where *ent.ParticipantFilterInput, order []*ent.ParticipantSortInput, first *int, after *string, last *int, before *string) int
-		ParticipantsPage  func(childComplexity int, where *ent.ParticipantFilterInput, order []*ent.ParticipantSortInput, skip *int, take *int) int
-		Payments          func(childComplexity int, where *ent.PaymentFilterInput, order []*ent.PaymentSortInput, first *int, after *string, last *int, before *string) int
-		PaymentsPage      func(childComplexity int, where *ent.PaymentFilterInput, order []*ent.PaymentSortInput, skip *int, take *int) int
-		Registrations     func(childComplexity int, where *ent.RegistrationFilterInput, order []*ent.RegistrationSortInput, first *int, after *string, last *int, before *string) int
-		RegistrationsPage func(childComplexity int, where *ent.RegistrationFilterInput, order []*ent.RegistrationSortInput, skip *int, take *int) int
-		Tickets           func(childComplexity int, where *ent.TicketFilterInput, order []*ent.TicketSortInput, first *int, after *string, last *int, before *string) int
-		TicketsPage       func(childComplexity int, where *ent.TicketFilterInput, order []*ent.TicketSortInput, skip *int, take *int) int
+		BookingByOrderNumber  func(childComplexity int, orderNumber string, email string) int
+		Bookings              func(childComplexity int, where *ent.BookingFilterInput, order []*ent.BookingSortInput, first *int, after *string, last *int, before *string) int
+		BookingsPage          func(childComplexity int, where *ent.BookingFilterInput, order []*ent.BookingSortInput, skip *int, take *int) int
+		CalculateCancellation func(childComplexity int, bookingID int, at *time.Time) int
+		EventStatistics       func(childComplexity int, eventID int, from *time.Time, to *time.Time, interval *enums.StatisticsInterval) int
+		Events                func(childComplexity int, where *ent.EventFilterInput, order []*ent.EventSortInput, first *int, after *string, last *int, before *string) int
+		EventsPage            func(childComplexity int, where *ent.EventFilterInput, order []*ent.EventSortInput, skip *int, take *int) int
+		Node                  func(childComplexity int, id int) int
+		Nodes                 func(childComplexity int, ids []int) int
+		Participants          func(childComplexity int, where *ent.ParticipantFilterInput, order []*ent.ParticipantSortInput, first *int, after *string, last *int, before *string) int
+		ParticipantsPage      func(childComplexity int, where *ent.ParticipantFilterInput, order []*ent.ParticipantSortInput, skip *int, take *int) int
+		Payments              func(childComplexity int, where *ent.PaymentFilterInput, order []*ent.PaymentSortInput, first *int, after *string, last *int, before *string) int
+		PaymentsPage          func(childComplexity int, where *ent.PaymentFilterInput, order []*ent.PaymentSortInput, skip *int, take *int) int
+		Registrations         func(childComplexity int, where *ent.RegistrationFilterInput, order []*ent.RegistrationSortInput, first *int, after *string, last *int, before *string) int
+		RegistrationsPage     func(childComplexity int, where *ent.RegistrationFilterInput, order []*ent.RegistrationSortInput, skip *int, take *int) int
+		Tickets               func(childComplexity int, where *ent.TicketFilterInput, order []*ent.TicketSortInput, first *int, after *string, last *int, before *string) int
+		TicketsPage           func(childComplexity int, where *ent.TicketFilterInput, order []*ent.TicketSortInput, skip *int, take *int) int
+	}
+
+	RecordPaymentPayload struct {
+		Booking func(childComplexity int) int
+		Errors  func(childComplexity int) int
+		Payment func(childComplexity int) int
+	}
+
+	RefundPaymentPayload struct {
+		Booking func(childComplexity int) int
+		Errors  func(childComplexity int) int
+		Payment func(childComplexity int) int
 	}
 
 	Registration struct {
@@ -347,6 +425,11 @@ type ComplexityRoot struct {
 		Ticket           func(childComplexity int) int
 		UpdatedAt        func(childComplexity int) int
 		WaitlistPosition func(childComplexity int) int
+	}
+
+	RegistrationClosedError struct {
+		EventID func(childComplexity int) int
+		Message func(childComplexity int) int
 	}
 
 	RegistrationCollectionSegment struct {
@@ -365,6 +448,31 @@ type ComplexityRoot struct {
 	RegistrationEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	SetBookerPayload struct {
+		Booking func(childComplexity int) int
+		Errors  func(childComplexity int) int
+	}
+
+	SetInvoiceNumberPayload struct {
+		Booking func(childComplexity int) int
+		Errors  func(childComplexity int) int
+	}
+
+	SoldOutError struct {
+		AvailableSeats    func(childComplexity int) int
+		EventID           func(childComplexity int) int
+		Message           func(childComplexity int) int
+		WaitlistAvailable func(childComplexity int) int
+	}
+
+	StatisticsBucket struct {
+		BookedTickets    func(childComplexity int) int
+		CancelledTickets func(childComplexity int) int
+		CheckIns         func(childComplexity int) int
+		Revenue          func(childComplexity int) int
+		Start            func(childComplexity int) int
 	}
 
 	Ticket struct {
@@ -421,6 +529,20 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	TicketNotFoundError struct {
+		Message func(childComplexity int) int
+	}
+
+	TicketNotValidError struct {
+		Message func(childComplexity int) int
+		Reason  func(childComplexity int) int
+	}
+
+	UndoCheckInPayload struct {
+		Errors func(childComplexity int) int
+		Ticket func(childComplexity int) int
+	}
+
 	UpdateEventPayload struct {
 		Errors func(childComplexity int) int
 		Event  func(childComplexity int) int
@@ -429,6 +551,17 @@ type ComplexityRoot struct {
 	UpdateParticipantPayload struct {
 		Errors      func(childComplexity int) int
 		Participant func(childComplexity int) int
+	}
+
+	UpdatePaymentStatusPayload struct {
+		Booking func(childComplexity int) int
+		Errors  func(childComplexity int) int
+		Payment func(childComplexity int) int
+	}
+
+	UpdateRegistrationStatusPayload struct {
+		Errors       func(childComplexity int) int
+		Registration func(childComplexity int) int
 	}
 
 	UpdateTicketCategoryPayload struct {
@@ -450,11 +583,22 @@ type BookingResolver interface {
 	BalanceDue(ctx context.Context, obj *ent.Booking) (*money.Money, error)
 }
 type EventResolver interface {
-	CancellationPolicy(ctx context.Context, obj *ent.Event) (*model.CancellationPolicy, error)
+	CancellationPolicy(ctx context.Context, obj *ent.Event) (*booking.Policy, error)
 
 	AvailableSeats(ctx context.Context, obj *ent.Event) (*int, error)
 }
 type MutationResolver interface {
+	CreateBooking(ctx context.Context, input booking.CreateBookingInput) (*model.CreateBookingPayload, error)
+	CancelBooking(ctx context.Context, input booking.CancelBookingInput) (*model.CancelBookingPayload, error)
+	SetBooker(ctx context.Context, input booking.SetBookerInput) (*model.SetBookerPayload, error)
+	SetInvoiceNumber(ctx context.Context, input booking.SetInvoiceNumberInput) (*model.SetInvoiceNumberPayload, error)
+	RecordPayment(ctx context.Context, input booking.RecordPaymentInput) (*model.RecordPaymentPayload, error)
+	UpdatePaymentStatus(ctx context.Context, input booking.UpdatePaymentStatusInput) (*model.UpdatePaymentStatusPayload, error)
+	RefundPayment(ctx context.Context, input booking.RefundPaymentInput) (*model.RefundPaymentPayload, error)
+	CreateRegistration(ctx context.Context, input booking.CreateRegistrationInput) (*model.CreateRegistrationPayload, error)
+	UpdateRegistrationStatus(ctx context.Context, input booking.UpdateRegistrationStatusInput) (*model.UpdateRegistrationStatusPayload, error)
+	CheckInTicket(ctx context.Context, input booking.CheckInTicketInput) (*model.CheckInTicketPayload, error)
+	UndoCheckIn(ctx context.Context, input booking.UndoCheckInInput) (*model.UndoCheckInPayload, error)
 	CreateEvent(ctx context.Context, input catalog.CreateEventInput) (*model.CreateEventPayload, error)
 	UpdateEvent(ctx context.Context, input catalog.UpdateEventInput) (*model.UpdateEventPayload, error)
 	PublishEvent(ctx context.Context, input catalog.PublishEventInput) (*model.PublishEventPayload, error)
@@ -472,6 +616,9 @@ type ParticipantResolver interface {
 type QueryResolver interface {
 	Node(ctx context.Context, id int) (ent.Noder, error)
 	Nodes(ctx context.Context, ids []int) ([]ent.Noder, error)
+	CalculateCancellation(ctx context.Context, bookingID int, at *time.Time) (*booking.Quote, error)
+	EventStatistics(ctx context.Context, eventID int, from *time.Time, to *time.Time, interval *enums.StatisticsInterval) (*booking.Statistics, error)
+	BookingByOrderNumber(ctx context.Context, orderNumber string, email string) (*ent.Booking, error)
 	Bookings(ctx context.Context, where *ent.BookingFilterInput, order []*ent.BookingSortInput, first *int, after *string, last *int, before *string) (*ent.BookingConnection, error)
 	BookingsPage(ctx context.Context, where *ent.BookingFilterInput, order []*ent.BookingSortInput, skip *int, take *int) (*ent.BookingCollectionSegment, error)
 	Events(ctx context.Context, where *ent.EventFilterInput, order []*ent.EventSortInput, first *int, after *string, last *int, before *string) (*ent.EventConnection, error)
@@ -508,6 +655,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "AlreadyCheckedInError.checkedInAt":
+		if e.ComplexityRoot.AlreadyCheckedInError.CheckedInAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AlreadyCheckedInError.CheckedInAt(childComplexity), true
+	case "AlreadyCheckedInError.message":
+		if e.ComplexityRoot.AlreadyCheckedInError.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AlreadyCheckedInError.Message(childComplexity), true
 
 	case "Booking.balanceDue":
 		if e.ComplexityRoot.Booking.BalanceDue == nil {
@@ -763,6 +923,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.BookingEdge.Node(childComplexity), true
 
+	case "CancelBookingPayload.booking":
+		if e.ComplexityRoot.CancelBookingPayload.Booking == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CancelBookingPayload.Booking(childComplexity), true
+	case "CancelBookingPayload.errors":
+		if e.ComplexityRoot.CancelBookingPayload.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CancelBookingPayload.Errors(childComplexity), true
+	case "CancelBookingPayload.refund":
+		if e.ComplexityRoot.CancelBookingPayload.Refund == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CancelBookingPayload.Refund(childComplexity), true
+
 	case "CancelEventPayload.errors":
 		if e.ComplexityRoot.CancelEventPayload.Errors == nil {
 			break
@@ -783,6 +962,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CancellationPolicy.Rules(childComplexity), true
 
+	case "CancellationQuote.cancellable":
+		if e.ComplexityRoot.CancellationQuote.Cancellable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CancellationQuote.Cancellable(childComplexity), true
+	case "CancellationQuote.hoursBeforeStart":
+		if e.ComplexityRoot.CancellationQuote.HoursBeforeStart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CancellationQuote.HoursBeforeStart(childComplexity), true
+	case "CancellationQuote.kept":
+		if e.ComplexityRoot.CancellationQuote.Kept == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CancellationQuote.Kept(childComplexity), true
+	case "CancellationQuote.paid":
+		if e.ComplexityRoot.CancellationQuote.Paid == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CancellationQuote.Paid(childComplexity), true
+	case "CancellationQuote.refund":
+		if e.ComplexityRoot.CancellationQuote.Refund == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CancellationQuote.Refund(childComplexity), true
+	case "CancellationQuote.rule":
+		if e.ComplexityRoot.CancellationQuote.Rule == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CancellationQuote.Rule(childComplexity), true
+
 	case "CancellationRule.fixedFee":
 		if e.ComplexityRoot.CancellationRule.FixedFee == nil {
 			break
@@ -802,6 +1018,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CancellationRule.KeepPercent(childComplexity), true
 
+	case "CheckInTicketPayload.errors":
+		if e.ComplexityRoot.CheckInTicketPayload.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckInTicketPayload.Errors(childComplexity), true
+	case "CheckInTicketPayload.ticket":
+		if e.ComplexityRoot.CheckInTicketPayload.Ticket == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckInTicketPayload.Ticket(childComplexity), true
+
 	case "CollectionSegmentInfo.hasNextPage":
 		if e.ComplexityRoot.CollectionSegmentInfo.HasNextPage == nil {
 			break
@@ -814,6 +1043,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CollectionSegmentInfo.HasPreviousPage(childComplexity), true
+
+	case "CreateBookingPayload.booking":
+		if e.ComplexityRoot.CreateBookingPayload.Booking == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateBookingPayload.Booking(childComplexity), true
+	case "CreateBookingPayload.errors":
+		if e.ComplexityRoot.CreateBookingPayload.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateBookingPayload.Errors(childComplexity), true
 
 	case "CreateEventPayload.errors":
 		if e.ComplexityRoot.CreateEventPayload.Errors == nil {
@@ -840,6 +1082,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CreateParticipantPayload.Participant(childComplexity), true
+
+	case "CreateRegistrationPayload.errors":
+		if e.ComplexityRoot.CreateRegistrationPayload.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateRegistrationPayload.Errors(childComplexity), true
+	case "CreateRegistrationPayload.registration":
+		if e.ComplexityRoot.CreateRegistrationPayload.Registration == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateRegistrationPayload.Registration(childComplexity), true
 
 	case "CreateTicketCategoryPayload.errors":
 		if e.ComplexityRoot.CreateTicketCategoryPayload.Errors == nil {
@@ -1152,6 +1407,68 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.EventEdge.Node(childComplexity), true
 
+	case "EventStatistics.bookedTickets":
+		if e.ComplexityRoot.EventStatistics.BookedTickets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventStatistics.BookedTickets(childComplexity), true
+	case "EventStatistics.cancelledTickets":
+		if e.ComplexityRoot.EventStatistics.CancelledTickets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventStatistics.CancelledTickets(childComplexity), true
+	case "EventStatistics.capacity":
+		if e.ComplexityRoot.EventStatistics.Capacity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventStatistics.Capacity(childComplexity), true
+	case "EventStatistics.checkedInCount":
+		if e.ComplexityRoot.EventStatistics.CheckedInCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventStatistics.CheckedInCount(childComplexity), true
+	case "EventStatistics.refunded":
+		if e.ComplexityRoot.EventStatistics.Refunded == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventStatistics.Refunded(childComplexity), true
+	case "EventStatistics.registeredCount":
+		if e.ComplexityRoot.EventStatistics.RegisteredCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventStatistics.RegisteredCount(childComplexity), true
+	case "EventStatistics.revenue":
+		if e.ComplexityRoot.EventStatistics.Revenue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventStatistics.Revenue(childComplexity), true
+	case "EventStatistics.series":
+		if e.ComplexityRoot.EventStatistics.Series == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventStatistics.Series(childComplexity), true
+	case "EventStatistics.waitlistCount":
+		if e.ComplexityRoot.EventStatistics.WaitlistCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventStatistics.WaitlistCount(childComplexity), true
+
+	case "IdempotencyKeyReusedError.message":
+		if e.ComplexityRoot.IdempotencyKeyReusedError.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdempotencyKeyReusedError.Message(childComplexity), true
+
 	case "InvalidStateError.message":
 		if e.ComplexityRoot.InvalidStateError.Message == nil {
 			break
@@ -1178,6 +1495,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Money.Formatted(childComplexity), true
 
+	case "Mutation.cancelBooking":
+		if e.ComplexityRoot.Mutation.CancelBooking == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cancelBooking_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CancelBooking(childComplexity, args["input"].(booking.CancelBookingInput)), true
 	case "Mutation.cancelEvent":
 		if e.ComplexityRoot.Mutation.CancelEvent == nil {
 			break
@@ -1189,6 +1517,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CancelEvent(childComplexity, args["input"].(catalog.CancelEventInput)), true
+	case "Mutation.checkInTicket":
+		if e.ComplexityRoot.Mutation.CheckInTicket == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_checkInTicket_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CheckInTicket(childComplexity, args["input"].(booking.CheckInTicketInput)), true
+	case "Mutation.createBooking":
+		if e.ComplexityRoot.Mutation.CreateBooking == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createBooking_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateBooking(childComplexity, args["input"].(booking.CreateBookingInput)), true
 	case "Mutation.createEvent":
 		if e.ComplexityRoot.Mutation.CreateEvent == nil {
 			break
@@ -1211,6 +1561,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateParticipant(childComplexity, args["input"].(catalog.ParticipantInput)), true
+	case "Mutation.createRegistration":
+		if e.ComplexityRoot.Mutation.CreateRegistration == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createRegistration_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateRegistration(childComplexity, args["input"].(booking.CreateRegistrationInput)), true
 	case "Mutation.createTicketCategory":
 		if e.ComplexityRoot.Mutation.CreateTicketCategory == nil {
 			break
@@ -1255,6 +1616,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.PublishEvent(childComplexity, args["input"].(catalog.PublishEventInput)), true
+	case "Mutation.recordPayment":
+		if e.ComplexityRoot.Mutation.RecordPayment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordPayment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordPayment(childComplexity, args["input"].(booking.RecordPaymentInput)), true
+	case "Mutation.refundPayment":
+		if e.ComplexityRoot.Mutation.RefundPayment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_refundPayment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RefundPayment(childComplexity, args["input"].(booking.RefundPaymentInput)), true
+	case "Mutation.setBooker":
+		if e.ComplexityRoot.Mutation.SetBooker == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setBooker_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetBooker(childComplexity, args["input"].(booking.SetBookerInput)), true
+	case "Mutation.setInvoiceNumber":
+		if e.ComplexityRoot.Mutation.SetInvoiceNumber == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setInvoiceNumber_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetInvoiceNumber(childComplexity, args["input"].(booking.SetInvoiceNumberInput)), true
+	case "Mutation.undoCheckIn":
+		if e.ComplexityRoot.Mutation.UndoCheckIn == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_undoCheckIn_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UndoCheckIn(childComplexity, args["input"].(booking.UndoCheckInInput)), true
 	case "Mutation.updateEvent":
 		if e.ComplexityRoot.Mutation.UpdateEvent == nil {
 			break
@@ -1277,6 +1693,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateParticipant(childComplexity, args["input"].(catalog.UpdateParticipantInput)), true
+	case "Mutation.updatePaymentStatus":
+		if e.ComplexityRoot.Mutation.UpdatePaymentStatus == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updatePaymentStatus_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdatePaymentStatus(childComplexity, args["input"].(booking.UpdatePaymentStatusInput)), true
+	case "Mutation.updateRegistrationStatus":
+		if e.ComplexityRoot.Mutation.UpdateRegistrationStatus == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateRegistrationStatus_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateRegistrationStatus(childComplexity, args["input"].(booking.UpdateRegistrationStatusInput)), true
 	case "Mutation.updateTicketCategory":
 		if e.ComplexityRoot.Mutation.UpdateTicketCategory == nil {
 			break
@@ -1669,6 +2107,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PublishEventPayload.Event(childComplexity), true
 
+	case "Query.bookingByOrderNumber":
+		if e.ComplexityRoot.Query.BookingByOrderNumber == nil {
+			break
+		}
+
+		args, err := ec.field_Query_bookingByOrderNumber_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.BookingByOrderNumber(childComplexity, args["orderNumber"].(string), args["email"].(string)), true
 	case "Query.bookings":
 		if e.ComplexityRoot.Query.Bookings == nil {
 			break
@@ -1691,6 +2140,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.BookingsPage(childComplexity, args["where"].(*ent.BookingFilterInput), args["order"].([]*ent.BookingSortInput), args["skip"].(*int), args["take"].(*int)), true
+	case "Query.calculateCancellation":
+		if e.ComplexityRoot.Query.CalculateCancellation == nil {
+			break
+		}
+
+		args, err := ec.field_Query_calculateCancellation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CalculateCancellation(childComplexity, args["bookingId"].(int), args["at"].(*time.Time)), true
+	case "Query.eventStatistics":
+		if e.ComplexityRoot.Query.EventStatistics == nil {
+			break
+		}
+
+		args, err := ec.field_Query_eventStatistics_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.EventStatistics(childComplexity, args["eventId"].(int), args["from"].(*time.Time), args["to"].(*time.Time), args["interval"].(*enums.StatisticsInterval)), true
 	case "Query.events":
 		if e.ComplexityRoot.Query.Events == nil {
 			break
@@ -1825,6 +2296,44 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.TicketsPage(childComplexity, args["where"].(*ent.TicketFilterInput), args["order"].([]*ent.TicketSortInput), args["skip"].(*int), args["take"].(*int)), true
 
+	case "RecordPaymentPayload.booking":
+		if e.ComplexityRoot.RecordPaymentPayload.Booking == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordPaymentPayload.Booking(childComplexity), true
+	case "RecordPaymentPayload.errors":
+		if e.ComplexityRoot.RecordPaymentPayload.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordPaymentPayload.Errors(childComplexity), true
+	case "RecordPaymentPayload.payment":
+		if e.ComplexityRoot.RecordPaymentPayload.Payment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordPaymentPayload.Payment(childComplexity), true
+
+	case "RefundPaymentPayload.booking":
+		if e.ComplexityRoot.RefundPaymentPayload.Booking == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RefundPaymentPayload.Booking(childComplexity), true
+	case "RefundPaymentPayload.errors":
+		if e.ComplexityRoot.RefundPaymentPayload.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RefundPaymentPayload.Errors(childComplexity), true
+	case "RefundPaymentPayload.payment":
+		if e.ComplexityRoot.RefundPaymentPayload.Payment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RefundPaymentPayload.Payment(childComplexity), true
+
 	case "Registration.createdAt":
 		if e.ComplexityRoot.Registration.CreatedAt == nil {
 			break
@@ -1886,6 +2395,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Registration.WaitlistPosition(childComplexity), true
 
+	case "RegistrationClosedError.eventId":
+		if e.ComplexityRoot.RegistrationClosedError.EventID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegistrationClosedError.EventID(childComplexity), true
+	case "RegistrationClosedError.message":
+		if e.ComplexityRoot.RegistrationClosedError.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegistrationClosedError.Message(childComplexity), true
+
 	case "RegistrationCollectionSegment.items":
 		if e.ComplexityRoot.RegistrationCollectionSegment.Items == nil {
 			break
@@ -1942,6 +2464,88 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RegistrationEdge.Node(childComplexity), true
+
+	case "SetBookerPayload.booking":
+		if e.ComplexityRoot.SetBookerPayload.Booking == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetBookerPayload.Booking(childComplexity), true
+	case "SetBookerPayload.errors":
+		if e.ComplexityRoot.SetBookerPayload.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetBookerPayload.Errors(childComplexity), true
+
+	case "SetInvoiceNumberPayload.booking":
+		if e.ComplexityRoot.SetInvoiceNumberPayload.Booking == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetInvoiceNumberPayload.Booking(childComplexity), true
+	case "SetInvoiceNumberPayload.errors":
+		if e.ComplexityRoot.SetInvoiceNumberPayload.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetInvoiceNumberPayload.Errors(childComplexity), true
+
+	case "SoldOutError.availableSeats":
+		if e.ComplexityRoot.SoldOutError.AvailableSeats == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoldOutError.AvailableSeats(childComplexity), true
+	case "SoldOutError.eventId":
+		if e.ComplexityRoot.SoldOutError.EventID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoldOutError.EventID(childComplexity), true
+	case "SoldOutError.message":
+		if e.ComplexityRoot.SoldOutError.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoldOutError.Message(childComplexity), true
+	case "SoldOutError.waitlistAvailable":
+		if e.ComplexityRoot.SoldOutError.WaitlistAvailable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoldOutError.WaitlistAvailable(childComplexity), true
+
+	case "StatisticsBucket.bookedTickets":
+		if e.ComplexityRoot.StatisticsBucket.BookedTickets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatisticsBucket.BookedTickets(childComplexity), true
+	case "StatisticsBucket.cancelledTickets":
+		if e.ComplexityRoot.StatisticsBucket.CancelledTickets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatisticsBucket.CancelledTickets(childComplexity), true
+	case "StatisticsBucket.checkIns":
+		if e.ComplexityRoot.StatisticsBucket.CheckIns == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatisticsBucket.CheckIns(childComplexity), true
+	case "StatisticsBucket.revenue":
+		if e.ComplexityRoot.StatisticsBucket.Revenue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatisticsBucket.Revenue(childComplexity), true
+	case "StatisticsBucket.start":
+		if e.ComplexityRoot.StatisticsBucket.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatisticsBucket.Start(childComplexity), true
 
 	case "Ticket.booking":
 		if e.ComplexityRoot.Ticket.Booking == nil {
@@ -2187,6 +2791,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TicketEdge.Node(childComplexity), true
 
+	case "TicketNotFoundError.message":
+		if e.ComplexityRoot.TicketNotFoundError.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TicketNotFoundError.Message(childComplexity), true
+
+	case "TicketNotValidError.message":
+		if e.ComplexityRoot.TicketNotValidError.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TicketNotValidError.Message(childComplexity), true
+	case "TicketNotValidError.reason":
+		if e.ComplexityRoot.TicketNotValidError.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TicketNotValidError.Reason(childComplexity), true
+
+	case "UndoCheckInPayload.errors":
+		if e.ComplexityRoot.UndoCheckInPayload.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UndoCheckInPayload.Errors(childComplexity), true
+	case "UndoCheckInPayload.ticket":
+		if e.ComplexityRoot.UndoCheckInPayload.Ticket == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UndoCheckInPayload.Ticket(childComplexity), true
+
 	case "UpdateEventPayload.errors":
 		if e.ComplexityRoot.UpdateEventPayload.Errors == nil {
 			break
@@ -2212,6 +2849,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.UpdateParticipantPayload.Participant(childComplexity), true
+
+	case "UpdatePaymentStatusPayload.booking":
+		if e.ComplexityRoot.UpdatePaymentStatusPayload.Booking == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdatePaymentStatusPayload.Booking(childComplexity), true
+	case "UpdatePaymentStatusPayload.errors":
+		if e.ComplexityRoot.UpdatePaymentStatusPayload.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdatePaymentStatusPayload.Errors(childComplexity), true
+	case "UpdatePaymentStatusPayload.payment":
+		if e.ComplexityRoot.UpdatePaymentStatusPayload.Payment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdatePaymentStatusPayload.Payment(childComplexity), true
+
+	case "UpdateRegistrationStatusPayload.errors":
+		if e.ComplexityRoot.UpdateRegistrationStatusPayload.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateRegistrationStatusPayload.Errors(childComplexity), true
+	case "UpdateRegistrationStatusPayload.registration":
+		if e.ComplexityRoot.UpdateRegistrationStatusPayload.Registration == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateRegistrationStatusPayload.Registration(childComplexity), true
 
 	case "UpdateTicketCategoryPayload.errors":
 		if e.ComplexityRoot.UpdateTicketCategoryPayload.Errors == nil {
@@ -2251,12 +2920,17 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputBookingSortInput,
 		ec.unmarshalInputBookingStatusOperationFilterInput,
 		ec.unmarshalInputBooleanOperationFilterInput,
+		ec.unmarshalInputCancelBookingInput,
 		ec.unmarshalInputCancelEventInput,
 		ec.unmarshalInputCancellationPolicyInput,
 		ec.unmarshalInputCancellationRuleInput,
+		ec.unmarshalInputCheckInTicketInput,
+		ec.unmarshalInputCreateBookingInput,
 		ec.unmarshalInputCreateEventInput,
 		ec.unmarshalInputCreateParticipantInput,
+		ec.unmarshalInputCreateRegistrationInput,
 		ec.unmarshalInputCreateTicketCategoryInput,
+		ec.unmarshalInputCustomFieldAnswerInput,
 		ec.unmarshalInputDateTimeOperationFilterInput,
 		ec.unmarshalInputDecimalOperationFilterInput,
 		ec.unmarshalInputDeleteEventInput,
@@ -2283,18 +2957,26 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputPaymentSortInput,
 		ec.unmarshalInputPaymentStatusOperationFilterInput,
 		ec.unmarshalInputPublishEventInput,
+		ec.unmarshalInputRecordPaymentInput,
+		ec.unmarshalInputRefundPaymentInput,
 		ec.unmarshalInputRegistrationFilterInput,
 		ec.unmarshalInputRegistrationSortInput,
 		ec.unmarshalInputRegistrationStatusOperationFilterInput,
+		ec.unmarshalInputSetBookerInput,
+		ec.unmarshalInputSetInvoiceNumberInput,
 		ec.unmarshalInputStringOperationFilterInput,
 		ec.unmarshalInputTicketCategoryFilterInput,
 		ec.unmarshalInputTicketCategoryInput,
 		ec.unmarshalInputTicketCategorySortInput,
 		ec.unmarshalInputTicketFilterInput,
+		ec.unmarshalInputTicketInput,
 		ec.unmarshalInputTicketSortInput,
 		ec.unmarshalInputTicketStatusOperationFilterInput,
+		ec.unmarshalInputUndoCheckInInput,
 		ec.unmarshalInputUpdateEventInput,
 		ec.unmarshalInputUpdateParticipantInput,
+		ec.unmarshalInputUpdatePaymentStatusInput,
+		ec.unmarshalInputUpdateRegistrationStatusInput,
 		ec.unmarshalInputUpdateTicketCategoryInput,
 	)
 	first := true
@@ -2533,6 +3215,297 @@ type Payment implements Node {
   providerReference: String
   paidAt: DateTime
   note: String
+}
+`, BuiltIn: false},
+	{Name: "../../schema/bookings.graphql", Input: `"One ticket of a new booking."
+input TicketInput {
+  ticketCategoryId: ID!
+  "The ticket holder; the booker when not given."
+  holder: ParticipantInput
+}
+
+input CustomFieldAnswerInput {
+  label: String!
+  answer: String!
+}
+
+input CreateBookingInput {
+  booker: ParticipantInput!
+  tickets: [TicketInput!]!
+  paymentMethod: PaymentMethod!
+  "When the event is full and has a waitlist, wait for seats instead of failing."
+  joinWaitlist: Boolean = false
+  """
+  The same key with the same input within 24 hours returns the first result and
+  books nothing more; with other input it is an IdempotencyKeyReusedError. The
+  ` + "`" + `Idempotency-Key` + "`" + ` header means the same.
+  """
+  idempotencyKey: String
+  invoiceAddress: String
+  customFieldAnswers: [CustomFieldAnswerInput!]
+  utmSource: String
+  utmMedium: String
+  utmCampaign: String
+}
+
+input CancelBookingInput {
+  id: ID!
+  reason: String
+  "False refunds everything paid, whatever the cancellation policy says."
+  applyPolicy: Boolean = true
+  "Cancel only these tickets of the booking."
+  ticketIds: [ID!]
+}
+
+input SetBookerInput {
+  id: ID!
+  booker: ParticipantInput!
+}
+
+input SetInvoiceNumberInput {
+  id: ID!
+  "Unique per tenant."
+  invoiceNumber: String!
+}
+
+input RecordPaymentInput {
+  bookingId: ID!
+  "Positive, in the booking's currency."
+  amount: Decimal!
+  method: PaymentMethod!
+  status: PaymentRecordStatus = SUCCEEDED
+  providerReference: String
+  note: String
+}
+
+input UpdatePaymentStatusInput {
+  id: ID!
+  status: PaymentRecordStatus!
+}
+
+input RefundPaymentInput {
+  "The payment to refund."
+  id: ID!
+  "At most what was paid net of earlier refunds."
+  amount: Decimal!
+  reason: String
+}
+
+input CreateRegistrationInput {
+  eventId: ID!
+  participant: ParticipantInput!
+  "PENDING or ACCEPTED; a waitlisted registration gets it when promoted."
+  status: RegistrationStatus = ACCEPTED
+  metadata: Map
+}
+
+input UpdateRegistrationStatusInput {
+  id: ID!
+  status: RegistrationStatus!
+}
+
+input CheckInTicketInput {
+  "The code on the ticket (QR)."
+  code: String!
+  "Admit only tickets of this event."
+  eventId: ID
+}
+
+input UndoCheckInInput {
+  "The ticket."
+  id: ID!
+}
+
+"There are not enough seats for the whole request."
+type SoldOutError implements Error {
+  message: String!
+  eventId: ID!
+  "Seats left; null means unlimited (a category quota is full)."
+  availableSeats: Int
+  "Joining the waitlist (` + "`" + `joinWaitlist: true` + "`" + `) would be accepted."
+  waitlistAvailable: Boolean!
+}
+
+"The event does not take registrations now: not published, or outside its registration or sales window."
+type RegistrationClosedError implements Error {
+  message: String!
+  eventId: ID!
+}
+
+"The idempotency key was used before with other input."
+type IdempotencyKeyReusedError implements Error {
+  message: String!
+}
+
+"No ticket has this code."
+type TicketNotFoundError implements Error {
+  message: String!
+}
+
+"The ticket was checked in before."
+type AlreadyCheckedInError implements Error {
+  message: String!
+  checkedInAt: DateTime!
+}
+
+"The ticket cannot be admitted."
+type TicketNotValidError implements Error {
+  message: String!
+  "Why: CANCELLED, WAITLISTED, BOOKING_NOT_CONFIRMED or OTHER_EVENT."
+  reason: String!
+}
+
+union CreateBookingError = SoldOutError | RegistrationClosedError | ValidationError | NotFoundError | IdempotencyKeyReusedError
+union CancelBookingError = InvalidStateError | NotFoundError
+union SetBookerError = ValidationError | NotFoundError
+union SetInvoiceNumberError = ValidationError | NotFoundError
+union RecordPaymentError = ValidationError | InvalidStateError | NotFoundError
+union UpdatePaymentStatusError = ValidationError | InvalidStateError | NotFoundError
+union RefundPaymentError = ValidationError | InvalidStateError | NotFoundError
+union CreateRegistrationError = SoldOutError | RegistrationClosedError | NotFoundError | ValidationError
+union UpdateRegistrationStatusError = InvalidStateError | SoldOutError | NotFoundError
+union CheckInTicketError = TicketNotFoundError | AlreadyCheckedInError | TicketNotValidError
+union UndoCheckInError = NotFoundError | InvalidStateError
+
+type CreateBookingPayload {
+  booking: Booking
+  errors: [CreateBookingError!]
+}
+
+type CancelBookingPayload {
+  booking: Booking
+  "The refund recorded, when anything was refunded."
+  refund: Payment
+  errors: [CancelBookingError!]
+}
+
+type SetBookerPayload {
+  booking: Booking
+  errors: [SetBookerError!]
+}
+
+type SetInvoiceNumberPayload {
+  booking: Booking
+  errors: [SetInvoiceNumberError!]
+}
+
+type RecordPaymentPayload {
+  payment: Payment
+  booking: Booking
+  errors: [RecordPaymentError!]
+}
+
+type UpdatePaymentStatusPayload {
+  payment: Payment
+  booking: Booking
+  errors: [UpdatePaymentStatusError!]
+}
+
+type RefundPaymentPayload {
+  "The new refund."
+  payment: Payment
+  booking: Booking
+  errors: [RefundPaymentError!]
+}
+
+type CreateRegistrationPayload {
+  registration: Registration
+  errors: [CreateRegistrationError!]
+}
+
+type UpdateRegistrationStatusPayload {
+  registration: Registration
+  errors: [UpdateRegistrationStatusError!]
+}
+
+type CheckInTicketPayload {
+  ticket: Ticket
+  errors: [CheckInTicketError!]
+}
+
+type UndoCheckInPayload {
+  ticket: Ticket
+  errors: [UndoCheckInError!]
+}
+
+"What cancelling a booking now (or at ` + "`" + `at` + "`" + `) would refund and keep."
+type CancellationQuote {
+  "False once the booking is cancelled or expired."
+  cancellable: Boolean!
+  "What was paid, net of refunds."
+  paid: Money!
+  kept: Money!
+  refund: Money!
+  "The rule in force; null when none is (nothing is kept)."
+  rule: CancellationRule
+  "Hours from ` + "`" + `at` + "`" + ` to the event's start; negative after the start."
+  hoursBeforeStart: Float!
+}
+
+enum StatisticsInterval {
+  HOUR
+  DAY
+  WEEK
+}
+
+"An event's figures; counts and money over the window, the rest as of now."
+type EventStatistics {
+  capacity: Int
+  registeredCount: Int!
+  waitlistCount: Int!
+  checkedInCount: Int!
+  "Tickets booked in the window, also those cancelled later."
+  bookedTickets: Int!
+  cancelledTickets: Int!
+  "Succeeded payments in the window."
+  revenue: Money!
+  "Succeeded refunds in the window."
+  refunded: Money!
+  "The window in buckets; they add up to the totals."
+  series: [StatisticsBucket!]!
+}
+
+type StatisticsBucket {
+  "Start of the bucket; DAY and WEEK buckets start at midnight in the event's time zone (weeks on Monday)."
+  start: DateTime!
+  bookedTickets: Int!
+  cancelledTickets: Int!
+  revenue: Money!
+  checkIns: Int!
+}
+
+extend type Query {
+  "What cancelling the booking at ` + "`" + `at` + "`" + ` (default now) would refund; changes nothing."
+  calculateCancellation(bookingId: ID!, at: DateTime): CancellationQuote!
+  "An event's statistics from ` + "`" + `from` + "`" + ` (default: the event's creation) to ` + "`" + `to` + "`" + ` (default: now)."
+  eventStatistics(eventId: ID!, from: DateTime, to: DateTime, interval: StatisticsInterval = DAY): EventStatistics!
+  "A booker's own booking; null unless both the order number and the booker's e-mail match."
+  bookingByOrderNumber(orderNumber: String!, email: String!): Booking
+}
+
+extend type Mutation {
+  """
+  Books tickets: checks everything, then in one transaction takes the seats and
+  writes the booking, its tickets and registrations. Free and invoice bookings
+  are CONFIRMED at once; others are PENDING and hold their seats until
+  ` + "`" + `holdExpiresAt` + "`" + `.
+  """
+  createBooking(input: CreateBookingInput!): CreateBookingPayload!
+  "Cancels a booking (or some of its tickets) per its cancellation policy and records the refund."
+  cancelBooking(input: CancelBookingInput!): CancelBookingPayload!
+  setBooker(input: SetBookerInput!): SetBookerPayload!
+  setInvoiceNumber(input: SetInvoiceNumberInput!): SetInvoiceNumberPayload!
+  "Records a payment; a succeeded payment covering the total confirms a pending booking."
+  recordPayment(input: RecordPaymentInput!): RecordPaymentPayload!
+  updatePaymentStatus(input: UpdatePaymentStatusInput!): UpdatePaymentStatusPayload!
+  "Refunds (part of) a payment; returns the new refund as ` + "`" + `payment` + "`" + `."
+  refundPayment(input: RefundPaymentInput!): RefundPaymentPayload!
+  "Registers a participant without a ticket; WAITLISTED when full and the event has a waitlist."
+  createRegistration(input: CreateRegistrationInput!): CreateRegistrationPayload!
+  updateRegistrationStatus(input: UpdateRegistrationStatusInput!): UpdateRegistrationStatusPayload!
+  "Admits a ticket once."
+  checkInTicket(input: CheckInTicketInput!): CheckInTicketPayload!
+  undoCheckIn(input: UndoCheckInInput!): UndoCheckInPayload!
 }
 `, BuiltIn: false},
 	{Name: "../../schema/errors.graphql", Input: `"A domain failure of a mutation, reported in its payload's ` + "`" + `errors` + "`" + `."
@@ -3872,6 +4845,18 @@ func (ec *executionContext) childFields_BookingEdge(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type BookingEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_CancelBookingPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "booking":
+		return ec.fieldContext_CancelBookingPayload_booking(ctx, field)
+	case "refund":
+		return ec.fieldContext_CancelBookingPayload_refund(ctx, field)
+	case "errors":
+		return ec.fieldContext_CancelBookingPayload_errors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CancelBookingPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_CancelEventPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "event":
@@ -3890,6 +4875,24 @@ func (ec *executionContext) childFields_CancellationPolicy(ctx context.Context, 
 	return nil, fmt.Errorf("no field named %q was found under type CancellationPolicy", field.Name)
 }
 
+func (ec *executionContext) childFields_CancellationQuote(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cancellable":
+		return ec.fieldContext_CancellationQuote_cancellable(ctx, field)
+	case "paid":
+		return ec.fieldContext_CancellationQuote_paid(ctx, field)
+	case "kept":
+		return ec.fieldContext_CancellationQuote_kept(ctx, field)
+	case "refund":
+		return ec.fieldContext_CancellationQuote_refund(ctx, field)
+	case "rule":
+		return ec.fieldContext_CancellationQuote_rule(ctx, field)
+	case "hoursBeforeStart":
+		return ec.fieldContext_CancellationQuote_hoursBeforeStart(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CancellationQuote", field.Name)
+}
+
 func (ec *executionContext) childFields_CancellationRule(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "hoursBeforeStart":
@@ -3902,6 +4905,16 @@ func (ec *executionContext) childFields_CancellationRule(ctx context.Context, fi
 	return nil, fmt.Errorf("no field named %q was found under type CancellationRule", field.Name)
 }
 
+func (ec *executionContext) childFields_CheckInTicketPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "ticket":
+		return ec.fieldContext_CheckInTicketPayload_ticket(ctx, field)
+	case "errors":
+		return ec.fieldContext_CheckInTicketPayload_errors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CheckInTicketPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_CollectionSegmentInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "hasNextPage":
@@ -3910,6 +4923,16 @@ func (ec *executionContext) childFields_CollectionSegmentInfo(ctx context.Contex
 		return ec.fieldContext_CollectionSegmentInfo_hasPreviousPage(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CollectionSegmentInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_CreateBookingPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "booking":
+		return ec.fieldContext_CreateBookingPayload_booking(ctx, field)
+	case "errors":
+		return ec.fieldContext_CreateBookingPayload_errors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreateBookingPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_CreateEventPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3930,6 +4953,16 @@ func (ec *executionContext) childFields_CreateParticipantPayload(ctx context.Con
 		return ec.fieldContext_CreateParticipantPayload_errors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CreateParticipantPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CreateRegistrationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "registration":
+		return ec.fieldContext_CreateRegistrationPayload_registration(ctx, field)
+	case "errors":
+		return ec.fieldContext_CreateRegistrationPayload_errors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreateRegistrationPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_CreateTicketCategoryPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4074,6 +5107,30 @@ func (ec *executionContext) childFields_EventEdge(ctx context.Context, field gra
 		return ec.fieldContext_EventEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type EventEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_EventStatistics(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "capacity":
+		return ec.fieldContext_EventStatistics_capacity(ctx, field)
+	case "registeredCount":
+		return ec.fieldContext_EventStatistics_registeredCount(ctx, field)
+	case "waitlistCount":
+		return ec.fieldContext_EventStatistics_waitlistCount(ctx, field)
+	case "checkedInCount":
+		return ec.fieldContext_EventStatistics_checkedInCount(ctx, field)
+	case "bookedTickets":
+		return ec.fieldContext_EventStatistics_bookedTickets(ctx, field)
+	case "cancelledTickets":
+		return ec.fieldContext_EventStatistics_cancelledTickets(ctx, field)
+	case "revenue":
+		return ec.fieldContext_EventStatistics_revenue(ctx, field)
+	case "refunded":
+		return ec.fieldContext_EventStatistics_refunded(ctx, field)
+	case "series":
+		return ec.fieldContext_EventStatistics_series(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EventStatistics", field.Name)
 }
 
 func (ec *executionContext) childFields_Money(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4262,6 +5319,30 @@ func (ec *executionContext) childFields_PublishEventPayload(ctx context.Context,
 	return nil, fmt.Errorf("no field named %q was found under type PublishEventPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_RecordPaymentPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "payment":
+		return ec.fieldContext_RecordPaymentPayload_payment(ctx, field)
+	case "booking":
+		return ec.fieldContext_RecordPaymentPayload_booking(ctx, field)
+	case "errors":
+		return ec.fieldContext_RecordPaymentPayload_errors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RecordPaymentPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_RefundPaymentPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "payment":
+		return ec.fieldContext_RefundPaymentPayload_payment(ctx, field)
+	case "booking":
+		return ec.fieldContext_RefundPaymentPayload_booking(ctx, field)
+	case "errors":
+		return ec.fieldContext_RefundPaymentPayload_errors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RefundPaymentPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Registration(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -4322,6 +5403,42 @@ func (ec *executionContext) childFields_RegistrationEdge(ctx context.Context, fi
 		return ec.fieldContext_RegistrationEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RegistrationEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_SetBookerPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "booking":
+		return ec.fieldContext_SetBookerPayload_booking(ctx, field)
+	case "errors":
+		return ec.fieldContext_SetBookerPayload_errors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SetBookerPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_SetInvoiceNumberPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "booking":
+		return ec.fieldContext_SetInvoiceNumberPayload_booking(ctx, field)
+	case "errors":
+		return ec.fieldContext_SetInvoiceNumberPayload_errors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SetInvoiceNumberPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_StatisticsBucket(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "start":
+		return ec.fieldContext_StatisticsBucket_start(ctx, field)
+	case "bookedTickets":
+		return ec.fieldContext_StatisticsBucket_bookedTickets(ctx, field)
+	case "cancelledTickets":
+		return ec.fieldContext_StatisticsBucket_cancelledTickets(ctx, field)
+	case "revenue":
+		return ec.fieldContext_StatisticsBucket_revenue(ctx, field)
+	case "checkIns":
+		return ec.fieldContext_StatisticsBucket_checkIns(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StatisticsBucket", field.Name)
 }
 
 func (ec *executionContext) childFields_Ticket(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4432,6 +5549,16 @@ func (ec *executionContext) childFields_TicketEdge(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type TicketEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_UndoCheckInPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "ticket":
+		return ec.fieldContext_UndoCheckInPayload_ticket(ctx, field)
+	case "errors":
+		return ec.fieldContext_UndoCheckInPayload_errors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UndoCheckInPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_UpdateEventPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "event":
@@ -4450,6 +5577,28 @@ func (ec *executionContext) childFields_UpdateParticipantPayload(ctx context.Con
 		return ec.fieldContext_UpdateParticipantPayload_errors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UpdateParticipantPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_UpdatePaymentStatusPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "payment":
+		return ec.fieldContext_UpdatePaymentStatusPayload_payment(ctx, field)
+	case "booking":
+		return ec.fieldContext_UpdatePaymentStatusPayload_booking(ctx, field)
+	case "errors":
+		return ec.fieldContext_UpdatePaymentStatusPayload_errors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpdatePaymentStatusPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_UpdateRegistrationStatusPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "registration":
+		return ec.fieldContext_UpdateRegistrationStatusPayload_registration(ctx, field)
+	case "errors":
+		return ec.fieldContext_UpdateRegistrationStatusPayload_errors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpdateRegistrationStatusPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_UpdateTicketCategoryPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4848,12 +5997,54 @@ func (ec *executionContext) field_Event_tickets_args(ctx context.Context, rawArg
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_cancelBooking_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (booking.CancelBookingInput, error) {
+			return ec.unmarshalNCancelBookingInput2seatgraphᚋbookingᚐCancelBookingInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_cancelEvent_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (catalog.CancelEventInput, error) {
 			return ec.unmarshalNCancelEventInput2seatgraphᚋcatalogᚐCancelEventInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_checkInTicket_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (booking.CheckInTicketInput, error) {
+			return ec.unmarshalNCheckInTicketInput2seatgraphᚋbookingᚐCheckInTicketInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createBooking_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (booking.CreateBookingInput, error) {
+			return ec.unmarshalNCreateBookingInput2seatgraphᚋbookingᚐCreateBookingInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4882,6 +6073,20 @@ func (ec *executionContext) field_Mutation_createParticipant_args(ctx context.Co
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (catalog.ParticipantInput, error) {
 			return ec.unmarshalNCreateParticipantInput2seatgraphᚋcatalogᚐParticipantInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createRegistration_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (booking.CreateRegistrationInput, error) {
+			return ec.unmarshalNCreateRegistrationInput2seatgraphᚋbookingᚐCreateRegistrationInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4946,6 +6151,76 @@ func (ec *executionContext) field_Mutation_publishEvent_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_recordPayment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (booking.RecordPaymentInput, error) {
+			return ec.unmarshalNRecordPaymentInput2seatgraphᚋbookingᚐRecordPaymentInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_refundPayment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (booking.RefundPaymentInput, error) {
+			return ec.unmarshalNRefundPaymentInput2seatgraphᚋbookingᚐRefundPaymentInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setBooker_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (booking.SetBookerInput, error) {
+			return ec.unmarshalNSetBookerInput2seatgraphᚋbookingᚐSetBookerInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setInvoiceNumber_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (booking.SetInvoiceNumberInput, error) {
+			return ec.unmarshalNSetInvoiceNumberInput2seatgraphᚋbookingᚐSetInvoiceNumberInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_undoCheckIn_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (booking.UndoCheckInInput, error) {
+			return ec.unmarshalNUndoCheckInInput2seatgraphᚋbookingᚐUndoCheckInInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_updateEvent_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4966,6 +6241,34 @@ func (ec *executionContext) field_Mutation_updateParticipant_args(ctx context.Co
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (catalog.UpdateParticipantInput, error) {
 			return ec.unmarshalNUpdateParticipantInput2seatgraphᚋcatalogᚐUpdateParticipantInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updatePaymentStatus_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (booking.UpdatePaymentStatusInput, error) {
+			return ec.unmarshalNUpdatePaymentStatusInput2seatgraphᚋbookingᚐUpdatePaymentStatusInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateRegistrationStatus_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (booking.UpdateRegistrationStatusInput, error) {
+			return ec.unmarshalNUpdateRegistrationStatusInput2seatgraphᚋbookingᚐUpdateRegistrationStatusInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5164,6 +6467,28 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_bookingByOrderNumber_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "orderNumber",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderNumber"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "email",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["email"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_bookingsPage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5253,6 +6578,66 @@ func (ec *executionContext) field_Query_bookings_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["before"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_calculateCancellation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "bookingId",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["bookingId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "at",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["at"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_eventStatistics_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "eventId",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["eventId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "interval",
+		func(ctx context.Context, v any) (*enums.StatisticsInterval, error) {
+			return ec.unmarshalOStatisticsInterval2ᚖseatgraphᚋenumsᚐStatisticsInterval(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interval"] = arg3
 	return args, nil
 }
 
@@ -5857,6 +7242,52 @@ func (ec *executionContext) field___Type_fields_args(ctx context.Context, rawArg
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _AlreadyCheckedInError_message(ctx context.Context, field graphql.CollectedField, obj *domainerr.AlreadyCheckedInError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlreadyCheckedInError_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AlreadyCheckedInError_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AlreadyCheckedInError", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _AlreadyCheckedInError_checkedInAt(ctx context.Context, field graphql.CollectedField, obj *domainerr.AlreadyCheckedInError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlreadyCheckedInError_checkedInAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CheckedInAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AlreadyCheckedInError_checkedInAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AlreadyCheckedInError", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
 
 func (ec *executionContext) _Booking_id(ctx context.Context, field graphql.CollectedField, obj *ent.Booking) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -6955,6 +8386,93 @@ func (ec *executionContext) fieldContext_BookingEdge_node(_ context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _CancelBookingPayload_booking(ctx context.Context, field graphql.CollectedField, obj *model.CancelBookingPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CancelBookingPayload_booking(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Booking, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Booking) graphql.Marshaler {
+			return ec.marshalOBooking2ᚖseatgraphᚋentᚐBooking(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CancelBookingPayload_booking(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CancelBookingPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Booking(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CancelBookingPayload_refund(ctx context.Context, field graphql.CollectedField, obj *model.CancelBookingPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CancelBookingPayload_refund(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Refund, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Payment) graphql.Marshaler {
+			return ec.marshalOPayment2ᚖseatgraphᚋentᚐPayment(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CancelBookingPayload_refund(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CancelBookingPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Payment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CancelBookingPayload_errors(ctx context.Context, field graphql.CollectedField, obj *model.CancelBookingPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CancelBookingPayload_errors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Errors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []domainerr.Error) graphql.Marshaler {
+			return ec.marshalOCancelBookingError2ᚕseatgraphᚋdomainerrᚐErrorᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CancelBookingPayload_errors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CancelBookingPayload", field, false, false, errors.New("field of type CancelBookingError does not have child fields"))
+}
+
 func (ec *executionContext) _CancelEventPayload_event(ctx context.Context, field graphql.CollectedField, obj *model.CancelEventPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7010,7 +8528,7 @@ func (ec *executionContext) fieldContext_CancelEventPayload_errors(_ context.Con
 	return graphql.NewScalarFieldContext("CancelEventPayload", field, false, false, errors.New("field of type CancelEventError does not have child fields"))
 }
 
-func (ec *executionContext) _CancellationPolicy_rules(ctx context.Context, field graphql.CollectedField, obj *model.CancellationPolicy) (ret graphql.Marshaler) {
+func (ec *executionContext) _CancellationPolicy_rules(ctx context.Context, field graphql.CollectedField, obj *booking.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7022,8 +8540,8 @@ func (ec *executionContext) _CancellationPolicy_rules(ctx context.Context, field
 			return obj.Rules, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.CancellationRule) graphql.Marshaler {
-			return ec.marshalNCancellationRule2ᚕᚖseatgraphᚋgraphᚋmodelᚐCancellationRuleᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*booking.PolicyRule) graphql.Marshaler {
+			return ec.marshalNCancellationRule2ᚕᚖseatgraphᚋbookingᚐPolicyRuleᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7042,7 +8560,181 @@ func (ec *executionContext) fieldContext_CancellationPolicy_rules(_ context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _CancellationRule_hoursBeforeStart(ctx context.Context, field graphql.CollectedField, obj *model.CancellationRule) (ret graphql.Marshaler) {
+func (ec *executionContext) _CancellationQuote_cancellable(ctx context.Context, field graphql.CollectedField, obj *booking.Quote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CancellationQuote_cancellable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cancellable, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CancellationQuote_cancellable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CancellationQuote", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _CancellationQuote_paid(ctx context.Context, field graphql.CollectedField, obj *booking.Quote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CancellationQuote_paid(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Paid, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v money.Money) graphql.Marshaler {
+			return ec.marshalNMoney2seatgraphᚋmoneyᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CancellationQuote_paid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CancellationQuote",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CancellationQuote_kept(ctx context.Context, field graphql.CollectedField, obj *booking.Quote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CancellationQuote_kept(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kept, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v money.Money) graphql.Marshaler {
+			return ec.marshalNMoney2seatgraphᚋmoneyᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CancellationQuote_kept(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CancellationQuote",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CancellationQuote_refund(ctx context.Context, field graphql.CollectedField, obj *booking.Quote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CancellationQuote_refund(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Refund, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v money.Money) graphql.Marshaler {
+			return ec.marshalNMoney2seatgraphᚋmoneyᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CancellationQuote_refund(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CancellationQuote",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CancellationQuote_rule(ctx context.Context, field graphql.CollectedField, obj *booking.Quote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CancellationQuote_rule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rule, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *booking.PolicyRule) graphql.Marshaler {
+			return ec.marshalOCancellationRule2ᚖseatgraphᚋbookingᚐPolicyRule(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CancellationQuote_rule(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CancellationQuote",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CancellationRule(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CancellationQuote_hoursBeforeStart(ctx context.Context, field graphql.CollectedField, obj *booking.Quote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CancellationQuote_hoursBeforeStart(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HoursBeforeStart, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CancellationQuote_hoursBeforeStart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CancellationQuote", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _CancellationRule_hoursBeforeStart(ctx context.Context, field graphql.CollectedField, obj *booking.PolicyRule) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7065,7 +8757,7 @@ func (ec *executionContext) fieldContext_CancellationRule_hoursBeforeStart(_ con
 	return graphql.NewScalarFieldContext("CancellationRule", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
-func (ec *executionContext) _CancellationRule_keepPercent(ctx context.Context, field graphql.CollectedField, obj *model.CancellationRule) (ret graphql.Marshaler) {
+func (ec *executionContext) _CancellationRule_keepPercent(ctx context.Context, field graphql.CollectedField, obj *booking.PolicyRule) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7088,7 +8780,7 @@ func (ec *executionContext) fieldContext_CancellationRule_keepPercent(_ context.
 	return graphql.NewScalarFieldContext("CancellationRule", field, false, false, errors.New("field of type Decimal does not have child fields"))
 }
 
-func (ec *executionContext) _CancellationRule_fixedFee(ctx context.Context, field graphql.CollectedField, obj *model.CancellationRule) (ret graphql.Marshaler) {
+func (ec *executionContext) _CancellationRule_fixedFee(ctx context.Context, field graphql.CollectedField, obj *booking.PolicyRule) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7118,6 +8810,61 @@ func (ec *executionContext) fieldContext_CancellationRule_fixedFee(_ context.Con
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _CheckInTicketPayload_ticket(ctx context.Context, field graphql.CollectedField, obj *model.CheckInTicketPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckInTicketPayload_ticket(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ticket, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Ticket) graphql.Marshaler {
+			return ec.marshalOTicket2ᚖseatgraphᚋentᚐTicket(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CheckInTicketPayload_ticket(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CheckInTicketPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Ticket(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CheckInTicketPayload_errors(ctx context.Context, field graphql.CollectedField, obj *model.CheckInTicketPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckInTicketPayload_errors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Errors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []domainerr.Error) graphql.Marshaler {
+			return ec.marshalOCheckInTicketError2ᚕseatgraphᚋdomainerrᚐErrorᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CheckInTicketPayload_errors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckInTicketPayload", field, false, false, errors.New("field of type CheckInTicketError does not have child fields"))
 }
 
 func (ec *executionContext) _CollectionSegmentInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *listing.CollectionSegmentInfo) (ret graphql.Marshaler) {
@@ -7164,6 +8911,61 @@ func (ec *executionContext) _CollectionSegmentInfo_hasPreviousPage(ctx context.C
 }
 func (ec *executionContext) fieldContext_CollectionSegmentInfo_hasPreviousPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CollectionSegmentInfo", field, true, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _CreateBookingPayload_booking(ctx context.Context, field graphql.CollectedField, obj *model.CreateBookingPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateBookingPayload_booking(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Booking, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Booking) graphql.Marshaler {
+			return ec.marshalOBooking2ᚖseatgraphᚋentᚐBooking(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreateBookingPayload_booking(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateBookingPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Booking(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreateBookingPayload_errors(ctx context.Context, field graphql.CollectedField, obj *model.CreateBookingPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateBookingPayload_errors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Errors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []domainerr.Error) graphql.Marshaler {
+			return ec.marshalOCreateBookingError2ᚕseatgraphᚋdomainerrᚐErrorᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreateBookingPayload_errors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CreateBookingPayload", field, false, false, errors.New("field of type CreateBookingError does not have child fields"))
 }
 
 func (ec *executionContext) _CreateEventPayload_event(ctx context.Context, field graphql.CollectedField, obj *model.CreateEventPayload) (ret graphql.Marshaler) {
@@ -7274,6 +9076,61 @@ func (ec *executionContext) _CreateParticipantPayload_errors(ctx context.Context
 }
 func (ec *executionContext) fieldContext_CreateParticipantPayload_errors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreateParticipantPayload", field, false, false, errors.New("field of type CreateParticipantError does not have child fields"))
+}
+
+func (ec *executionContext) _CreateRegistrationPayload_registration(ctx context.Context, field graphql.CollectedField, obj *model.CreateRegistrationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateRegistrationPayload_registration(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Registration, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Registration) graphql.Marshaler {
+			return ec.marshalORegistration2ᚖseatgraphᚋentᚐRegistration(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreateRegistrationPayload_registration(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateRegistrationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Registration(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreateRegistrationPayload_errors(ctx context.Context, field graphql.CollectedField, obj *model.CreateRegistrationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateRegistrationPayload_errors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Errors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []domainerr.Error) graphql.Marshaler {
+			return ec.marshalOCreateRegistrationError2ᚕseatgraphᚋdomainerrᚐErrorᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreateRegistrationPayload_errors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CreateRegistrationPayload", field, false, false, errors.New("field of type CreateRegistrationError does not have child fields"))
 }
 
 func (ec *executionContext) _CreateTicketCategoryPayload_ticketCategory(ctx context.Context, field graphql.CollectedField, obj *model.CreateTicketCategoryPayload) (ret graphql.Marshaler) {
@@ -7950,8 +9807,8 @@ func (ec *executionContext) _Event_cancellationPolicy(ctx context.Context, field
 			return ec.Resolvers.Event().CancellationPolicy(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.CancellationPolicy) graphql.Marshaler {
-			return ec.marshalOCancellationPolicy2ᚖseatgraphᚋgraphᚋmodelᚐCancellationPolicy(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *booking.Policy) graphql.Marshaler {
+			return ec.marshalOCancellationPolicy2ᚖseatgraphᚋbookingᚐPolicy(ctx, selections, v)
 		},
 		true,
 		false,
@@ -8533,6 +10390,263 @@ func (ec *executionContext) fieldContext_EventEdge_node(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _EventStatistics_capacity(ctx context.Context, field graphql.CollectedField, obj *booking.Statistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventStatistics_capacity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Capacity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EventStatistics_capacity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EventStatistics", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _EventStatistics_registeredCount(ctx context.Context, field graphql.CollectedField, obj *booking.Statistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventStatistics_registeredCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RegisteredCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventStatistics_registeredCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EventStatistics", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _EventStatistics_waitlistCount(ctx context.Context, field graphql.CollectedField, obj *booking.Statistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventStatistics_waitlistCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WaitlistCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventStatistics_waitlistCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EventStatistics", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _EventStatistics_checkedInCount(ctx context.Context, field graphql.CollectedField, obj *booking.Statistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventStatistics_checkedInCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CheckedInCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventStatistics_checkedInCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EventStatistics", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _EventStatistics_bookedTickets(ctx context.Context, field graphql.CollectedField, obj *booking.Statistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventStatistics_bookedTickets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BookedTickets, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventStatistics_bookedTickets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EventStatistics", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _EventStatistics_cancelledTickets(ctx context.Context, field graphql.CollectedField, obj *booking.Statistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventStatistics_cancelledTickets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CancelledTickets, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventStatistics_cancelledTickets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EventStatistics", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _EventStatistics_revenue(ctx context.Context, field graphql.CollectedField, obj *booking.Statistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventStatistics_revenue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Revenue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v money.Money) graphql.Marshaler {
+			return ec.marshalNMoney2seatgraphᚋmoneyᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventStatistics_revenue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EventStatistics",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EventStatistics_refunded(ctx context.Context, field graphql.CollectedField, obj *booking.Statistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventStatistics_refunded(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Refunded, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v money.Money) graphql.Marshaler {
+			return ec.marshalNMoney2seatgraphᚋmoneyᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventStatistics_refunded(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EventStatistics",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EventStatistics_series(ctx context.Context, field graphql.CollectedField, obj *booking.Statistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventStatistics_series(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Series, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*booking.Bucket) graphql.Marshaler {
+			return ec.marshalNStatisticsBucket2ᚕᚖseatgraphᚋbookingᚐBucketᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventStatistics_series(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EventStatistics",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatisticsBucket(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IdempotencyKeyReusedError_message(ctx context.Context, field graphql.CollectedField, obj *domainerr.IdempotencyKeyReusedError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdempotencyKeyReusedError_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdempotencyKeyReusedError_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdempotencyKeyReusedError", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
 func (ec *executionContext) _InvalidStateError_message(ctx context.Context, field graphql.CollectedField, obj *domainerr.InvalidStateError) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8623,6 +10737,490 @@ func (ec *executionContext) _Money_formatted(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_Money_formatted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Money", field, true, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Mutation_createBooking(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createBooking(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateBooking(ctx, fc.Args["input"].(booking.CreateBookingInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateBookingPayload) graphql.Marshaler {
+			return ec.marshalNCreateBookingPayload2ᚖseatgraphᚋgraphᚋmodelᚐCreateBookingPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createBooking(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreateBookingPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createBooking_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_cancelBooking(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cancelBooking(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CancelBooking(ctx, fc.Args["input"].(booking.CancelBookingInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CancelBookingPayload) graphql.Marshaler {
+			return ec.marshalNCancelBookingPayload2ᚖseatgraphᚋgraphᚋmodelᚐCancelBookingPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cancelBooking(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CancelBookingPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cancelBooking_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setBooker(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setBooker(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetBooker(ctx, fc.Args["input"].(booking.SetBookerInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SetBookerPayload) graphql.Marshaler {
+			return ec.marshalNSetBookerPayload2ᚖseatgraphᚋgraphᚋmodelᚐSetBookerPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setBooker(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SetBookerPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setBooker_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setInvoiceNumber(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setInvoiceNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetInvoiceNumber(ctx, fc.Args["input"].(booking.SetInvoiceNumberInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SetInvoiceNumberPayload) graphql.Marshaler {
+			return ec.marshalNSetInvoiceNumberPayload2ᚖseatgraphᚋgraphᚋmodelᚐSetInvoiceNumberPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setInvoiceNumber(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SetInvoiceNumberPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setInvoiceNumber_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordPayment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordPayment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordPayment(ctx, fc.Args["input"].(booking.RecordPaymentInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RecordPaymentPayload) graphql.Marshaler {
+			return ec.marshalNRecordPaymentPayload2ᚖseatgraphᚋgraphᚋmodelᚐRecordPaymentPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordPayment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RecordPaymentPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordPayment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updatePaymentStatus(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updatePaymentStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdatePaymentStatus(ctx, fc.Args["input"].(booking.UpdatePaymentStatusInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdatePaymentStatusPayload) graphql.Marshaler {
+			return ec.marshalNUpdatePaymentStatusPayload2ᚖseatgraphᚋgraphᚋmodelᚐUpdatePaymentStatusPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updatePaymentStatus(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpdatePaymentStatusPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updatePaymentStatus_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_refundPayment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_refundPayment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RefundPayment(ctx, fc.Args["input"].(booking.RefundPaymentInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RefundPaymentPayload) graphql.Marshaler {
+			return ec.marshalNRefundPaymentPayload2ᚖseatgraphᚋgraphᚋmodelᚐRefundPaymentPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_refundPayment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RefundPaymentPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_refundPayment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createRegistration(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createRegistration(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateRegistration(ctx, fc.Args["input"].(booking.CreateRegistrationInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateRegistrationPayload) graphql.Marshaler {
+			return ec.marshalNCreateRegistrationPayload2ᚖseatgraphᚋgraphᚋmodelᚐCreateRegistrationPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createRegistration(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreateRegistrationPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createRegistration_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateRegistrationStatus(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateRegistrationStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateRegistrationStatus(ctx, fc.Args["input"].(booking.UpdateRegistrationStatusInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateRegistrationStatusPayload) graphql.Marshaler {
+			return ec.marshalNUpdateRegistrationStatusPayload2ᚖseatgraphᚋgraphᚋmodelᚐUpdateRegistrationStatusPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateRegistrationStatus(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpdateRegistrationStatusPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateRegistrationStatus_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_checkInTicket(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_checkInTicket(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CheckInTicket(ctx, fc.Args["input"].(booking.CheckInTicketInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CheckInTicketPayload) graphql.Marshaler {
+			return ec.marshalNCheckInTicketPayload2ᚖseatgraphᚋgraphᚋmodelᚐCheckInTicketPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_checkInTicket(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CheckInTicketPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_checkInTicket_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_undoCheckIn(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_undoCheckIn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UndoCheckIn(ctx, fc.Args["input"].(booking.UndoCheckInInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UndoCheckInPayload) graphql.Marshaler {
+			return ec.marshalNUndoCheckInPayload2ᚖseatgraphᚋgraphᚋmodelᚐUndoCheckInPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_undoCheckIn(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UndoCheckInPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_undoCheckIn_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Mutation_createEvent(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -10708,6 +13306,138 @@ func (ec *executionContext) fieldContext_Query_nodes(ctx context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_calculateCancellation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_calculateCancellation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CalculateCancellation(ctx, fc.Args["bookingId"].(int), fc.Args["at"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *booking.Quote) graphql.Marshaler {
+			return ec.marshalNCancellationQuote2ᚖseatgraphᚋbookingᚐQuote(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_calculateCancellation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CancellationQuote(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_calculateCancellation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_eventStatistics(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_eventStatistics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().EventStatistics(ctx, fc.Args["eventId"].(int), fc.Args["from"].(*time.Time), fc.Args["to"].(*time.Time), fc.Args["interval"].(*enums.StatisticsInterval))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *booking.Statistics) graphql.Marshaler {
+			return ec.marshalNEventStatistics2ᚖseatgraphᚋbookingᚐStatistics(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_eventStatistics(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EventStatistics(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_eventStatistics_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_bookingByOrderNumber(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_bookingByOrderNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().BookingByOrderNumber(ctx, fc.Args["orderNumber"].(string), fc.Args["email"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Booking) graphql.Marshaler {
+			return ec.marshalOBooking2ᚖseatgraphᚋentᚐBooking(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_bookingByOrderNumber(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Booking(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_bookingByOrderNumber_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_bookings(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11312,6 +14042,180 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _RecordPaymentPayload_payment(ctx context.Context, field graphql.CollectedField, obj *model.RecordPaymentPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordPaymentPayload_payment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Payment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Payment) graphql.Marshaler {
+			return ec.marshalOPayment2ᚖseatgraphᚋentᚐPayment(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RecordPaymentPayload_payment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RecordPaymentPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Payment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RecordPaymentPayload_booking(ctx context.Context, field graphql.CollectedField, obj *model.RecordPaymentPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordPaymentPayload_booking(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Booking, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Booking) graphql.Marshaler {
+			return ec.marshalOBooking2ᚖseatgraphᚋentᚐBooking(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RecordPaymentPayload_booking(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RecordPaymentPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Booking(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RecordPaymentPayload_errors(ctx context.Context, field graphql.CollectedField, obj *model.RecordPaymentPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordPaymentPayload_errors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Errors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []domainerr.Error) graphql.Marshaler {
+			return ec.marshalORecordPaymentError2ᚕseatgraphᚋdomainerrᚐErrorᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RecordPaymentPayload_errors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecordPaymentPayload", field, false, false, errors.New("field of type RecordPaymentError does not have child fields"))
+}
+
+func (ec *executionContext) _RefundPaymentPayload_payment(ctx context.Context, field graphql.CollectedField, obj *model.RefundPaymentPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RefundPaymentPayload_payment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Payment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Payment) graphql.Marshaler {
+			return ec.marshalOPayment2ᚖseatgraphᚋentᚐPayment(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RefundPaymentPayload_payment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RefundPaymentPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Payment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RefundPaymentPayload_booking(ctx context.Context, field graphql.CollectedField, obj *model.RefundPaymentPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RefundPaymentPayload_booking(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Booking, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Booking) graphql.Marshaler {
+			return ec.marshalOBooking2ᚖseatgraphᚋentᚐBooking(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RefundPaymentPayload_booking(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RefundPaymentPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Booking(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RefundPaymentPayload_errors(ctx context.Context, field graphql.CollectedField, obj *model.RefundPaymentPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RefundPaymentPayload_errors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Errors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []domainerr.Error) graphql.Marshaler {
+			return ec.marshalORefundPaymentError2ᚕseatgraphᚋdomainerrᚐErrorᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RefundPaymentPayload_errors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RefundPaymentPayload", field, false, false, errors.New("field of type RefundPaymentError does not have child fields"))
+}
+
 func (ec *executionContext) _Registration_id(ctx context.Context, field graphql.CollectedField, obj *ent.Registration) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11567,6 +14471,52 @@ func (ec *executionContext) _Registration_metadata(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_Registration_metadata(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Registration", field, false, false, errors.New("field of type Map does not have child fields"))
+}
+
+func (ec *executionContext) _RegistrationClosedError_message(ctx context.Context, field graphql.CollectedField, obj *domainerr.RegistrationClosedError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegistrationClosedError_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegistrationClosedError_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RegistrationClosedError", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _RegistrationClosedError_eventId(ctx context.Context, field graphql.CollectedField, obj *domainerr.RegistrationClosedError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegistrationClosedError_eventId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EventID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegistrationClosedError_eventId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RegistrationClosedError", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
 func (ec *executionContext) _RegistrationCollectionSegment_items(ctx context.Context, field graphql.CollectedField, obj *ent.RegistrationCollectionSegment) (ret graphql.Marshaler) {
@@ -11828,6 +14778,332 @@ func (ec *executionContext) fieldContext_RegistrationEdge_node(_ context.Context
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _SetBookerPayload_booking(ctx context.Context, field graphql.CollectedField, obj *model.SetBookerPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SetBookerPayload_booking(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Booking, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Booking) graphql.Marshaler {
+			return ec.marshalOBooking2ᚖseatgraphᚋentᚐBooking(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SetBookerPayload_booking(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SetBookerPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Booking(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SetBookerPayload_errors(ctx context.Context, field graphql.CollectedField, obj *model.SetBookerPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SetBookerPayload_errors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Errors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []domainerr.Error) graphql.Marshaler {
+			return ec.marshalOSetBookerError2ᚕseatgraphᚋdomainerrᚐErrorᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SetBookerPayload_errors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SetBookerPayload", field, false, false, errors.New("field of type SetBookerError does not have child fields"))
+}
+
+func (ec *executionContext) _SetInvoiceNumberPayload_booking(ctx context.Context, field graphql.CollectedField, obj *model.SetInvoiceNumberPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SetInvoiceNumberPayload_booking(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Booking, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Booking) graphql.Marshaler {
+			return ec.marshalOBooking2ᚖseatgraphᚋentᚐBooking(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SetInvoiceNumberPayload_booking(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SetInvoiceNumberPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Booking(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SetInvoiceNumberPayload_errors(ctx context.Context, field graphql.CollectedField, obj *model.SetInvoiceNumberPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SetInvoiceNumberPayload_errors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Errors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []domainerr.Error) graphql.Marshaler {
+			return ec.marshalOSetInvoiceNumberError2ᚕseatgraphᚋdomainerrᚐErrorᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SetInvoiceNumberPayload_errors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SetInvoiceNumberPayload", field, false, false, errors.New("field of type SetInvoiceNumberError does not have child fields"))
+}
+
+func (ec *executionContext) _SoldOutError_message(ctx context.Context, field graphql.CollectedField, obj *domainerr.SoldOutError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoldOutError_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoldOutError_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoldOutError", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _SoldOutError_eventId(ctx context.Context, field graphql.CollectedField, obj *domainerr.SoldOutError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoldOutError_eventId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EventID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoldOutError_eventId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoldOutError", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _SoldOutError_availableSeats(ctx context.Context, field graphql.CollectedField, obj *domainerr.SoldOutError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoldOutError_availableSeats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AvailableSeats, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoldOutError_availableSeats(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoldOutError", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _SoldOutError_waitlistAvailable(ctx context.Context, field graphql.CollectedField, obj *domainerr.SoldOutError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoldOutError_waitlistAvailable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WaitlistAvailable, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoldOutError_waitlistAvailable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoldOutError", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _StatisticsBucket_start(ctx context.Context, field graphql.CollectedField, obj *booking.Bucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatisticsBucket_start(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Start, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatisticsBucket_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatisticsBucket", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _StatisticsBucket_bookedTickets(ctx context.Context, field graphql.CollectedField, obj *booking.Bucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatisticsBucket_bookedTickets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BookedTickets, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatisticsBucket_bookedTickets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatisticsBucket", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _StatisticsBucket_cancelledTickets(ctx context.Context, field graphql.CollectedField, obj *booking.Bucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatisticsBucket_cancelledTickets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CancelledTickets, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatisticsBucket_cancelledTickets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatisticsBucket", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _StatisticsBucket_revenue(ctx context.Context, field graphql.CollectedField, obj *booking.Bucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatisticsBucket_revenue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Revenue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v money.Money) graphql.Marshaler {
+			return ec.marshalNMoney2seatgraphᚋmoneyᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatisticsBucket_revenue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StatisticsBucket",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StatisticsBucket_checkIns(ctx context.Context, field graphql.CollectedField, obj *booking.Bucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatisticsBucket_checkIns(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CheckIns, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatisticsBucket_checkIns(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatisticsBucket", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _Ticket_id(ctx context.Context, field graphql.CollectedField, obj *ent.Ticket) (ret graphql.Marshaler) {
@@ -12892,6 +16168,130 @@ func (ec *executionContext) fieldContext_TicketEdge_node(_ context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _TicketNotFoundError_message(ctx context.Context, field graphql.CollectedField, obj *domainerr.TicketNotFoundError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TicketNotFoundError_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TicketNotFoundError_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TicketNotFoundError", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _TicketNotValidError_message(ctx context.Context, field graphql.CollectedField, obj *domainerr.TicketNotValidError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TicketNotValidError_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TicketNotValidError_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TicketNotValidError", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _TicketNotValidError_reason(ctx context.Context, field graphql.CollectedField, obj *domainerr.TicketNotValidError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TicketNotValidError_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TicketNotValidError_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TicketNotValidError", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _UndoCheckInPayload_ticket(ctx context.Context, field graphql.CollectedField, obj *model.UndoCheckInPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UndoCheckInPayload_ticket(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ticket, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Ticket) graphql.Marshaler {
+			return ec.marshalOTicket2ᚖseatgraphᚋentᚐTicket(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UndoCheckInPayload_ticket(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UndoCheckInPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Ticket(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UndoCheckInPayload_errors(ctx context.Context, field graphql.CollectedField, obj *model.UndoCheckInPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UndoCheckInPayload_errors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Errors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []domainerr.Error) graphql.Marshaler {
+			return ec.marshalOUndoCheckInError2ᚕseatgraphᚋdomainerrᚐErrorᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UndoCheckInPayload_errors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UndoCheckInPayload", field, false, false, errors.New("field of type UndoCheckInError does not have child fields"))
+}
+
 func (ec *executionContext) _UpdateEventPayload_event(ctx context.Context, field graphql.CollectedField, obj *model.UpdateEventPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13000,6 +16400,148 @@ func (ec *executionContext) _UpdateParticipantPayload_errors(ctx context.Context
 }
 func (ec *executionContext) fieldContext_UpdateParticipantPayload_errors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UpdateParticipantPayload", field, false, false, errors.New("field of type UpdateParticipantError does not have child fields"))
+}
+
+func (ec *executionContext) _UpdatePaymentStatusPayload_payment(ctx context.Context, field graphql.CollectedField, obj *model.UpdatePaymentStatusPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdatePaymentStatusPayload_payment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Payment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Payment) graphql.Marshaler {
+			return ec.marshalOPayment2ᚖseatgraphᚋentᚐPayment(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UpdatePaymentStatusPayload_payment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdatePaymentStatusPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Payment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpdatePaymentStatusPayload_booking(ctx context.Context, field graphql.CollectedField, obj *model.UpdatePaymentStatusPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdatePaymentStatusPayload_booking(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Booking, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Booking) graphql.Marshaler {
+			return ec.marshalOBooking2ᚖseatgraphᚋentᚐBooking(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UpdatePaymentStatusPayload_booking(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdatePaymentStatusPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Booking(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpdatePaymentStatusPayload_errors(ctx context.Context, field graphql.CollectedField, obj *model.UpdatePaymentStatusPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdatePaymentStatusPayload_errors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Errors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []domainerr.Error) graphql.Marshaler {
+			return ec.marshalOUpdatePaymentStatusError2ᚕseatgraphᚋdomainerrᚐErrorᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UpdatePaymentStatusPayload_errors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UpdatePaymentStatusPayload", field, false, false, errors.New("field of type UpdatePaymentStatusError does not have child fields"))
+}
+
+func (ec *executionContext) _UpdateRegistrationStatusPayload_registration(ctx context.Context, field graphql.CollectedField, obj *model.UpdateRegistrationStatusPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateRegistrationStatusPayload_registration(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Registration, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Registration) graphql.Marshaler {
+			return ec.marshalORegistration2ᚖseatgraphᚋentᚐRegistration(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateRegistrationStatusPayload_registration(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateRegistrationStatusPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Registration(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpdateRegistrationStatusPayload_errors(ctx context.Context, field graphql.CollectedField, obj *model.UpdateRegistrationStatusPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateRegistrationStatusPayload_errors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Errors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []domainerr.Error) graphql.Marshaler {
+			return ec.marshalOUpdateRegistrationStatusError2ᚕseatgraphᚋdomainerrᚐErrorᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateRegistrationStatusPayload_errors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UpdateRegistrationStatusPayload", field, false, false, errors.New("field of type UpdateRegistrationStatusError does not have child fields"))
 }
 
 func (ec *executionContext) _UpdateTicketCategoryPayload_ticketCategory(ctx context.Context, field graphql.CollectedField, obj *model.UpdateTicketCategoryPayload) (ret graphql.Marshaler) {
@@ -14681,6 +18223,61 @@ func (ec *executionContext) unmarshalInputBooleanOperationFilterInput(ctx contex
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputCancelBookingInput(ctx context.Context, obj any) (booking.CancelBookingInput, error) {
+	var it booking.CancelBookingInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["applyPolicy"]; !present {
+		asMap["applyPolicy"] = true
+	}
+
+	fieldsInOrder := [...]string{"id", "reason", "applyPolicy", "ticketIds"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "applyPolicy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("applyPolicy"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApplyPolicy = data
+		case "ticketIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ticketIds"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TicketIDs = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputCancelEventInput(ctx context.Context, obj any) (catalog.CancelEventInput, error) {
 	var it catalog.CancelEventInput
 	if obj == nil {
@@ -14787,6 +18384,140 @@ func (ec *executionContext) unmarshalInputCancellationRuleInput(ctx context.Cont
 				return it, err
 			}
 			it.FixedFee = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputCheckInTicketInput(ctx context.Context, obj any) (booking.CheckInTicketInput, error) {
+	var it booking.CheckInTicketInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"code", "eventId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Code = data
+		case "eventId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eventId"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EventID = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputCreateBookingInput(ctx context.Context, obj any) (booking.CreateBookingInput, error) {
+	var it booking.CreateBookingInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["joinWaitlist"]; !present {
+		asMap["joinWaitlist"] = false
+	}
+
+	fieldsInOrder := [...]string{"booker", "tickets", "paymentMethod", "joinWaitlist", "idempotencyKey", "invoiceAddress", "customFieldAnswers", "utmSource", "utmMedium", "utmCampaign"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "booker":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("booker"))
+			data, err := ec.unmarshalNParticipantInput2seatgraphᚋcatalogᚐParticipantInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Booker = data
+		case "tickets":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tickets"))
+			data, err := ec.unmarshalNTicketInput2ᚕᚖseatgraphᚋbookingᚐTicketInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Tickets = data
+		case "paymentMethod":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("paymentMethod"))
+			data, err := ec.unmarshalNPaymentMethod2seatgraphᚋenumsᚐPaymentMethod(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PaymentMethod = data
+		case "joinWaitlist":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("joinWaitlist"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JoinWaitlist = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
+		case "invoiceAddress":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("invoiceAddress"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InvoiceAddress = data
+		case "customFieldAnswers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customFieldAnswers"))
+			data, err := ec.unmarshalOCustomFieldAnswerInput2ᚕᚖseatgraphᚋbookingᚐCustomFieldAnswerInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomFieldAnswers = data
+		case "utmSource":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("utmSource"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UtmSource = data
+		case "utmMedium":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("utmMedium"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UtmMedium = data
+		case "utmCampaign":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("utmCampaign"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UtmCampaign = data
 		}
 	}
 	return it, nil
@@ -15048,6 +18779,61 @@ func (ec *executionContext) unmarshalInputCreateParticipantInput(ctx context.Con
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputCreateRegistrationInput(ctx context.Context, obj any) (booking.CreateRegistrationInput, error) {
+	var it booking.CreateRegistrationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["status"]; !present {
+		asMap["status"] = "ACCEPTED"
+	}
+
+	fieldsInOrder := [...]string{"eventId", "participant", "status", "metadata"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eventId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eventId"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EventID = data
+		case "participant":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("participant"))
+			data, err := ec.unmarshalNParticipantInput2seatgraphᚋcatalogᚐParticipantInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Participant = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalORegistrationStatus2ᚖseatgraphᚋenumsᚐRegistrationStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "metadata":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("metadata"))
+			data, err := ec.unmarshalOMap2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Metadata = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputCreateTicketCategoryInput(ctx context.Context, obj any) (catalog.CreateTicketCategoryInput, error) {
 	var it catalog.CreateTicketCategoryInput
 	if obj == nil {
@@ -15126,6 +18912,43 @@ func (ec *executionContext) unmarshalInputCreateTicketCategoryInput(ctx context.
 				return it, err
 			}
 			it.SalesEndAt = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputCustomFieldAnswerInput(ctx context.Context, obj any) (booking.CustomFieldAnswerInput, error) {
+	var it booking.CustomFieldAnswerInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"label", "answer"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "label":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("label"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Label = data
+		case "answer":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answer"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Answer = data
 		}
 	}
 	return it, nil
@@ -17367,6 +21190,119 @@ func (ec *executionContext) unmarshalInputPublishEventInput(ctx context.Context,
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputRecordPaymentInput(ctx context.Context, obj any) (booking.RecordPaymentInput, error) {
+	var it booking.RecordPaymentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["status"]; !present {
+		asMap["status"] = "SUCCEEDED"
+	}
+
+	fieldsInOrder := [...]string{"bookingId", "amount", "method", "status", "providerReference", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "bookingId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookingId"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BookingID = data
+		case "amount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amount"))
+			data, err := ec.unmarshalNDecimal2seatgraphᚋmoneyᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Amount = data
+		case "method":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("method"))
+			data, err := ec.unmarshalNPaymentMethod2seatgraphᚋenumsᚐPaymentMethod(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Method = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOPaymentRecordStatus2ᚖseatgraphᚋenumsᚐPaymentRecordStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "providerReference":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("providerReference"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProviderReference = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputRefundPaymentInput(ctx context.Context, obj any) (booking.RefundPaymentInput, error) {
+	var it booking.RefundPaymentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "amount", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "amount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amount"))
+			data, err := ec.unmarshalNDecimal2seatgraphᚋmoneyᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Amount = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputRegistrationFilterInput(ctx context.Context, obj any) (ent.RegistrationFilterInput, error) {
 	var it ent.RegistrationFilterInput
 	if obj == nil {
@@ -17599,6 +21535,80 @@ func (ec *executionContext) unmarshalInputRegistrationStatusOperationFilterInput
 				return it, err
 			}
 			it.Nin = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputSetBookerInput(ctx context.Context, obj any) (booking.SetBookerInput, error) {
+	var it booking.SetBookerInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "booker"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "booker":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("booker"))
+			data, err := ec.unmarshalNParticipantInput2seatgraphᚋcatalogᚐParticipantInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Booker = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputSetInvoiceNumberInput(ctx context.Context, obj any) (booking.SetInvoiceNumberInput, error) {
+	var it booking.SetInvoiceNumberInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "invoiceNumber"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "invoiceNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("invoiceNumber"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InvoiceNumber = data
 		}
 	}
 	return it, nil
@@ -18178,6 +22188,43 @@ func (ec *executionContext) unmarshalInputTicketFilterInput(ctx context.Context,
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputTicketInput(ctx context.Context, obj any) (booking.TicketInput, error) {
+	var it booking.TicketInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"ticketCategoryId", "holder"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "ticketCategoryId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ticketCategoryId"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TicketCategoryID = data
+		case "holder":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("holder"))
+			data, err := ec.unmarshalOParticipantInput2ᚖseatgraphᚋcatalogᚐParticipantInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Holder = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputTicketSortInput(ctx context.Context, obj any) (ent.TicketSortInput, error) {
 	var it ent.TicketSortInput
 	if obj == nil {
@@ -18366,6 +22413,36 @@ func (ec *executionContext) unmarshalInputTicketStatusOperationFilterInput(ctx c
 				return it, err
 			}
 			it.Nin = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputUndoCheckInInput(ctx context.Context, obj any) (booking.UndoCheckInInput, error) {
+	var it booking.UndoCheckInInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
 		}
 	}
 	return it, nil
@@ -18620,6 +22697,80 @@ func (ec *executionContext) unmarshalInputUpdateParticipantInput(ctx context.Con
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputUpdatePaymentStatusInput(ctx context.Context, obj any) (booking.UpdatePaymentStatusInput, error) {
+	var it booking.UpdatePaymentStatusInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "status"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalNPaymentRecordStatus2seatgraphᚋenumsᚐPaymentRecordStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputUpdateRegistrationStatusInput(ctx context.Context, obj any) (booking.UpdateRegistrationStatusInput, error) {
+	var it booking.UpdateRegistrationStatusInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "status"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalNRegistrationStatus2seatgraphᚋenumsᚐRegistrationStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputUpdateTicketCategoryInput(ctx context.Context, obj any) (catalog.UpdateTicketCategoryInput, error) {
 	var it catalog.UpdateTicketCategoryInput
 	if obj == nil {
@@ -18703,6 +22854,29 @@ func (ec *executionContext) unmarshalInputUpdateTicketCategoryInput(ctx context.
 
 // region    ************************** interface.gotpl ***************************
 
+func (ec *executionContext) _CancelBookingError(ctx context.Context, sel ast.SelectionSet, obj domainerr.Error) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case *domainerr.NotFoundError:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._NotFoundError(ctx, sel, obj)
+	case *domainerr.InvalidStateError:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._InvalidStateError(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of CancelBookingError must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
 func (ec *executionContext) _CancelEventError(ctx context.Context, sel ast.SelectionSet, obj domainerr.Error) graphql.Marshaler {
 	switch obj := (obj).(type) {
 	case nil:
@@ -18722,6 +22896,72 @@ func (ec *executionContext) _CancelEventError(ctx context.Context, sel ast.Selec
 			return typedObj
 		} else {
 			panic(fmt.Errorf("unexpected type %T; non-generated variants of CancelEventError must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
+func (ec *executionContext) _CheckInTicketError(ctx context.Context, sel ast.SelectionSet, obj domainerr.Error) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case *domainerr.TicketNotValidError:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._TicketNotValidError(ctx, sel, obj)
+	case *domainerr.TicketNotFoundError:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._TicketNotFoundError(ctx, sel, obj)
+	case *domainerr.AlreadyCheckedInError:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._AlreadyCheckedInError(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of CheckInTicketError must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
+func (ec *executionContext) _CreateBookingError(ctx context.Context, sel ast.SelectionSet, obj domainerr.Error) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case *domainerr.ValidationError:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ValidationError(ctx, sel, obj)
+	case *domainerr.SoldOutError:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._SoldOutError(ctx, sel, obj)
+	case *domainerr.RegistrationClosedError:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._RegistrationClosedError(ctx, sel, obj)
+	case *domainerr.NotFoundError:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._NotFoundError(ctx, sel, obj)
+	case *domainerr.IdempotencyKeyReusedError:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._IdempotencyKeyReusedError(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of CreateBookingError must implement graphql.Marshaler", obj))
 		}
 	}
 }
@@ -18758,6 +22998,39 @@ func (ec *executionContext) _CreateParticipantError(ctx context.Context, sel ast
 			return typedObj
 		} else {
 			panic(fmt.Errorf("unexpected type %T; non-generated variants of CreateParticipantError must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
+func (ec *executionContext) _CreateRegistrationError(ctx context.Context, sel ast.SelectionSet, obj domainerr.Error) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case *domainerr.ValidationError:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ValidationError(ctx, sel, obj)
+	case *domainerr.SoldOutError:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._SoldOutError(ctx, sel, obj)
+	case *domainerr.RegistrationClosedError:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._RegistrationClosedError(ctx, sel, obj)
+	case *domainerr.NotFoundError:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._NotFoundError(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of CreateRegistrationError must implement graphql.Marshaler", obj))
 		}
 	}
 }
@@ -18845,6 +23118,26 @@ func (ec *executionContext) _Error(ctx context.Context, sel ast.SelectionSet, ob
 			return graphql.Null
 		}
 		return ec._ValidationError(ctx, sel, obj)
+	case *domainerr.TicketNotValidError:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._TicketNotValidError(ctx, sel, obj)
+	case *domainerr.TicketNotFoundError:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._TicketNotFoundError(ctx, sel, obj)
+	case *domainerr.SoldOutError:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._SoldOutError(ctx, sel, obj)
+	case *domainerr.RegistrationClosedError:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._RegistrationClosedError(ctx, sel, obj)
 	case *domainerr.NotFoundError:
 		if obj == nil {
 			return graphql.Null
@@ -18855,6 +23148,16 @@ func (ec *executionContext) _Error(ctx context.Context, sel ast.SelectionSet, ob
 			return graphql.Null
 		}
 		return ec._InvalidStateError(ctx, sel, obj)
+	case *domainerr.IdempotencyKeyReusedError:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._IdempotencyKeyReusedError(ctx, sel, obj)
+	case *domainerr.AlreadyCheckedInError:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._AlreadyCheckedInError(ctx, sel, obj)
 	default:
 		if typedObj, ok := obj.(graphql.Marshaler); ok {
 			return typedObj
@@ -18935,6 +23238,131 @@ func (ec *executionContext) _PublishEventError(ctx context.Context, sel ast.Sele
 	}
 }
 
+func (ec *executionContext) _RecordPaymentError(ctx context.Context, sel ast.SelectionSet, obj domainerr.Error) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case *domainerr.ValidationError:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ValidationError(ctx, sel, obj)
+	case *domainerr.NotFoundError:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._NotFoundError(ctx, sel, obj)
+	case *domainerr.InvalidStateError:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._InvalidStateError(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of RecordPaymentError must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
+func (ec *executionContext) _RefundPaymentError(ctx context.Context, sel ast.SelectionSet, obj domainerr.Error) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case *domainerr.ValidationError:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ValidationError(ctx, sel, obj)
+	case *domainerr.NotFoundError:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._NotFoundError(ctx, sel, obj)
+	case *domainerr.InvalidStateError:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._InvalidStateError(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of RefundPaymentError must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
+func (ec *executionContext) _SetBookerError(ctx context.Context, sel ast.SelectionSet, obj domainerr.Error) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case *domainerr.ValidationError:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ValidationError(ctx, sel, obj)
+	case *domainerr.NotFoundError:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._NotFoundError(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of SetBookerError must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
+func (ec *executionContext) _SetInvoiceNumberError(ctx context.Context, sel ast.SelectionSet, obj domainerr.Error) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case *domainerr.ValidationError:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ValidationError(ctx, sel, obj)
+	case *domainerr.NotFoundError:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._NotFoundError(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of SetInvoiceNumberError must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
+func (ec *executionContext) _UndoCheckInError(ctx context.Context, sel ast.SelectionSet, obj domainerr.Error) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case *domainerr.NotFoundError:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._NotFoundError(ctx, sel, obj)
+	case *domainerr.InvalidStateError:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._InvalidStateError(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of UndoCheckInError must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
 func (ec *executionContext) _UpdateEventError(ctx context.Context, sel ast.SelectionSet, obj domainerr.Error) graphql.Marshaler {
 	switch obj := (obj).(type) {
 	case nil:
@@ -18981,6 +23409,62 @@ func (ec *executionContext) _UpdateParticipantError(ctx context.Context, sel ast
 	}
 }
 
+func (ec *executionContext) _UpdatePaymentStatusError(ctx context.Context, sel ast.SelectionSet, obj domainerr.Error) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case *domainerr.ValidationError:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ValidationError(ctx, sel, obj)
+	case *domainerr.NotFoundError:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._NotFoundError(ctx, sel, obj)
+	case *domainerr.InvalidStateError:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._InvalidStateError(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of UpdatePaymentStatusError must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
+func (ec *executionContext) _UpdateRegistrationStatusError(ctx context.Context, sel ast.SelectionSet, obj domainerr.Error) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case *domainerr.SoldOutError:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._SoldOutError(ctx, sel, obj)
+	case *domainerr.NotFoundError:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._NotFoundError(ctx, sel, obj)
+	case *domainerr.InvalidStateError:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._InvalidStateError(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of UpdateRegistrationStatusError must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
 func (ec *executionContext) _UpdateTicketCategoryError(ctx context.Context, sel ast.SelectionSet, obj domainerr.Error) graphql.Marshaler {
 	switch obj := (obj).(type) {
 	case nil:
@@ -19007,6 +23491,49 @@ func (ec *executionContext) _UpdateTicketCategoryError(ctx context.Context, sel 
 // endregion ************************** interface.gotpl ***************************
 
 // region    **************************** object.gotpl ****************************
+
+var alreadyCheckedInErrorImplementors = []string{"AlreadyCheckedInError", "Error", "CheckInTicketError"}
+
+func (ec *executionContext) _AlreadyCheckedInError(ctx context.Context, sel ast.SelectionSet, obj *domainerr.AlreadyCheckedInError) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, alreadyCheckedInErrorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AlreadyCheckedInError")
+		case "message":
+			out.Values[i] = ec._AlreadyCheckedInError_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "checkedInAt":
+			out.Values[i] = ec._AlreadyCheckedInError_checkedInAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
 
 var bookingImplementors = []string{"Booking", "Node"}
 
@@ -19670,6 +24197,54 @@ func (ec *executionContext) _BookingEdge(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var cancelBookingPayloadImplementors = []string{"CancelBookingPayload"}
+
+func (ec *executionContext) _CancelBookingPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CancelBookingPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cancelBookingPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CancelBookingPayload")
+		case "booking":
+			out.Values[i] = ec._CancelBookingPayload_booking(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "refund":
+			out.Values[i] = ec._CancelBookingPayload_refund(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "errors":
+			out.Values[i] = ec._CancelBookingPayload_errors(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var cancelEventPayloadImplementors = []string{"CancelEventPayload"}
 
 func (ec *executionContext) _CancelEventPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CancelEventPayload) graphql.Marshaler {
@@ -19715,7 +24290,7 @@ func (ec *executionContext) _CancelEventPayload(ctx context.Context, sel ast.Sel
 
 var cancellationPolicyImplementors = []string{"CancellationPolicy"}
 
-func (ec *executionContext) _CancellationPolicy(ctx context.Context, sel ast.SelectionSet, obj *model.CancellationPolicy) graphql.Marshaler {
+func (ec *executionContext) _CancellationPolicy(ctx context.Context, sel ast.SelectionSet, obj *booking.Policy) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, cancellationPolicyImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -19751,9 +24326,72 @@ func (ec *executionContext) _CancellationPolicy(ctx context.Context, sel ast.Sel
 	return out
 }
 
+var cancellationQuoteImplementors = []string{"CancellationQuote"}
+
+func (ec *executionContext) _CancellationQuote(ctx context.Context, sel ast.SelectionSet, obj *booking.Quote) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cancellationQuoteImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CancellationQuote")
+		case "cancellable":
+			out.Values[i] = ec._CancellationQuote_cancellable(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "paid":
+			out.Values[i] = ec._CancellationQuote_paid(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kept":
+			out.Values[i] = ec._CancellationQuote_kept(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "refund":
+			out.Values[i] = ec._CancellationQuote_refund(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rule":
+			out.Values[i] = ec._CancellationQuote_rule(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "hoursBeforeStart":
+			out.Values[i] = ec._CancellationQuote_hoursBeforeStart(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var cancellationRuleImplementors = []string{"CancellationRule"}
 
-func (ec *executionContext) _CancellationRule(ctx context.Context, sel ast.SelectionSet, obj *model.CancellationRule) graphql.Marshaler {
+func (ec *executionContext) _CancellationRule(ctx context.Context, sel ast.SelectionSet, obj *booking.PolicyRule) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, cancellationRuleImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -19775,6 +24413,49 @@ func (ec *executionContext) _CancellationRule(ctx context.Context, sel ast.Selec
 			}
 		case "fixedFee":
 			out.Values[i] = ec._CancellationRule_fixedFee(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var checkInTicketPayloadImplementors = []string{"CheckInTicketPayload"}
+
+func (ec *executionContext) _CheckInTicketPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CheckInTicketPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, checkInTicketPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CheckInTicketPayload")
+		case "ticket":
+			out.Values[i] = ec._CheckInTicketPayload_ticket(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "errors":
+			out.Values[i] = ec._CheckInTicketPayload_errors(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -19908,6 +24589,49 @@ func (ec *executionContext) _CollectionSegmentInfo(ctx context.Context, sel ast.
 	return out
 }
 
+var createBookingPayloadImplementors = []string{"CreateBookingPayload"}
+
+func (ec *executionContext) _CreateBookingPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateBookingPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, createBookingPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CreateBookingPayload")
+		case "booking":
+			out.Values[i] = ec._CreateBookingPayload_booking(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "errors":
+			out.Values[i] = ec._CreateBookingPayload_errors(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var createEventPayloadImplementors = []string{"CreateEventPayload"}
 
 func (ec *executionContext) _CreateEventPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateEventPayload) graphql.Marshaler {
@@ -19970,6 +24694,49 @@ func (ec *executionContext) _CreateParticipantPayload(ctx context.Context, sel a
 			}
 		case "errors":
 			out.Values[i] = ec._CreateParticipantPayload_errors(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var createRegistrationPayloadImplementors = []string{"CreateRegistrationPayload"}
+
+func (ec *executionContext) _CreateRegistrationPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateRegistrationPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, createRegistrationPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CreateRegistrationPayload")
+		case "registration":
+			out.Values[i] = ec._CreateRegistrationPayload_registration(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "errors":
+			out.Values[i] = ec._CreateRegistrationPayload_errors(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -20795,7 +25562,123 @@ func (ec *executionContext) _EventEdge(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
-var invalidStateErrorImplementors = []string{"InvalidStateError", "Error", "PublishEventError", "CancelEventError", "DuplicateEventError", "DeleteEventError"}
+var eventStatisticsImplementors = []string{"EventStatistics"}
+
+func (ec *executionContext) _EventStatistics(ctx context.Context, sel ast.SelectionSet, obj *booking.Statistics) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, eventStatisticsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EventStatistics")
+		case "capacity":
+			out.Values[i] = ec._EventStatistics_capacity(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "registeredCount":
+			out.Values[i] = ec._EventStatistics_registeredCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "waitlistCount":
+			out.Values[i] = ec._EventStatistics_waitlistCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "checkedInCount":
+			out.Values[i] = ec._EventStatistics_checkedInCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "bookedTickets":
+			out.Values[i] = ec._EventStatistics_bookedTickets(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cancelledTickets":
+			out.Values[i] = ec._EventStatistics_cancelledTickets(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "revenue":
+			out.Values[i] = ec._EventStatistics_revenue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "refunded":
+			out.Values[i] = ec._EventStatistics_refunded(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "series":
+			out.Values[i] = ec._EventStatistics_series(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var idempotencyKeyReusedErrorImplementors = []string{"IdempotencyKeyReusedError", "Error", "CreateBookingError"}
+
+func (ec *executionContext) _IdempotencyKeyReusedError(ctx context.Context, sel ast.SelectionSet, obj *domainerr.IdempotencyKeyReusedError) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, idempotencyKeyReusedErrorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IdempotencyKeyReusedError")
+		case "message":
+			out.Values[i] = ec._IdempotencyKeyReusedError_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var invalidStateErrorImplementors = []string{"InvalidStateError", "CancelBookingError", "RecordPaymentError", "UpdatePaymentStatusError", "RefundPaymentError", "UpdateRegistrationStatusError", "UndoCheckInError", "Error", "PublishEventError", "CancelEventError", "DuplicateEventError", "DeleteEventError"}
 
 func (ec *executionContext) _InvalidStateError(ctx context.Context, sel ast.SelectionSet, obj *domainerr.InvalidStateError) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, invalidStateErrorImplementors)
@@ -20934,6 +25817,83 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Mutation")
+		case "createBooking":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createBooking(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cancelBooking":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cancelBooking(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setBooker":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setBooker(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setInvoiceNumber":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setInvoiceNumber(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordPayment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordPayment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatePaymentStatus":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updatePaymentStatus(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "refundPayment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_refundPayment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createRegistration":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createRegistration(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateRegistrationStatus":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateRegistrationStatus(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "checkInTicket":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_checkInTicket(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "undoCheckIn":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_undoCheckIn(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createEvent":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createEvent(ctx, field)
@@ -21025,7 +25985,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 	return out
 }
 
-var notFoundErrorImplementors = []string{"NotFoundError", "Error", "UpdateEventError", "PublishEventError", "CancelEventError", "DuplicateEventError", "DeleteEventError", "CreateTicketCategoryError", "UpdateTicketCategoryError", "UpdateParticipantError"}
+var notFoundErrorImplementors = []string{"NotFoundError", "CreateBookingError", "CancelBookingError", "SetBookerError", "SetInvoiceNumberError", "RecordPaymentError", "UpdatePaymentStatusError", "RefundPaymentError", "CreateRegistrationError", "UpdateRegistrationStatusError", "UndoCheckInError", "Error", "UpdateEventError", "PublishEventError", "CancelEventError", "DuplicateEventError", "DeleteEventError", "CreateTicketCategoryError", "UpdateTicketCategoryError", "UpdateParticipantError"}
 
 func (ec *executionContext) _NotFoundError(ctx context.Context, sel ast.SelectionSet, obj *domainerr.NotFoundError) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, notFoundErrorImplementors)
@@ -22209,6 +27169,72 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "calculateCancellation":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_calculateCancellation(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "eventStatistics":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_eventStatistics(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "bookingByOrderNumber":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_bookingByOrderNumber(ctx, field)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "bookings":
 			field := field
 
@@ -22508,6 +27534,102 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 	return out
 }
 
+var recordPaymentPayloadImplementors = []string{"RecordPaymentPayload"}
+
+func (ec *executionContext) _RecordPaymentPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RecordPaymentPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, recordPaymentPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RecordPaymentPayload")
+		case "payment":
+			out.Values[i] = ec._RecordPaymentPayload_payment(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "booking":
+			out.Values[i] = ec._RecordPaymentPayload_booking(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "errors":
+			out.Values[i] = ec._RecordPaymentPayload_errors(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var refundPaymentPayloadImplementors = []string{"RefundPaymentPayload"}
+
+func (ec *executionContext) _RefundPaymentPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RefundPaymentPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, refundPaymentPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RefundPaymentPayload")
+		case "payment":
+			out.Values[i] = ec._RefundPaymentPayload_payment(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "booking":
+			out.Values[i] = ec._RefundPaymentPayload_booking(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "errors":
+			out.Values[i] = ec._RefundPaymentPayload_errors(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var registrationImplementors = []string{"Registration", "Node"}
 
 func (ec *executionContext) _Registration(ctx context.Context, sel ast.SelectionSet, obj *ent.Registration) graphql.Marshaler {
@@ -22723,6 +27845,49 @@ func (ec *executionContext) _Registration(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var registrationClosedErrorImplementors = []string{"RegistrationClosedError", "Error", "CreateBookingError", "CreateRegistrationError"}
+
+func (ec *executionContext) _RegistrationClosedError(ctx context.Context, sel ast.SelectionSet, obj *domainerr.RegistrationClosedError) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, registrationClosedErrorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RegistrationClosedError")
+		case "message":
+			out.Values[i] = ec._RegistrationClosedError_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "eventId":
+			out.Values[i] = ec._RegistrationClosedError_eventId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var registrationCollectionSegmentImplementors = []string{"RegistrationCollectionSegment"}
 
 func (ec *executionContext) _RegistrationCollectionSegment(ctx context.Context, sel ast.SelectionSet, obj *ent.RegistrationCollectionSegment) graphql.Marshaler {
@@ -22909,6 +28074,203 @@ func (ec *executionContext) _RegistrationEdge(ctx context.Context, sel ast.Selec
 			}
 		case "node":
 			out.Values[i] = ec._RegistrationEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var setBookerPayloadImplementors = []string{"SetBookerPayload"}
+
+func (ec *executionContext) _SetBookerPayload(ctx context.Context, sel ast.SelectionSet, obj *model.SetBookerPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, setBookerPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SetBookerPayload")
+		case "booking":
+			out.Values[i] = ec._SetBookerPayload_booking(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "errors":
+			out.Values[i] = ec._SetBookerPayload_errors(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var setInvoiceNumberPayloadImplementors = []string{"SetInvoiceNumberPayload"}
+
+func (ec *executionContext) _SetInvoiceNumberPayload(ctx context.Context, sel ast.SelectionSet, obj *model.SetInvoiceNumberPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, setInvoiceNumberPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SetInvoiceNumberPayload")
+		case "booking":
+			out.Values[i] = ec._SetInvoiceNumberPayload_booking(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "errors":
+			out.Values[i] = ec._SetInvoiceNumberPayload_errors(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var soldOutErrorImplementors = []string{"SoldOutError", "Error", "CreateBookingError", "CreateRegistrationError", "UpdateRegistrationStatusError"}
+
+func (ec *executionContext) _SoldOutError(ctx context.Context, sel ast.SelectionSet, obj *domainerr.SoldOutError) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, soldOutErrorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SoldOutError")
+		case "message":
+			out.Values[i] = ec._SoldOutError_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "eventId":
+			out.Values[i] = ec._SoldOutError_eventId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "availableSeats":
+			out.Values[i] = ec._SoldOutError_availableSeats(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "waitlistAvailable":
+			out.Values[i] = ec._SoldOutError_waitlistAvailable(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var statisticsBucketImplementors = []string{"StatisticsBucket"}
+
+func (ec *executionContext) _StatisticsBucket(ctx context.Context, sel ast.SelectionSet, obj *booking.Bucket) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, statisticsBucketImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StatisticsBucket")
+		case "start":
+			out.Values[i] = ec._StatisticsBucket_start(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "bookedTickets":
+			out.Values[i] = ec._StatisticsBucket_bookedTickets(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cancelledTickets":
+			out.Values[i] = ec._StatisticsBucket_cancelledTickets(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "revenue":
+			out.Values[i] = ec._StatisticsBucket_revenue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "checkIns":
+			out.Values[i] = ec._StatisticsBucket_checkIns(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -23689,6 +29051,130 @@ func (ec *executionContext) _TicketEdge(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var ticketNotFoundErrorImplementors = []string{"TicketNotFoundError", "Error", "CheckInTicketError"}
+
+func (ec *executionContext) _TicketNotFoundError(ctx context.Context, sel ast.SelectionSet, obj *domainerr.TicketNotFoundError) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ticketNotFoundErrorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TicketNotFoundError")
+		case "message":
+			out.Values[i] = ec._TicketNotFoundError_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var ticketNotValidErrorImplementors = []string{"TicketNotValidError", "Error", "CheckInTicketError"}
+
+func (ec *executionContext) _TicketNotValidError(ctx context.Context, sel ast.SelectionSet, obj *domainerr.TicketNotValidError) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ticketNotValidErrorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TicketNotValidError")
+		case "message":
+			out.Values[i] = ec._TicketNotValidError_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._TicketNotValidError_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var undoCheckInPayloadImplementors = []string{"UndoCheckInPayload"}
+
+func (ec *executionContext) _UndoCheckInPayload(ctx context.Context, sel ast.SelectionSet, obj *model.UndoCheckInPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, undoCheckInPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UndoCheckInPayload")
+		case "ticket":
+			out.Values[i] = ec._UndoCheckInPayload_ticket(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "errors":
+			out.Values[i] = ec._UndoCheckInPayload_errors(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var updateEventPayloadImplementors = []string{"UpdateEventPayload"}
 
 func (ec *executionContext) _UpdateEventPayload(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateEventPayload) graphql.Marshaler {
@@ -23775,6 +29261,97 @@ func (ec *executionContext) _UpdateParticipantPayload(ctx context.Context, sel a
 	return out
 }
 
+var updatePaymentStatusPayloadImplementors = []string{"UpdatePaymentStatusPayload"}
+
+func (ec *executionContext) _UpdatePaymentStatusPayload(ctx context.Context, sel ast.SelectionSet, obj *model.UpdatePaymentStatusPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, updatePaymentStatusPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpdatePaymentStatusPayload")
+		case "payment":
+			out.Values[i] = ec._UpdatePaymentStatusPayload_payment(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "booking":
+			out.Values[i] = ec._UpdatePaymentStatusPayload_booking(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "errors":
+			out.Values[i] = ec._UpdatePaymentStatusPayload_errors(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var updateRegistrationStatusPayloadImplementors = []string{"UpdateRegistrationStatusPayload"}
+
+func (ec *executionContext) _UpdateRegistrationStatusPayload(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateRegistrationStatusPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, updateRegistrationStatusPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpdateRegistrationStatusPayload")
+		case "registration":
+			out.Values[i] = ec._UpdateRegistrationStatusPayload_registration(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "errors":
+			out.Values[i] = ec._UpdateRegistrationStatusPayload_errors(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var updateTicketCategoryPayloadImplementors = []string{"UpdateTicketCategoryPayload"}
 
 func (ec *executionContext) _UpdateTicketCategoryPayload(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateTicketCategoryPayload) graphql.Marshaler {
@@ -23818,7 +29395,7 @@ func (ec *executionContext) _UpdateTicketCategoryPayload(ctx context.Context, se
 	return out
 }
 
-var validationErrorImplementors = []string{"ValidationError", "Error", "CreateEventError", "UpdateEventError", "DuplicateEventError", "CreateTicketCategoryError", "UpdateTicketCategoryError", "CreateParticipantError", "UpdateParticipantError"}
+var validationErrorImplementors = []string{"ValidationError", "CreateBookingError", "SetBookerError", "SetInvoiceNumberError", "RecordPaymentError", "UpdatePaymentStatusError", "RefundPaymentError", "CreateRegistrationError", "Error", "CreateEventError", "UpdateEventError", "DuplicateEventError", "CreateTicketCategoryError", "UpdateTicketCategoryError", "CreateParticipantError", "UpdateParticipantError"}
 
 func (ec *executionContext) _ValidationError(ctx context.Context, sel ast.SelectionSet, obj *domainerr.ValidationError) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, validationErrorImplementors)
@@ -24371,6 +29948,31 @@ func (ec *executionContext) unmarshalNBooleanOperationFilterInput2ᚖseatgraph�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNCancelBookingError2seatgraphᚋdomainerrᚐError(ctx context.Context, sel ast.SelectionSet, v domainerr.Error) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CancelBookingError(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCancelBookingInput2seatgraphᚋbookingᚐCancelBookingInput(ctx context.Context, v any) (booking.CancelBookingInput, error) {
+	res, err := ec.unmarshalInputCancelBookingInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCancelBookingPayload2ᚖseatgraphᚋgraphᚋmodelᚐCancelBookingPayload(ctx context.Context, sel ast.SelectionSet, v *model.CancelBookingPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CancelBookingPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNCancelEventError2seatgraphᚋdomainerrᚐError(ctx context.Context, sel ast.SelectionSet, v domainerr.Error) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -24396,11 +29998,21 @@ func (ec *executionContext) marshalNCancelEventPayload2ᚖseatgraphᚋgraphᚋmo
 	return ec._CancelEventPayload(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNCancellationRule2ᚕᚖseatgraphᚋgraphᚋmodelᚐCancellationRuleᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CancellationRule) graphql.Marshaler {
+func (ec *executionContext) marshalNCancellationQuote2ᚖseatgraphᚋbookingᚐQuote(ctx context.Context, sel ast.SelectionSet, v *booking.Quote) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CancellationQuote(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCancellationRule2ᚕᚖseatgraphᚋbookingᚐPolicyRuleᚄ(ctx context.Context, sel ast.SelectionSet, v []*booking.PolicyRule) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNCancellationRule2ᚖseatgraphᚋgraphᚋmodelᚐCancellationRule(ctx, sel, v[i])
+		return ec.marshalNCancellationRule2ᚖseatgraphᚋbookingᚐPolicyRule(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -24412,7 +30024,7 @@ func (ec *executionContext) marshalNCancellationRule2ᚕᚖseatgraphᚋgraphᚋm
 	return ret
 }
 
-func (ec *executionContext) marshalNCancellationRule2ᚖseatgraphᚋgraphᚋmodelᚐCancellationRule(ctx context.Context, sel ast.SelectionSet, v *model.CancellationRule) graphql.Marshaler {
+func (ec *executionContext) marshalNCancellationRule2ᚖseatgraphᚋbookingᚐPolicyRule(ctx context.Context, sel ast.SelectionSet, v *booking.PolicyRule) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -24441,6 +30053,31 @@ func (ec *executionContext) unmarshalNCancellationRuleInput2ᚖseatgraphᚋcatal
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNCheckInTicketError2seatgraphᚋdomainerrᚐError(ctx context.Context, sel ast.SelectionSet, v domainerr.Error) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CheckInTicketError(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCheckInTicketInput2seatgraphᚋbookingᚐCheckInTicketInput(ctx context.Context, v any) (booking.CheckInTicketInput, error) {
+	res, err := ec.unmarshalInputCheckInTicketInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCheckInTicketPayload2ᚖseatgraphᚋgraphᚋmodelᚐCheckInTicketPayload(ctx context.Context, sel ast.SelectionSet, v *model.CheckInTicketPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CheckInTicketPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNCollectionSegmentInfo2ᚖseatgraphᚋlistingᚐCollectionSegmentInfo(ctx context.Context, sel ast.SelectionSet, v *listing.CollectionSegmentInfo) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -24449,6 +30086,31 @@ func (ec *executionContext) marshalNCollectionSegmentInfo2ᚖseatgraphᚋlisting
 		return graphql.Null
 	}
 	return ec._CollectionSegmentInfo(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCreateBookingError2seatgraphᚋdomainerrᚐError(ctx context.Context, sel ast.SelectionSet, v domainerr.Error) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CreateBookingError(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCreateBookingInput2seatgraphᚋbookingᚐCreateBookingInput(ctx context.Context, v any) (booking.CreateBookingInput, error) {
+	res, err := ec.unmarshalInputCreateBookingInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCreateBookingPayload2ᚖseatgraphᚋgraphᚋmodelᚐCreateBookingPayload(ctx context.Context, sel ast.SelectionSet, v *model.CreateBookingPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CreateBookingPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNCreateEventError2seatgraphᚋdomainerrᚐError(ctx context.Context, sel ast.SelectionSet, v domainerr.Error) graphql.Marshaler {
@@ -24501,6 +30163,31 @@ func (ec *executionContext) marshalNCreateParticipantPayload2ᚖseatgraphᚋgrap
 	return ec._CreateParticipantPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNCreateRegistrationError2seatgraphᚋdomainerrᚐError(ctx context.Context, sel ast.SelectionSet, v domainerr.Error) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CreateRegistrationError(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCreateRegistrationInput2seatgraphᚋbookingᚐCreateRegistrationInput(ctx context.Context, v any) (booking.CreateRegistrationInput, error) {
+	res, err := ec.unmarshalInputCreateRegistrationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCreateRegistrationPayload2ᚖseatgraphᚋgraphᚋmodelᚐCreateRegistrationPayload(ctx context.Context, sel ast.SelectionSet, v *model.CreateRegistrationPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CreateRegistrationPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNCreateTicketCategoryError2seatgraphᚋdomainerrᚐError(ctx context.Context, sel ast.SelectionSet, v domainerr.Error) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -24544,6 +30231,11 @@ func (ec *executionContext) marshalNCustomFieldAnswer2ᚕseatgraphᚋdomainᚐCu
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNCustomFieldAnswerInput2ᚖseatgraphᚋbookingᚐCustomFieldAnswerInput(ctx context.Context, v any) (*booking.CustomFieldAnswerInput, error) {
+	res, err := ec.unmarshalInputCustomFieldAnswerInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNDateTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
@@ -24730,6 +30422,16 @@ func (ec *executionContext) unmarshalNEventSortInput2ᚖseatgraphᚋentᚐEventS
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNEventStatistics2ᚖseatgraphᚋbookingᚐStatistics(ctx context.Context, sel ast.SelectionSet, v *booking.Statistics) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._EventStatistics(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNEventStatus2seatgraphᚋenumsᚐEventStatus(ctx context.Context, v any) (enums.EventStatus, error) {
 	var res enums.EventStatus
 	err := res.UnmarshalGQL(v)
@@ -24743,6 +30445,22 @@ func (ec *executionContext) marshalNEventStatus2seatgraphᚋenumsᚐEventStatus(
 func (ec *executionContext) unmarshalNEventStatusOperationFilterInput2ᚖseatgraphᚋentᚐEventStatusOperationFilterInput(ctx context.Context, v any) (*ent.EventStatusOperationFilterInput, error) {
 	res, err := ec.unmarshalInputEventStatusOperationFilterInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.SelectionSet, v float64) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalFloatContext(v)
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return graphql.WrapContextMarshaler(ctx, res)
 }
 
 func (ec *executionContext) unmarshalNID2int(ctx context.Context, v any) (int, error) {
@@ -24927,6 +30645,11 @@ func (ec *executionContext) unmarshalNParticipantFilterInput2ᚖseatgraphᚋent�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNParticipantInput2seatgraphᚋcatalogᚐParticipantInput(ctx context.Context, v any) (catalog.ParticipantInput, error) {
+	res, err := ec.unmarshalInputParticipantInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNParticipantSortInput2ᚖseatgraphᚋentᚐParticipantSortInput(ctx context.Context, v any) (*ent.ParticipantSortInput, error) {
 	res, err := ec.unmarshalInputParticipantSortInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
@@ -25099,6 +30822,56 @@ func (ec *executionContext) marshalNPublishEventPayload2ᚖseatgraphᚋgraphᚋm
 	return ec._PublishEventPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNRecordPaymentError2seatgraphᚋdomainerrᚐError(ctx context.Context, sel ast.SelectionSet, v domainerr.Error) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._RecordPaymentError(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRecordPaymentInput2seatgraphᚋbookingᚐRecordPaymentInput(ctx context.Context, v any) (booking.RecordPaymentInput, error) {
+	res, err := ec.unmarshalInputRecordPaymentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRecordPaymentPayload2ᚖseatgraphᚋgraphᚋmodelᚐRecordPaymentPayload(ctx context.Context, sel ast.SelectionSet, v *model.RecordPaymentPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._RecordPaymentPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRefundPaymentError2seatgraphᚋdomainerrᚐError(ctx context.Context, sel ast.SelectionSet, v domainerr.Error) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._RefundPaymentError(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRefundPaymentInput2seatgraphᚋbookingᚐRefundPaymentInput(ctx context.Context, v any) (booking.RefundPaymentInput, error) {
+	res, err := ec.unmarshalInputRefundPaymentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRefundPaymentPayload2ᚖseatgraphᚋgraphᚋmodelᚐRefundPaymentPayload(ctx context.Context, sel ast.SelectionSet, v *model.RefundPaymentPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._RefundPaymentPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNRegistration2ᚕᚖseatgraphᚋentᚐRegistrationᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Registration) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -25194,6 +30967,82 @@ func (ec *executionContext) marshalNRegistrationStatus2seatgraphᚋenumsᚐRegis
 func (ec *executionContext) unmarshalNRegistrationStatusOperationFilterInput2ᚖseatgraphᚋentᚐRegistrationStatusOperationFilterInput(ctx context.Context, v any) (*ent.RegistrationStatusOperationFilterInput, error) {
 	res, err := ec.unmarshalInputRegistrationStatusOperationFilterInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSetBookerError2seatgraphᚋdomainerrᚐError(ctx context.Context, sel ast.SelectionSet, v domainerr.Error) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._SetBookerError(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSetBookerInput2seatgraphᚋbookingᚐSetBookerInput(ctx context.Context, v any) (booking.SetBookerInput, error) {
+	res, err := ec.unmarshalInputSetBookerInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSetBookerPayload2ᚖseatgraphᚋgraphᚋmodelᚐSetBookerPayload(ctx context.Context, sel ast.SelectionSet, v *model.SetBookerPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._SetBookerPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSetInvoiceNumberError2seatgraphᚋdomainerrᚐError(ctx context.Context, sel ast.SelectionSet, v domainerr.Error) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._SetInvoiceNumberError(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSetInvoiceNumberInput2seatgraphᚋbookingᚐSetInvoiceNumberInput(ctx context.Context, v any) (booking.SetInvoiceNumberInput, error) {
+	res, err := ec.unmarshalInputSetInvoiceNumberInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSetInvoiceNumberPayload2ᚖseatgraphᚋgraphᚋmodelᚐSetInvoiceNumberPayload(ctx context.Context, sel ast.SelectionSet, v *model.SetInvoiceNumberPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._SetInvoiceNumberPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNStatisticsBucket2ᚕᚖseatgraphᚋbookingᚐBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []*booking.Bucket) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStatisticsBucket2ᚖseatgraphᚋbookingᚐBucket(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNStatisticsBucket2ᚖseatgraphᚋbookingᚐBucket(ctx context.Context, sel ast.SelectionSet, v *booking.Bucket) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._StatisticsBucket(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
@@ -25330,6 +31179,25 @@ func (ec *executionContext) unmarshalNTicketFilterInput2ᚖseatgraphᚋentᚐTic
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNTicketInput2ᚕᚖseatgraphᚋbookingᚐTicketInputᚄ(ctx context.Context, v any) ([]*booking.TicketInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*booking.TicketInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNTicketInput2ᚖseatgraphᚋbookingᚐTicketInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNTicketInput2ᚖseatgraphᚋbookingᚐTicketInput(ctx context.Context, v any) (*booking.TicketInput, error) {
+	res, err := ec.unmarshalInputTicketInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNTicketSortInput2ᚖseatgraphᚋentᚐTicketSortInput(ctx context.Context, v any) (*ent.TicketSortInput, error) {
 	res, err := ec.unmarshalInputTicketSortInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
@@ -25348,6 +31216,31 @@ func (ec *executionContext) marshalNTicketStatus2seatgraphᚋenumsᚐTicketStatu
 func (ec *executionContext) unmarshalNTicketStatusOperationFilterInput2ᚖseatgraphᚋentᚐTicketStatusOperationFilterInput(ctx context.Context, v any) (*ent.TicketStatusOperationFilterInput, error) {
 	res, err := ec.unmarshalInputTicketStatusOperationFilterInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUndoCheckInError2seatgraphᚋdomainerrᚐError(ctx context.Context, sel ast.SelectionSet, v domainerr.Error) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._UndoCheckInError(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNUndoCheckInInput2seatgraphᚋbookingᚐUndoCheckInInput(ctx context.Context, v any) (booking.UndoCheckInInput, error) {
+	res, err := ec.unmarshalInputUndoCheckInInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUndoCheckInPayload2ᚖseatgraphᚋgraphᚋmodelᚐUndoCheckInPayload(ctx context.Context, sel ast.SelectionSet, v *model.UndoCheckInPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._UndoCheckInPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNUpdateEventError2seatgraphᚋdomainerrᚐError(ctx context.Context, sel ast.SelectionSet, v domainerr.Error) graphql.Marshaler {
@@ -25398,6 +31291,56 @@ func (ec *executionContext) marshalNUpdateParticipantPayload2ᚖseatgraphᚋgrap
 		return graphql.Null
 	}
 	return ec._UpdateParticipantPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNUpdatePaymentStatusError2seatgraphᚋdomainerrᚐError(ctx context.Context, sel ast.SelectionSet, v domainerr.Error) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._UpdatePaymentStatusError(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNUpdatePaymentStatusInput2seatgraphᚋbookingᚐUpdatePaymentStatusInput(ctx context.Context, v any) (booking.UpdatePaymentStatusInput, error) {
+	res, err := ec.unmarshalInputUpdatePaymentStatusInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpdatePaymentStatusPayload2ᚖseatgraphᚋgraphᚋmodelᚐUpdatePaymentStatusPayload(ctx context.Context, sel ast.SelectionSet, v *model.UpdatePaymentStatusPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._UpdatePaymentStatusPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNUpdateRegistrationStatusError2seatgraphᚋdomainerrᚐError(ctx context.Context, sel ast.SelectionSet, v domainerr.Error) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._UpdateRegistrationStatusError(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNUpdateRegistrationStatusInput2seatgraphᚋbookingᚐUpdateRegistrationStatusInput(ctx context.Context, v any) (booking.UpdateRegistrationStatusInput, error) {
+	res, err := ec.unmarshalInputUpdateRegistrationStatusInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpdateRegistrationStatusPayload2ᚖseatgraphᚋgraphᚋmodelᚐUpdateRegistrationStatusPayload(ctx context.Context, sel ast.SelectionSet, v *model.UpdateRegistrationStatusPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._UpdateRegistrationStatusPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNUpdateTicketCategoryError2seatgraphᚋdomainerrᚐError(ctx context.Context, sel ast.SelectionSet, v domainerr.Error) graphql.Marshaler {
@@ -25563,6 +31506,13 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 		}
 	}
 	return res
+}
+
+func (ec *executionContext) marshalOBooking2ᚖseatgraphᚋentᚐBooking(ctx context.Context, sel ast.SelectionSet, v *ent.Booking) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Booking(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOBookingFilterInput2ᚕᚖseatgraphᚋentᚐBookingFilterInputᚄ(ctx context.Context, v any) ([]*ent.BookingFilterInput, error) {
@@ -25741,6 +31691,25 @@ func (ec *executionContext) unmarshalOBooleanOperationFilterInput2ᚖseatgraph�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOCancelBookingError2ᚕseatgraphᚋdomainerrᚐErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []domainerr.Error) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCancelBookingError2seatgraphᚋdomainerrᚐError(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalOCancelEventError2ᚕseatgraphᚋdomainerrᚐErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []domainerr.Error) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -25760,7 +31729,7 @@ func (ec *executionContext) marshalOCancelEventError2ᚕseatgraphᚋdomainerrᚐ
 	return ret
 }
 
-func (ec *executionContext) marshalOCancellationPolicy2ᚖseatgraphᚋgraphᚋmodelᚐCancellationPolicy(ctx context.Context, sel ast.SelectionSet, v *model.CancellationPolicy) graphql.Marshaler {
+func (ec *executionContext) marshalOCancellationPolicy2ᚖseatgraphᚋbookingᚐPolicy(ctx context.Context, sel ast.SelectionSet, v *booking.Policy) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -25773,6 +31742,51 @@ func (ec *executionContext) unmarshalOCancellationPolicyInput2ᚖseatgraphᚋcat
 	}
 	res, err := ec.unmarshalInputCancellationPolicyInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCancellationRule2ᚖseatgraphᚋbookingᚐPolicyRule(ctx context.Context, sel ast.SelectionSet, v *booking.PolicyRule) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CancellationRule(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCheckInTicketError2ᚕseatgraphᚋdomainerrᚐErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []domainerr.Error) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCheckInTicketError2seatgraphᚋdomainerrᚐError(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOCreateBookingError2ᚕseatgraphᚋdomainerrᚐErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []domainerr.Error) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCreateBookingError2seatgraphᚋdomainerrᚐError(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalOCreateEventError2ᚕseatgraphᚋdomainerrᚐErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []domainerr.Error) graphql.Marshaler {
@@ -25813,6 +31827,25 @@ func (ec *executionContext) marshalOCreateParticipantError2ᚕseatgraphᚋdomain
 	return ret
 }
 
+func (ec *executionContext) marshalOCreateRegistrationError2ᚕseatgraphᚋdomainerrᚐErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []domainerr.Error) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCreateRegistrationError2seatgraphᚋdomainerrᚐError(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalOCreateTicketCategoryError2ᚕseatgraphᚋdomainerrᚐErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []domainerr.Error) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -25830,6 +31863,23 @@ func (ec *executionContext) marshalOCreateTicketCategoryError2ᚕseatgraphᚋdom
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalOCustomFieldAnswerInput2ᚕᚖseatgraphᚋbookingᚐCustomFieldAnswerInputᚄ(ctx context.Context, v any) ([]*booking.CustomFieldAnswerInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*booking.CustomFieldAnswerInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCustomFieldAnswerInput2ᚖseatgraphᚋbookingᚐCustomFieldAnswerInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalODateTime2ᚕᚖtimeᚐTime(ctx context.Context, v any) ([]*time.Time, error) {
@@ -26140,6 +32190,41 @@ func (ec *executionContext) unmarshalOEventStatusOperationFilterInput2ᚖseatgra
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOID2ᚕintᚄ(ctx context.Context, v any) ([]int, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]int, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNID2int(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOID2ᚕintᚄ(ctx context.Context, sel ast.SelectionSet, v []int) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNID2int(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOID2ᚕᚖint(ctx context.Context, v any) ([]*int, error) {
 	if v == nil {
 		return nil, nil
@@ -26396,6 +32481,14 @@ func (ec *executionContext) unmarshalOParticipantFilterInput2ᚖseatgraphᚋent�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOParticipantInput2ᚖseatgraphᚋcatalogᚐParticipantInput(ctx context.Context, v any) (*catalog.ParticipantInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputParticipantInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOParticipantSortInput2ᚕᚖseatgraphᚋentᚐParticipantSortInputᚄ(ctx context.Context, v any) ([]*ent.ParticipantSortInput, error) {
 	if v == nil {
 		return nil, nil
@@ -26419,6 +32512,13 @@ func (ec *executionContext) unmarshalOParticipantSortInput2ᚖseatgraphᚋentᚐ
 	}
 	res, err := ec.unmarshalInputParticipantSortInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPayment2ᚖseatgraphᚋentᚐPayment(ctx context.Context, sel ast.SelectionSet, v *ent.Payment) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Payment(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOPaymentFilterInput2ᚕᚖseatgraphᚋentᚐPaymentFilterInputᚄ(ctx context.Context, v any) ([]*ent.PaymentFilterInput, error) {
@@ -26766,6 +32866,44 @@ func (ec *executionContext) marshalOPublishEventError2ᚕseatgraphᚋdomainerr�
 	return ret
 }
 
+func (ec *executionContext) marshalORecordPaymentError2ᚕseatgraphᚋdomainerrᚐErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []domainerr.Error) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRecordPaymentError2seatgraphᚋdomainerrᚐError(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalORefundPaymentError2ᚕseatgraphᚋdomainerrᚐErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []domainerr.Error) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRefundPaymentError2seatgraphᚋdomainerrᚐError(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalORegistration2ᚖseatgraphᚋentᚐRegistration(ctx context.Context, sel ast.SelectionSet, v *ent.Registration) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -26894,6 +33032,44 @@ func (ec *executionContext) unmarshalORegistrationStatusOperationFilterInput2ᚖ
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOSetBookerError2ᚕseatgraphᚋdomainerrᚐErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []domainerr.Error) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSetBookerError2seatgraphᚋdomainerrᚐError(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOSetInvoiceNumberError2ᚕseatgraphᚋdomainerrᚐErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []domainerr.Error) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSetInvoiceNumberError2seatgraphᚋdomainerrᚐError(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx context.Context, v any) (*enums.SortEnumType, error) {
 	if v == nil {
 		return nil, nil
@@ -26904,6 +33080,22 @@ func (ec *executionContext) unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEn
 }
 
 func (ec *executionContext) marshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx context.Context, sel ast.SelectionSet, v *enums.SortEnumType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOStatisticsInterval2ᚖseatgraphᚋenumsᚐStatisticsInterval(ctx context.Context, v any) (*enums.StatisticsInterval, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(enums.StatisticsInterval)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOStatisticsInterval2ᚖseatgraphᚋenumsᚐStatisticsInterval(ctx context.Context, sel ast.SelectionSet, v *enums.StatisticsInterval) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -27167,6 +33359,25 @@ func (ec *executionContext) unmarshalOTicketStatusOperationFilterInput2ᚖseatgr
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOUndoCheckInError2ᚕseatgraphᚋdomainerrᚐErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []domainerr.Error) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNUndoCheckInError2seatgraphᚋdomainerrᚐError(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalOUpdateEventError2ᚕseatgraphᚋdomainerrᚐErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []domainerr.Error) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -27194,6 +33405,44 @@ func (ec *executionContext) marshalOUpdateParticipantError2ᚕseatgraphᚋdomain
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNUpdateParticipantError2seatgraphᚋdomainerrᚐError(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOUpdatePaymentStatusError2ᚕseatgraphᚋdomainerrᚐErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []domainerr.Error) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNUpdatePaymentStatusError2seatgraphᚋdomainerrᚐError(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOUpdateRegistrationStatusError2ᚕseatgraphᚋdomainerrᚐErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []domainerr.Error) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNUpdateRegistrationStatusError2seatgraphᚋdomainerrᚐError(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {

@@ -22,11 +22,13 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
 
 	"seatgraph/app"
+	"seatgraph/booking"
 	"seatgraph/ent"
 	"seatgraph/server"
 	"seatgraph/store"
@@ -40,8 +42,20 @@ type Env struct {
 	DB      *sql.DB
 	Tenant  int
 	Handler http.Handler
-	stmts   atomic.Int64
+	App     *app.App
+	// Clock is the booking engine's clock; tests move it to expire holds.
+	Clock *Clock
+	stmts atomic.Int64
 }
+
+// Clock is a clock tests can move forward.
+type Clock struct{ offset atomic.Int64 }
+
+// Now is the real time plus the offset.
+func (c *Clock) Now() time.Time { return time.Now().Add(time.Duration(c.offset.Load())) }
+
+// Advance moves the clock forward by d.
+func (c *Clock) Advance(d time.Duration) { c.offset.Add(int64(d)) }
 
 // Ctx returns a context acting for the test tenant, for direct Ent writes.
 func (e *Env) Ctx() context.Context { return tenant.WithID(context.Background(), e.Tenant) }
@@ -86,7 +100,7 @@ func Open(t testing.TB, kind string) *Env {
 	if name == "postgres" {
 		d = dialect.Postgres
 	}
-	e := &Env{Name: name, DB: db, Tenant: tid}
+	e := &Env{Name: name, DB: db, Tenant: tid, Clock: &Clock{}}
 	counting := dialect.DebugWithContext(entsql.OpenDB(d, db), func(context.Context, ...any) { e.stmts.Add(1) })
 	e.Client = ent.NewClient(ent.Driver(counting))
 	cfg, err := server.ParseFlags(nil, func(string) string { return "" })
@@ -97,7 +111,8 @@ func Open(t testing.TB, kind string) *Env {
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
-	e.Handler = app.Handler(cfg, e.Client, db, tid, log)
+	e.App = app.New(cfg, e.Client, db, d, tid, log, booking.Options{Now: e.Clock.Now})
+	e.Handler = e.App.Handler
 	return e
 }
 

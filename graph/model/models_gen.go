@@ -5,25 +5,28 @@ package model
 import (
 	"seatgraph/domainerr"
 	"seatgraph/ent"
-	"seatgraph/money"
 )
+
+type CancelBookingPayload struct {
+	Booking *ent.Booking `json:"booking,omitempty"`
+	// The refund recorded, when anything was refunded.
+	Refund *ent.Payment      `json:"refund,omitempty"`
+	Errors []domainerr.Error `json:"errors,omitempty"`
+}
 
 type CancelEventPayload struct {
 	Event  *ent.Event        `json:"event,omitempty"`
 	Errors []domainerr.Error `json:"errors,omitempty"`
 }
 
-// What cancelling a booking keeps: the rule in force is the one with the smallest
-// `hoursBeforeStart` that is still at least the hours left before the start.
-type CancellationPolicy struct {
-	Rules []*CancellationRule `json:"rules"`
+type CheckInTicketPayload struct {
+	Ticket *ent.Ticket       `json:"ticket,omitempty"`
+	Errors []domainerr.Error `json:"errors,omitempty"`
 }
 
-// From `hoursBeforeStart` hours before the start on, keep `keepPercent` percent of what was paid plus `fixedFee`.
-type CancellationRule struct {
-	HoursBeforeStart int           `json:"hoursBeforeStart"`
-	KeepPercent      money.Decimal `json:"keepPercent"`
-	FixedFee         *money.Money  `json:"fixedFee,omitempty"`
+type CreateBookingPayload struct {
+	Booking *ent.Booking      `json:"booking,omitempty"`
+	Errors  []domainerr.Error `json:"errors,omitempty"`
 }
 
 type CreateEventPayload struct {
@@ -34,6 +37,11 @@ type CreateEventPayload struct {
 type CreateParticipantPayload struct {
 	Participant *ent.Participant  `json:"participant,omitempty"`
 	Errors      []domainerr.Error `json:"errors,omitempty"`
+}
+
+type CreateRegistrationPayload struct {
+	Registration *ent.Registration `json:"registration,omitempty"`
+	Errors       []domainerr.Error `json:"errors,omitempty"`
 }
 
 type CreateTicketCategoryPayload struct {
@@ -57,6 +65,34 @@ type PublishEventPayload struct {
 	Errors []domainerr.Error `json:"errors,omitempty"`
 }
 
+type RecordPaymentPayload struct {
+	Payment *ent.Payment      `json:"payment,omitempty"`
+	Booking *ent.Booking      `json:"booking,omitempty"`
+	Errors  []domainerr.Error `json:"errors,omitempty"`
+}
+
+type RefundPaymentPayload struct {
+	// The new refund.
+	Payment *ent.Payment      `json:"payment,omitempty"`
+	Booking *ent.Booking      `json:"booking,omitempty"`
+	Errors  []domainerr.Error `json:"errors,omitempty"`
+}
+
+type SetBookerPayload struct {
+	Booking *ent.Booking      `json:"booking,omitempty"`
+	Errors  []domainerr.Error `json:"errors,omitempty"`
+}
+
+type SetInvoiceNumberPayload struct {
+	Booking *ent.Booking      `json:"booking,omitempty"`
+	Errors  []domainerr.Error `json:"errors,omitempty"`
+}
+
+type UndoCheckInPayload struct {
+	Ticket *ent.Ticket       `json:"ticket,omitempty"`
+	Errors []domainerr.Error `json:"errors,omitempty"`
+}
+
 type UpdateEventPayload struct {
 	Event  *ent.Event        `json:"event,omitempty"`
 	Errors []domainerr.Error `json:"errors,omitempty"`
@@ -65,6 +101,17 @@ type UpdateEventPayload struct {
 type UpdateParticipantPayload struct {
 	Participant *ent.Participant  `json:"participant,omitempty"`
 	Errors      []domainerr.Error `json:"errors,omitempty"`
+}
+
+type UpdatePaymentStatusPayload struct {
+	Payment *ent.Payment      `json:"payment,omitempty"`
+	Booking *ent.Booking      `json:"booking,omitempty"`
+	Errors  []domainerr.Error `json:"errors,omitempty"`
+}
+
+type UpdateRegistrationStatusPayload struct {
+	Registration *ent.Registration `json:"registration,omitempty"`
+	Errors       []domainerr.Error `json:"errors,omitempty"`
 }
 
 type UpdateTicketCategoryPayload struct {

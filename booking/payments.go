@@ -1,0 +1,211 @@
+package booking
+
+import (
+	"context"
+	"strings"
+
+	"seatgraph/domainerr"
+	"seatgraph/ent"
+	"seatgraph/ent/booking"
+	"seatgraph/ent/payment"
+	"seatgraph/ent/registration"
+	"seatgraph/ent/ticket"
+	"seatgraph/enums"
+	"seatgraph/money"
+)
+
+// RecordPayment records money received for a booking. A succeeded payment
+// that covers the total confirms a PENDING booking.
+func (e *Engine) RecordPayment(ctx context.Context, in RecordPaymentInput) (*ent.Payment, *ent.Booking, error) {
+	var (
+		p *ent.Payment
+		b *ent.Booking
+	)
+	err := e.inTx(ctx, func(tx *ent.Tx, tid int) error {
+		var err error
+		if b, err = loadBooking(ctx, tx, tid, in.BookingID); err != nil {
+			return err
+		}
+		if b.Status == enums.BookingStatusCancelled || b.Status == enums.BookingStatusExpired || b.Status == enums.BookingStatusWaitlisted {
+			return domainerr.InvalidState("a %s booking takes no payments", strings.ToLower(string(b.Status)))
+		}
+		amount, err := positiveAmount("amount", in.Amount, b.Currency)
+		if err != nil {
+			return err
+		}
+		status := enums.PaymentRecordStatusSucceeded
+		if in.Status != nil {
+			status = *in.Status
+		}
+		now := e.clock()
+		pc := tx.Payment.Create().SetTenantID(tid).SetBookingID(b.ID).SetKind(enums.PaymentKindPayment).
+			SetAmount(amount).SetCurrency(b.Currency).SetMethod(in.Method).SetStatus(status).
+			SetNillableProviderReference(in.ProviderReference).SetNillableNote(in.Note)
+		if status == enums.PaymentRecordStatusSucceeded {
+			pc.SetPaidAt(now)
+		}
+		if p, err = pc.Save(ctx); err != nil {
+			return err
+		}
+		if status == enums.PaymentRecordStatusSucceeded {
+			b, err = e.settle(ctx, tx, tid, b, p)
+		}
+		return err
+	})
+	return detach2(p, b, err)
+}
+
+// positiveAmount reads a money input in the booking's currency.
+func positiveAmount(field string, d money.Decimal, currency string) (int64, error) {
+	u, err := money.ParseAmount(d, currency)
+	if err != nil {
+		return 0, domainerr.Invalid(field, "%v", err)
+	}
+	if u <= 0 {
+		return 0, domainerr.Invalid(field, "must be positive")
+	}
+	return u, nil
+}
+
+func loadBooking(ctx context.Context, tx *ent.Tx, tid, id int) (*ent.Booking, error) {
+	b, err := tx.Booking.Query().Where(booking.ID(id), booking.TenantID(tid)).Only(ctx)
+	if ent.IsNotFound(err) {
+		return nil, domainerr.NotFound("Booking", id)
+	}
+	return b, err
+}
+
+// settle applies a payment or refund that succeeded to its booking: amounts,
+// payment status, history, and confirmation once the total is covered.
+func (e *Engine) settle(ctx context.Context, tx *ent.Tx, tid int, b *ent.Booking, p *ent.Payment) (*ent.Booking, error) {
+	now := e.clock()
+	paid, refunded := b.PaidAmount, b.RefundedAmount
+	u := tx.Booking.UpdateOne(b)
+	if p.Kind == enums.PaymentKindRefund {
+		refunded += p.Amount
+		u.AddRefundedAmount(p.Amount)
+	} else {
+		paid += p.Amount
+		u.AddPaidAmount(p.Amount)
+	}
+	u.SetPaymentStatus(PaymentStatusOf(b.Total, paid, refunded))
+	if b.Status == enums.BookingStatusPending && paid-refunded >= b.Total {
+		u.SetStatus(enums.BookingStatusConfirmed).SetConfirmedAt(now).ClearHoldExpiresAt()
+		if err := tx.Registration.Update().
+			Where(registration.HasTicketWith(ticket.BookingID(b.ID)), registration.StatusEQ(enums.RegistrationStatusPending)).
+			SetStatus(enums.RegistrationStatusAccepted).Exec(ctx); err != nil {
+			return nil, err
+		}
+	}
+	if err := recordPayment(ctx, tx, tid, p, now); err != nil {
+		return nil, err
+	}
+	return u.Save(ctx)
+}
+
+// paymentMoves are the status changes a payment may make.
+var paymentMoves = map[enums.PaymentRecordStatus][]enums.PaymentRecordStatus{
+	enums.PaymentRecordStatusPending: {enums.PaymentRecordStatusSucceeded, enums.PaymentRecordStatusFailed, enums.PaymentRecordStatusCancelled},
+}
+
+// UpdatePaymentStatus moves a PENDING payment to SUCCEEDED, FAILED or
+// CANCELLED; a settled payment does not change (refund it instead).
+func (e *Engine) UpdatePaymentStatus(ctx context.Context, in UpdatePaymentStatusInput) (*ent.Payment, *ent.Booking, error) {
+	var (
+		p *ent.Payment
+		b *ent.Booking
+	)
+	err := e.inTx(ctx, func(tx *ent.Tx, tid int) error {
+		var err error
+		if p, err = loadPayment(ctx, tx, tid, in.ID); err != nil {
+			return err
+		}
+		if b, err = loadBooking(ctx, tx, tid, p.BookingID); err != nil {
+			return err
+		}
+		if p.Status == in.Status {
+			return nil
+		}
+		allowed := false
+		for _, s := range paymentMoves[p.Status] {
+			allowed = allowed || s == in.Status
+		}
+		if !allowed {
+			return domainerr.InvalidState("a %s payment cannot become %s", p.Status, in.Status)
+		}
+		pu := tx.Payment.UpdateOne(p).SetStatus(in.Status)
+		if in.Status == enums.PaymentRecordStatusSucceeded {
+			if p.Kind == enums.PaymentKindRefund && p.Amount > b.PaidAmount-b.RefundedAmount {
+				return domainerr.Invalid("status", "the refund exceeds what was paid")
+			}
+			pu.SetPaidAt(e.clock())
+		}
+		if p, err = pu.Save(ctx); err != nil {
+			return err
+		}
+		if in.Status == enums.PaymentRecordStatusSucceeded {
+			b, err = e.settle(ctx, tx, tid, b, p)
+		}
+		return err
+	})
+	return detach2(p, b, err)
+}
+
+func loadPayment(ctx context.Context, tx *ent.Tx, tid, id int) (*ent.Payment, error) {
+	p, err := tx.Payment.Query().Where(payment.ID(id), payment.TenantID(tid)).Only(ctx)
+	if ent.IsNotFound(err) {
+		return nil, domainerr.NotFound("Payment", id)
+	}
+	return p, err
+}
+
+// RefundPayment pays money back against a succeeded payment; a refund never
+// exceeds what was paid net of earlier refunds (DOMAIN.md rule 4).
+func (e *Engine) RefundPayment(ctx context.Context, in RefundPaymentInput) (*ent.Payment, *ent.Booking, error) {
+	var (
+		refund *ent.Payment
+		b      *ent.Booking
+	)
+	err := e.inTx(ctx, func(tx *ent.Tx, tid int) error {
+		p, err := loadPayment(ctx, tx, tid, in.ID)
+		if err != nil {
+			return err
+		}
+		if p.Kind != enums.PaymentKindPayment || p.Status != enums.PaymentRecordStatusSucceeded {
+			return domainerr.InvalidState("only a succeeded payment can be refunded")
+		}
+		if b, err = loadBooking(ctx, tx, tid, p.BookingID); err != nil {
+			return err
+		}
+		amount, err := positiveAmount("amount", in.Amount, b.Currency)
+		if err != nil {
+			return err
+		}
+		if amount > b.PaidAmount-b.RefundedAmount {
+			return domainerr.Invalid("amount", "at most %s can be refunded", money.New(b.PaidAmount-b.RefundedAmount, b.Currency).Amount())
+		}
+		if amount > p.Amount {
+			return domainerr.Invalid("amount", "at most the payment's %s can be refunded", money.New(p.Amount, b.Currency).Amount())
+		}
+		now := e.clock()
+		refund, err = tx.Payment.Create().SetTenantID(tid).SetBookingID(b.ID).SetKind(enums.PaymentKindRefund).
+			SetAmount(amount).SetCurrency(b.Currency).SetMethod(p.Method).SetStatus(enums.PaymentRecordStatusSucceeded).
+			SetPaidAt(now).SetNillableNote(in.Reason).SetNillableProviderReference(p.ProviderReference).Save(ctx)
+		if err != nil {
+			return err
+		}
+		b, err = e.settle(ctx, tx, tid, b, refund)
+		return err
+	})
+	return detach2(refund, b, err)
+}
+
+// detach2 detaches a payment and its booking after their transaction.
+func detach2(p *ent.Payment, b *ent.Booking, err error) (*ent.Payment, *ent.Booking, error) {
+	if err != nil {
+		return nil, nil, err
+	}
+	p, _ = ent.Detach(p, nil)
+	b, _ = ent.Detach(b, nil)
+	return p, b, nil
+}

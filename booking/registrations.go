@@ -1,0 +1,147 @@
+package booking
+
+import (
+	"context"
+	"fmt"
+
+	"seatgraph/catalog"
+	"seatgraph/domainerr"
+	"seatgraph/ent"
+	"seatgraph/ent/registration"
+	"seatgraph/enums"
+)
+
+// CreateRegistration registers a participant for an event without a ticket
+// (free events, approval flows). When the event is full it waits on the
+// waitlist if the event has one, else it is a SoldOutError.
+func (e *Engine) CreateRegistration(ctx context.Context, in CreateRegistrationInput) (*ent.Registration, error) {
+	status := enums.RegistrationStatusAccepted
+	if in.Status != nil {
+		status = *in.Status
+	}
+	if status != enums.RegistrationStatusAccepted && status != enums.RegistrationStatusPending {
+		return nil, domainerr.Invalid("status", "a new registration is PENDING or ACCEPTED")
+	}
+	person, err := catalog.ValidatePerson("participant.", in.Participant)
+	if err != nil {
+		return nil, err
+	}
+	var out *ent.Registration
+	err = e.inTx(ctx, func(tx *ent.Tx, tid int) error {
+		evs, err := e.lockEvents(ctx, tx, tid, []int{in.EventID})
+		if err != nil {
+			return err
+		}
+		ev := evs[in.EventID]
+		if ev == nil {
+			return domainerr.NotFound("Event", in.EventID)
+		}
+		if err := bookable(ev, e.clock()); err != nil {
+			return err
+		}
+		if err := e.expireDue(ctx, tx, tid, []int{ev.ID}, evs); err != nil {
+			return err
+		}
+		p, err := findOrCreate(ctx, tx, tid, person)
+		if err != nil {
+			return err
+		}
+		rc := tx.Registration.Create().SetTenantID(tid).SetEventID(ev.ID).SetParticipant(p).
+			SetRequestedStatus(status).SetMetadata(in.Metadata)
+		if free(ev) >= 1 && ev.WaitlistCount == 0 {
+			if out, err = rc.SetStatus(status).Save(ctx); err != nil {
+				return err
+			}
+			return tx.Event.UpdateOneID(ev.ID).AddRegisteredCount(1).Exec(ctx)
+		}
+		if !ev.WaitlistEnabled {
+			left := max(0, free(ev))
+			return &domainerr.SoldOutError{EventID: ev.ID, AvailableSeats: &left, WaitlistAvailable: false,
+				Message: fmt.Sprintf("%s is full", ev.Title)}
+		}
+		if out, err = rc.SetStatus(enums.RegistrationStatusWaitlisted).SetWaitlistPosition(ev.WaitlistCount + 1).Save(ctx); err != nil {
+			return err
+		}
+		return tx.Event.UpdateOneID(ev.ID).AddWaitlistCount(1).Exec(ctx)
+	})
+	return ent.Detach(out, err)
+}
+
+// registrationMoves are DOMAIN.md rule 8.
+var registrationMoves = map[enums.RegistrationStatus][]enums.RegistrationStatus{
+	enums.RegistrationStatusPending:    {enums.RegistrationStatusAccepted, enums.RegistrationStatusDeclined, enums.RegistrationStatusRemoved, enums.RegistrationStatusCancelled},
+	enums.RegistrationStatusAccepted:   {enums.RegistrationStatusRemoved, enums.RegistrationStatusCancelled},
+	enums.RegistrationStatusWaitlisted: {enums.RegistrationStatusPending, enums.RegistrationStatusAccepted, enums.RegistrationStatusCancelled, enums.RegistrationStatusRemoved},
+}
+
+func holdsSeat(s enums.RegistrationStatus) bool {
+	return s == enums.RegistrationStatusPending || s == enums.RegistrationStatusAccepted
+}
+
+// UpdateRegistrationStatus moves a registration as rule 8 allows. Freed
+// seats go to the waitlist; a waitlisted registration moves up only while a
+// seat is free. Registrations of tickets follow their booking and are
+// changed through it.
+func (e *Engine) UpdateRegistrationStatus(ctx context.Context, in UpdateRegistrationStatusInput) (*ent.Registration, error) {
+	var out *ent.Registration
+	err := e.inTx(ctx, func(tx *ent.Tx, tid int) error {
+		r, err := tx.Registration.Query().Where(registration.ID(in.ID), registration.TenantID(tid)).WithTicket().Only(ctx)
+		if ent.IsNotFound(err) {
+			return domainerr.NotFound("Registration", in.ID)
+		}
+		if err != nil {
+			return err
+		}
+		if r.Edges.Ticket != nil {
+			return domainerr.InvalidState("this registration belongs to a ticket; change its booking instead")
+		}
+		allowed := false
+		for _, s := range registrationMoves[r.Status] {
+			allowed = allowed || s == in.Status
+		}
+		if !allowed {
+			return domainerr.InvalidState("a %s registration cannot become %s", r.Status, in.Status)
+		}
+		evs, err := e.lockEvents(ctx, tx, tid, []int{r.EventID})
+		if err != nil {
+			return err
+		}
+		ev := evs[r.EventID]
+		switch {
+		case r.Status == enums.RegistrationStatusWaitlisted && holdsSeat(in.Status):
+			if free(ev) < 1 {
+				left := 0
+				return &domainerr.SoldOutError{EventID: ev.ID, AvailableSeats: &left, WaitlistAvailable: true,
+					Message: fmt.Sprintf("%s has no free seat", ev.Title)}
+			}
+			if err := dequeue(ctx, tx, []*ent.Registration{r}, in.Status, evs); err != nil {
+				return err
+			}
+			if err := tx.Event.UpdateOneID(ev.ID).AddRegisteredCount(1).Exec(ctx); err != nil {
+				return err
+			}
+		case r.Status == enums.RegistrationStatusWaitlisted:
+			if err := dequeue(ctx, tx, []*ent.Registration{r}, in.Status, evs); err != nil {
+				return err
+			}
+		case holdsSeat(r.Status) && !holdsSeat(in.Status):
+			if err := tx.Registration.UpdateOne(r).SetStatus(in.Status).Exec(ctx); err != nil {
+				return err
+			}
+			if err := tx.Event.UpdateOneID(ev.ID).AddRegisteredCount(-1).Exec(ctx); err != nil {
+				return err
+			}
+			ev.RegisteredCount--
+			if err := e.promote(ctx, tx, tid, ev.ID, evs); err != nil {
+				return err
+			}
+		default:
+			if err := tx.Registration.UpdateOne(r).SetStatus(in.Status).Exec(ctx); err != nil {
+				return err
+			}
+		}
+		out, err = tx.Registration.Get(ctx, r.ID)
+		return err
+	})
+	return ent.Detach(out, err)
+}
