@@ -199,7 +199,7 @@ func (e *Engine) cancel(ctx context.Context, tx *ent.Tx, tid int, in CancelBooki
 	var refund *ent.Payment
 	if q.refund > 0 {
 		method := b.PaymentMethod
-		refund, err = tx.Payment.Create().SetTenantID(tid).SetBookingID(b.ID).SetKind(enums.PaymentKindRefund).
+		refund, err = tx.Payment.Create().SetTenantID(tid).SetCreatedAt(now).SetUpdatedAt(now).SetBookingID(b.ID).SetKind(enums.PaymentKindRefund).
 			SetAmount(q.refund).SetCurrency(b.Currency).SetMethod(method).SetStatus(enums.PaymentRecordStatusSucceeded).
 			SetPaidAt(now).SetNillableNote(in.Reason).Save(ctx)
 		if err != nil {

@@ -266,7 +266,7 @@ func (e *Engine) book(ctx context.Context, tx *ent.Tx, tid int, in CreateBooking
 		answers = append(answers, domain.CustomFieldAnswer{Label: strings.TrimSpace(a.Label), Answer: a.Answer})
 	}
 	first := evs[n.eventIDs()[0]]
-	b, err := bc.SetTenantID(tid).SetOrderNumber(fmt.Sprintf("BK-%06d", seq.OrderSeq)).SetStatus(status).
+	b, err := bc.SetTenantID(tid).SetCreatedAt(now).SetUpdatedAt(now).SetOrderNumber(fmt.Sprintf("BK-%06d", seq.OrderSeq)).SetStatus(status).
 		SetBooker(booker).SetNillableInvoiceAddress(in.InvoiceAddress).SetCurrency(currency).
 		SetSubtotal(subtotal).SetTaxTotal(taxTotal).SetTotal(total).
 		SetPaymentStatus(PaymentStatusOf(total, 0, 0)).SetPaymentMethod(in.PaymentMethod).
@@ -279,7 +279,7 @@ func (e *Engine) book(ctx context.Context, tx *ent.Tx, tid int, in CreateBooking
 	regs := make([]*ent.RegistrationCreate, len(catIDs))
 	for i, id := range catIDs {
 		ev := evs[catOf[id].EventID]
-		rc := tx.Registration.Create().SetTenantID(tid).SetEventID(ev.ID).SetParticipant(holders[i]).
+		rc := tx.Registration.Create().SetTenantID(tid).SetCreatedAt(now).SetUpdatedAt(now).SetEventID(ev.ID).SetParticipant(holders[i]).
 			SetStatus(regStatus).SetRequestedStatus(enums.RegistrationStatusAccepted)
 		if waitlisted {
 			ev.WaitlistCount++
@@ -294,7 +294,7 @@ func (e *Engine) book(ctx context.Context, tx *ent.Tx, tid int, in CreateBooking
 	tks := make([]*ent.TicketCreate, len(catIDs))
 	for i, id := range catIDs {
 		c := catOf[id]
-		tks[i] = tx.Ticket.Create().SetTenantID(tid).SetBooking(b).SetEventID(c.EventID).SetTicketCategory(c).
+		tks[i] = tx.Ticket.Create().SetTenantID(tid).SetCreatedAt(now).SetUpdatedAt(now).SetBooking(b).SetEventID(c.EventID).SetTicketCategory(c).
 			SetHolder(holders[i]).SetRegistration(created[i]).SetCode(NewCode()).SetStatus(ticketStatus).
 			SetPrice(prices[i].gross).SetNetPrice(prices[i].net).SetTaxAmount(prices[i].tax).SetCurrency(currency)
 	}

@@ -3,7 +3,6 @@ package booking
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"sync"
 	"time"
@@ -11,6 +10,7 @@ import (
 	"entgo.io/ent/dialect"
 
 	"seatgraph/ent"
+	"seatgraph/store"
 	"seatgraph/tenant"
 )
 
@@ -76,17 +76,7 @@ func (e *Engine) inTx(ctx context.Context, fn func(tx *ent.Tx, tid int) error) e
 }
 
 func (e *Engine) tryTx(ctx context.Context, tid int, fn func(tx *ent.Tx, tid int) error) error {
-	tx, err := e.client.Tx(ctx)
-	if err != nil {
-		return err
-	}
-	if err := fn(tx, tid); err != nil {
-		if rerr := tx.Rollback(); rerr != nil {
-			return fmt.Errorf("%w (rollback: %v)", err, rerr)
-		}
-		return err
-	}
-	return tx.Commit()
+	return store.WithTx(ctx, e.client, func(tx *ent.Tx) error { return fn(tx, tid) })
 }
 
 // retryable reports whether err is a conflict a fresh attempt can win.

@@ -38,7 +38,7 @@ func (e *Engine) RecordPayment(ctx context.Context, in RecordPaymentInput) (*ent
 			status = *in.Status
 		}
 		now := e.clock()
-		pc := tx.Payment.Create().SetTenantID(tid).SetBookingID(b.ID).SetKind(enums.PaymentKindPayment).
+		pc := tx.Payment.Create().SetTenantID(tid).SetCreatedAt(now).SetUpdatedAt(now).SetBookingID(b.ID).SetKind(enums.PaymentKindPayment).
 			SetAmount(amount).SetCurrency(b.Currency).SetMethod(in.Method).SetStatus(status).
 			SetNillableProviderReference(in.ProviderReference).SetNillableNote(in.Note)
 		if status == enums.PaymentRecordStatusSucceeded {
@@ -188,7 +188,7 @@ func (e *Engine) RefundPayment(ctx context.Context, in RefundPaymentInput) (*ent
 			return domainerr.Invalid("amount", "at most the payment's %s can be refunded", money.New(p.Amount, b.Currency).Amount())
 		}
 		now := e.clock()
-		refund, err = tx.Payment.Create().SetTenantID(tid).SetBookingID(b.ID).SetKind(enums.PaymentKindRefund).
+		refund, err = tx.Payment.Create().SetTenantID(tid).SetCreatedAt(now).SetUpdatedAt(now).SetBookingID(b.ID).SetKind(enums.PaymentKindRefund).
 			SetAmount(amount).SetCurrency(b.Currency).SetMethod(p.Method).SetStatus(enums.PaymentRecordStatusSucceeded).
 			SetPaidAt(now).SetNillableNote(in.Reason).SetNillableProviderReference(p.ProviderReference).Save(ctx)
 		if err != nil {

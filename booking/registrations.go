@@ -46,7 +46,8 @@ func (e *Engine) CreateRegistration(ctx context.Context, in CreateRegistrationIn
 		if err != nil {
 			return err
 		}
-		rc := tx.Registration.Create().SetTenantID(tid).SetEventID(ev.ID).SetParticipant(p).
+		now := e.clock()
+		rc := tx.Registration.Create().SetTenantID(tid).SetCreatedAt(now).SetUpdatedAt(now).SetEventID(ev.ID).SetParticipant(p).
 			SetRequestedStatus(status).SetMetadata(in.Metadata)
 		if free(ev) >= 1 && ev.WaitlistCount == 0 {
 			if out, err = rc.SetStatus(status).Save(ctx); err != nil {

@@ -3,9 +3,9 @@ package catalog
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"seatgraph/ent"
+	"seatgraph/store"
 	"seatgraph/tenant"
 )
 
@@ -38,17 +38,7 @@ func (c *Catalog) inTx(ctx context.Context, fn func(tx *ent.Tx, tenantID int) er
 	if !ok {
 		return errNoTenant
 	}
-	tx, err := c.client.Tx(ctx)
-	if err != nil {
-		return err
-	}
-	if err := fn(tx, tid); err != nil {
-		if rerr := tx.Rollback(); rerr != nil {
-			return fmt.Errorf("%w (rollback: %v)", err, rerr)
-		}
-		return err
-	}
-	return tx.Commit()
+	return store.WithTx(ctx, c.client, func(tx *ent.Tx) error { return fn(tx, tid) })
 }
 
 // unwrap returns an entity written inside a committed transaction detached

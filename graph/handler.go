@@ -28,6 +28,11 @@ type HandlerOptions struct {
 	// Introspection allows __schema queries (GraphiQL needs it).
 	Introspection bool
 	Logger        *slog.Logger
+	// Limits bound each operation; zero fields take DefaultLimits.
+	Limits Limits
+	// TokenLimit bounds the tokens of a query document (default 15,000);
+	// deeply nested documents are refused before they are parsed deep.
+	TokenLimit int
 }
 
 // NewHandler returns the GraphQL endpoint: POST and GET (queries only) per
@@ -43,6 +48,25 @@ func NewHandler(r *Resolver, opts HandlerOptions) http.Handler {
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	if opts.TokenLimit == 0 {
+		opts.TokenLimit = 15000
+	}
+	srv.SetParserTokenLimit(opts.TokenLimit)
+	limits := opts.Limits
+	if limits.MaxDepth == 0 {
+		limits.MaxDepth = DefaultLimits.MaxDepth
+	}
+	if limits.MaxAliases == 0 {
+		limits.MaxAliases = DefaultLimits.MaxAliases
+	}
+	if limits.MaxCost == 0 {
+		limits.MaxCost = DefaultLimits.MaxCost
+	}
+	if limits.DefaultPage == 0 {
+		limits.DefaultPage = DefaultLimits.DefaultPage
+	}
+	srv.Use(limits)
+	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	if opts.Introspection {
 		srv.Use(extension.Introspection{})
 	}
