@@ -2,6 +2,8 @@
 //
 //	go run . -demo          # SQLite file seatgraph.db, filled with demo data
 //	go run . -db postgres://user:pass@host/db
+//	go run . tenant create acme
+//	go run . key create --tenant acme --role STAFF
 package main
 
 import (
@@ -15,6 +17,7 @@ import (
 	_ "time/tzdata" // event time zones must resolve on hosts without zoneinfo
 
 	"seatgraph/app"
+	"seatgraph/auth"
 	"seatgraph/booking"
 	"seatgraph/demo"
 	"seatgraph/server"
@@ -36,25 +39,37 @@ func run(ctx context.Context, args []string, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	target, err := store.Parse(cfg.DB)
+	if err != nil {
+		return err
+	}
 	client, db, err := store.Open(ctx, cfg.DB)
 	if err != nil {
 		return fmt.Errorf("opening the database: %w", err)
 	}
 	defer client.Close()
+	if done, err := command(ctx, cfg.Args, client, os.Stdout); done {
+		return err
+	}
 	tid, err := store.DefaultTenantID(ctx, client)
 	if err != nil {
 		return err
 	}
+	// The default tenant gets an admin key: SEATGRAPH_ADMIN_KEY's, or one
+	// made on first start and shown this once.
+	key, err := auth.EnsureAdminKey(ctx, client, tid, os.Getenv("SEATGRAPH_ADMIN_KEY"))
+	if err != nil {
+		return err
+	}
+	if key != "" {
+		fmt.Fprintf(os.Stderr, "\nAdmin API key of tenant default (shown once, keep it):\n\n    %s\n\nSend it as: Authorization: Bearer <key>\n\n", key)
+	}
 	if cfg.Demo {
-		sum, err := demo.Seed(ctx, client, tid, time.Now())
+		sum, err := demo.Seed(ctx, client, target.Dialect, tid, time.Now())
 		if err != nil {
 			return fmt.Errorf("seeding demo data: %w", err)
 		}
 		log.Info("demo data", "skipped", sum.Skipped, "events", sum.Events, "bookings", sum.Bookings)
-	}
-	target, err := store.Parse(cfg.DB)
-	if err != nil {
-		return err
 	}
 	a := app.New(cfg, client, db, target.Dialect, tid, log, booking.Options{})
 	go a.Sweep(ctx, 5*time.Second)

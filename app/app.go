@@ -1,5 +1,5 @@
 // Package app wires seatgraph together: the booking engine, the GraphQL
-// layer, the HTTP plumbing and the tenant of each request. The command and
+// layer, the HTTP plumbing, and who each request acts for. The command and
 // the end-to-end tests build the server the same way through it.
 package app
 
@@ -10,11 +10,11 @@ import (
 	"net/http"
 	"time"
 
+	"seatgraph/auth"
 	"seatgraph/booking"
 	"seatgraph/ent"
 	"seatgraph/graph"
 	"seatgraph/server"
-	"seatgraph/tenant"
 )
 
 // App is a wired server.
@@ -29,21 +29,20 @@ func New(cfg server.Config, client *ent.Client, db *sql.DB, d string, tenantID i
 	if opts.Hold == 0 {
 		opts.Hold = cfg.Hold
 	}
+	auth.Protect(client)
 	engine := booking.New(client, d, opts)
 	gql := graph.NewHandler(graph.New(client, engine), graph.HandlerOptions{Introspection: !cfg.Production, Logger: log})
-	return &App{Handler: server.NewMux(cfg, withRequest(tenantID, gql), db), Engine: engine, log: log}
+	authn := auth.NewAuthenticator(client, tenantID)
+	return &App{Handler: server.NewMux(cfg, authn.Middleware(withIdempotencyKey(gql)), db), Engine: engine, log: log}
 }
 
-// withRequest acts for the default tenant (tenants chosen by API key and
-// X-Tenant-Id come with authentication) and hands the Idempotency-Key header
-// to createBooking.
-func withRequest(id int, next http.Handler) http.Handler {
+// withIdempotencyKey hands the Idempotency-Key header to createBooking.
+func withIdempotencyKey(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx := tenant.WithID(r.Context(), id)
 		if key := r.Header.Get("Idempotency-Key"); key != "" {
-			ctx = graph.WithIdempotencyKey(ctx, key)
+			r = r.WithContext(graph.WithIdempotencyKey(r.Context(), key))
 		}
-		next.ServeHTTP(w, r.WithContext(ctx))
+		next.ServeHTTP(w, r)
 	})
 }
 

@@ -6,6 +6,7 @@ package enums
 
 import (
 	"context"
+	"fmt"
 
 	"io"
 	"seatgraph/i18n"
@@ -118,6 +119,15 @@ const (
 	StatisticsIntervalWeek StatisticsInterval = "WEEK"
 )
 
+// Role is what an API key may do.
+type Role string
+
+const (
+	RoleAdmin   Role = "ADMIN"
+	RoleStaff   Role = "STAFF"
+	RoleCheckIn Role = "CHECKIN"
+)
+
 // SortEnumType is the direction of one sort key.
 type SortEnumType string
 
@@ -138,6 +148,7 @@ var members = map[string][]string{
 	"HistoryKind":         {"TICKET_BOOKED", "TICKET_CANCELLED", "CHECKED_IN", "CHECK_IN_UNDONE", "PAYMENT_SUCCEEDED", "REFUND_SUCCEEDED", "BOOKING_STATUS_CHANGED"},
 	"StatisticsInterval":  {"HOUR", "DAY", "WEEK"},
 	"SortEnumType":        {"ASC", "DESC"},
+	"Role":                {"ADMIN", "STAFF", "CHECKIN"},
 }
 
 func (EventStatus) Values() []string         { return members["EventStatus"] }
@@ -151,6 +162,7 @@ func (PaymentRecordStatus) Values() []string { return members["PaymentRecordStat
 func (HistoryKind) Values() []string         { return members["HistoryKind"] }
 func (StatisticsInterval) Values() []string  { return members["StatisticsInterval"] }
 func (SortEnumType) Values() []string        { return members["SortEnumType"] }
+func (Role) Values() []string                { return members["Role"] }
 
 // unmarshal checks that v is a member of the enum named typ.
 func unmarshal(typ string, v any) (string, error) {
@@ -239,4 +251,12 @@ func Localized[E ~string](ctx context.Context, typ string, v E) string {
 		return byLang["en"]
 	}
 	return string(v)
+}
+
+// ValidRole checks a role named on the command line.
+func ValidRole(r Role) error {
+	if !slices.Contains(members["Role"], string(r)) {
+		return fmt.Errorf("role must be one of %v", members["Role"])
+	}
+	return nil
 }

@@ -72,6 +72,13 @@ var allTypes = []enumType{
 	gqlType("StatisticsInterval", StatisticsIntervalHour, StatisticsIntervalDay, StatisticsIntervalWeek),
 	gqlType("SortEnumType", SortASC, SortDESC),
 	{
+		// Role is stored by Ent but is not a GraphQL enum.
+		name:      "Role",
+		values:    Role("").Values(),
+		declared:  strs([]Role{RoleAdmin, RoleStaff, RoleCheckIn}),
+		localized: func(ctx context.Context, s string) string { return Localized(ctx, "Role", Role(s)) },
+	},
+	{
 		// HistoryKind is stored by Ent but is not a GraphQL enum.
 		name:   "HistoryKind",
 		values: HistoryKind("").Values(),

@@ -31,6 +31,7 @@ var Types = map[int]string{
 	8:  "Payment",
 	9:  "History",
 	10: "IdempotencyKey",
+	11: "APIKey",
 }
 
 var indexOf = func() map[string]int {

@@ -13,8 +13,8 @@ import (
 var opaque = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 
 func TestEncodeDecodeRoundTrip(t *testing.T) {
-	if len(Types) != 9 {
-		t.Fatalf("Types has %d entries, the tests expect 9", len(Types))
+	if len(Types) != 11 {
+		t.Fatalf("Types has %d entries, the tests expect 11", len(Types))
 	}
 	for idx, name := range Types {
 		for _, local := range []int{0, 1, 2, 42, 1 << 20, 1<<32 - 1} {
@@ -167,7 +167,9 @@ func TestTypeOf(t *testing.T) {
 		{2<<32 | 5, "Event"},
 		{9<<32 | 1<<31, "History"},
 		{5, ""},
-		{10 << 32, ""},
+		{10 << 32, "IdempotencyKey"},
+		{11<<32 | 7, "APIKey"},
+		{12 << 32, ""},
 	}
 	for _, tt := range tests {
 		if got := TypeOf(tt.id); got != tt.want {

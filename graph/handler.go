@@ -80,6 +80,8 @@ func NewHandler(r *Resolver, opts HandlerOptions) http.Handler {
 		}
 		return next(ctx)
 	})
+	srv.AroundRootFields(guardRoot)
+	srv.AroundFields(guardField)
 	srv.SetErrorPresenter(func(ctx context.Context, err error) *gqlerror.Error {
 		return presentError(ctx, err, log)
 	})

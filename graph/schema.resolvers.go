@@ -8,17 +8,39 @@ package graph
 import (
 	"context"
 	"seatgraph/ent"
+	"seatgraph/gid"
 	"seatgraph/graph/generated"
 )
 
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id int) (ent.Noder, error) {
+	if !visible(ctx, gid.TypeOf(id)) {
+		return nil, nil
+	}
 	return r.Client.Noder(ctx, id)
 }
 
 // Nodes is the resolver for the nodes field.
 func (r *queryResolver) Nodes(ctx context.Context, ids []int) ([]ent.Noder, error) {
-	return r.Client.Noders(ctx, ids)
+	var shown []int
+	for _, id := range ids {
+		if visible(ctx, gid.TypeOf(id)) {
+			shown = append(shown, id)
+		}
+	}
+	found, err := r.Client.Noders(ctx, shown)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int]ent.Noder, len(found))
+	for i, id := range shown {
+		byID[id] = found[i]
+	}
+	out := make([]ent.Noder, len(ids))
+	for i, id := range ids {
+		out[i] = byID[id]
+	}
+	return out, nil
 }
 
 // Mutation returns generated.MutationResolver implementation.

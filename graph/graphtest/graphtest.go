@@ -28,8 +28,10 @@ import (
 	entsql "entgo.io/ent/dialect/sql"
 
 	"seatgraph/app"
+	"seatgraph/auth"
 	"seatgraph/booking"
 	"seatgraph/ent"
+	"seatgraph/enums"
 	"seatgraph/server"
 	"seatgraph/store"
 	"seatgraph/tenant"
@@ -43,6 +45,10 @@ type Env struct {
 	Tenant  int
 	Handler http.Handler
 	App     *app.App
+	// AdminKey is an ADMIN key of Tenant, sent with every request through
+	// Handler unless the request names its own Authorization ("" for
+	// anonymous).
+	AdminKey string
 	// Clock is the booking engine's clock; tests move it to expire holds.
 	Clock *Clock
 	stmts atomic.Int64
@@ -56,6 +62,14 @@ func (c *Clock) Now() time.Time { return time.Now().Add(time.Duration(c.offset.L
 
 // Advance moves the clock forward by d.
 func (c *Clock) Advance(d time.Duration) { c.offset.Add(int64(d)) }
+
+// Dialect is the Ent dialect of the database.
+func (e *Env) Dialect() string {
+	if e.Name == "postgres" {
+		return dialect.Postgres
+	}
+	return dialect.SQLite
+}
 
 // Ctx returns a context acting for the test tenant, for direct Ent writes.
 func (e *Env) Ctx() context.Context { return tenant.WithID(context.Background(), e.Tenant) }
@@ -111,8 +125,11 @@ func Open(t testing.TB, kind string) *Env {
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
+	if e.AdminKey, err = auth.CreateKey(context.Background(), migrated, tid, enums.RoleAdmin); err != nil {
+		t.Fatal(err)
+	}
 	e.App = app.New(cfg, e.Client, db, d, tid, log, booking.Options{Now: e.Clock.Now})
-	e.Handler = e.App.Handler
+	e.Handler = asAdmin(e.AdminKey, e.App.Handler)
 	return e
 }
 
@@ -145,6 +162,18 @@ func pgSchema(t testing.TB) string {
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
 	return u.String()
+}
+
+// asAdmin sends requests that name no Authorization with the admin key, so
+// tests act as the organizer unless they say otherwise: an Authorization
+// header that is present but empty makes the request anonymous.
+func asAdmin(key string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, named := r.Header["Authorization"]; !named {
+			r.Header.Set("Authorization", "Bearer "+key)
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // Error is one GraphQL error of a response.
