@@ -2,7 +2,10 @@ package booking
 
 import (
 	"context"
+	"errors"
 	"time"
+
+	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"seatgraph/domainerr"
 	"seatgraph/ent"
@@ -26,7 +29,7 @@ func (e *Engine) Statistics(ctx context.Context, eventID int, from, to *time.Tim
 	}
 	ev, err := e.client.Event.Query().Where(event.ID(eventID), event.TenantID(tid)).Only(ctx)
 	if ent.IsNotFound(err) {
-		return nil, domainerr.NotFound("Event", eventID)
+		return nil, queryError(domainerr.NotFound("Event", eventID))
 	}
 	if err != nil {
 		return nil, err
@@ -38,12 +41,16 @@ func (e *Engine) Statistics(ctx context.Context, eventID int, from, to *time.Tim
 	start, end := ev.CreatedAt, e.clock()
 	if from != nil {
 		start = from.UTC()
+	} else if first, err := e.client.History.Query().Where(history.EventID(eventID), history.TenantID(tid)).
+		Order(ent.Asc(history.FieldOccurredAt)).First(ctx); err == nil && first.OccurredAt.Before(start) {
+		// Imported or seeded history may predate the event row itself.
+		start = first.OccurredAt
 	}
 	if to != nil {
 		end = to.UTC()
 	}
 	if end.Before(start) {
-		return nil, domainerr.Invalid("to", "must not be before from")
+		return nil, queryError(domainerr.Invalid("to", "must not be before from"))
 	}
 	rows, err := e.client.History.Query().Where(history.EventID(eventID), history.TenantID(tid),
 		history.OccurredAtGTE(start), history.OccurredAtLT(end)).Order(ent.Asc(history.FieldOccurredAt)).All(ctx)
@@ -104,12 +111,30 @@ func (e *Engine) Statistics(ctx context.Context, eventID int, from, to *time.Tim
 	return s, nil
 }
 
+// queryError shows a domain failure of a query, which has no payload to
+// carry it, as a top-level error with a client code (NOT_FOUND,
+// BAD_USER_INPUT) rather than an INTERNAL_SERVER_ERROR.
+func queryError(err error) error {
+	var nf *domainerr.NotFoundError
+	var ve *domainerr.ValidationError
+	switch {
+	case errors.As(err, &nf):
+		return &gqlerror.Error{Err: err, Message: nf.Message, Extensions: map[string]any{"code": "NOT_FOUND"}}
+	case errors.As(err, &ve):
+		return &gqlerror.Error{Err: err, Message: ve.Error(), Extensions: map[string]any{"code": "BAD_USER_INPUT"}}
+	}
+	return err
+}
+
 // bucketStart is the start of the bucket holding t.
 func bucketStart(t time.Time, interval enums.StatisticsInterval, loc *time.Location) time.Time {
 	l := t.In(loc)
 	switch interval {
 	case enums.StatisticsIntervalHour:
-		return t.Truncate(time.Hour)
+		// Local hours, also where the offset is not whole hours (+05:30).
+		_, off := l.Zone()
+		shift := time.Duration(off) * time.Second
+		return t.Add(shift).Truncate(time.Hour).Add(-shift)
 	case enums.StatisticsIntervalWeek:
 		d := time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, loc)
 		back := (int(d.Weekday()) + 6) % 7 // days since Monday

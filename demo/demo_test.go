@@ -25,18 +25,23 @@ import (
 	"seatgraph/ent/ticket"
 	"seatgraph/ent/ticketcategory"
 	"seatgraph/enums"
+	"seatgraph/store"
 )
 
 var testNow = time.Date(2026, time.March, 14, 10, 11, 12, 345678901, time.UTC)
 
 func openClient(t *testing.T) *ent.Client {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "demo.db")
-	db, err := sql.Open("sqlite3", "file:"+path+"?_fk=1")
+	// the server's SQLite settings (WAL, immediate write transactions)
+	target, err := store.Parse(filepath.Join(t.TempDir(), "demo.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	client := ent.NewClient(ent.Driver(entsql.OpenDB(dialect.SQLite, db)))
+	db, err := sql.Open(target.Driver, target.DSN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := ent.NewClient(ent.Driver(entsql.OpenDB(target.Dialect, db)))
 	t.Cleanup(func() { _ = client.Close() })
 	if err := client.Schema.Create(context.Background()); err != nil {
 		t.Fatal(err)
@@ -55,7 +60,7 @@ func newTenant(t *testing.T, client *ent.Client, slug string) int {
 
 func seed(t *testing.T, client *ent.Client, tenantID int, now time.Time) Summary {
 	t.Helper()
-	sum, err := Seed(context.Background(), client, tenantID, now)
+	sum, err := Seed(context.Background(), client, dialect.SQLite, tenantID, now)
 	if err != nil {
 		t.Fatalf("Seed: %v", err)
 	}
@@ -102,7 +107,7 @@ func TestSeed(t *testing.T) {
 	checkInvariants(t, client, tid, testNow)
 
 	// a second Seed changes nothing
-	again, err := Seed(ctx, client, tid, testNow.Add(time.Hour))
+	again, err := Seed(ctx, client, dialect.SQLite, tid, testNow.Add(time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,16 +134,20 @@ func TestSeedTenantsAndTimes(t *testing.T) {
 		time.Date(2026, time.December, 31, 23, 59, 0, 0, time.UTC),
 		time.Date(2028, time.February, 29, 12, 0, 0, 0, time.UTC),
 		time.Date(2026, time.July, 1, 3, 4, 5, 6000, time.FixedZone("JST", 9*3600)),
+		time.Now(),
 	}
 	var first Summary
 	for i, now := range nows {
 		t.Run(now.Format(time.RFC3339Nano), func(t *testing.T) {
 			tid := newTenant(t, client, fmt.Sprintf("tenant-%d", i))
 			sum := seed(t, client, tid, now)
+			// The story has the same events, people and bookings at any
+			// time; how many tickets and check-ins it draws may vary.
+			planned := Summary{Events: sum.Events, TicketCategories: sum.TicketCategories, Participants: sum.Participants, Bookings: sum.Bookings}
 			if i == 0 {
-				first = sum
-			} else if sum != first {
-				t.Errorf("summary %+v differs from %+v", sum, first)
+				first = planned
+			} else if planned != first {
+				t.Errorf("summary %+v differs from %+v", planned, first)
 			}
 			checkInvariants(t, client, tid, now.UTC().Truncate(time.Microsecond))
 		})
@@ -175,12 +184,49 @@ func TestSeedDeterministic(t *testing.T) {
 
 func TestSeedUnknownTenant(t *testing.T) {
 	client := openClient(t)
-	if _, err := Seed(context.Background(), client, 12345, testNow); err == nil {
+	if _, err := Seed(context.Background(), client, dialect.SQLite, 12345, testNow); err == nil {
 		t.Fatal("Seed into a missing tenant succeeded")
 	}
 	if n := client.Event.Query().CountX(context.Background()); n != 0 {
 		t.Fatalf("%d events written", n)
 	}
+}
+
+// A seed that fails removes what it wrote, and nothing of other tenants,
+// so that the next seed does not skip a half-filled tenant.
+func TestDiscard(t *testing.T) {
+	ctx := context.Background()
+	client := openClient(t)
+	other := newTenant(t, client, "other")
+	kept := seed(t, client, other, testNow)
+	tid := newTenant(t, client, "default")
+	before, err := countRows(ctx, client, tid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seed(t, client, tid, testNow)
+	if err := discard(ctx, client, tid, before); err != nil {
+		t.Fatal(err)
+	}
+	after, err := countRows(ctx, client, tid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after != before {
+		t.Fatalf("after discarding: %+v, want %+v", after, before)
+	}
+	others, err := countRows(ctx, client, other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if others.Summary != kept {
+		t.Fatalf("the other tenant has %+v, want %+v", others.Summary, kept)
+	}
+	again := seed(t, client, tid, testNow)
+	if again.Skipped || again.Bookings != kept.Bookings {
+		t.Fatalf("seeding after discarding: %+v", again)
+	}
+	checkInvariants(t, client, tid, testNow)
 }
 
 // checkInvariants checks DOMAIN.md's rules on the seeded tenant.
@@ -467,6 +513,7 @@ func checkInvariants(t *testing.T, client *ent.Client, tid int, now time.Time) {
 			}
 		}
 	}
+	cancelled := 0
 	orderNumbers := map[string]bool{}
 	invoiceNumbers := map[string]bool{}
 	sorted := slices.Clone(bookings)
@@ -517,22 +564,46 @@ func checkInvariants(t *testing.T, client *ent.Client, tid int, now time.Time) {
 		}
 		switch b.Status {
 		case enums.BookingStatusPending:
-			if b.HoldExpiresAt == nil || !b.HoldExpiresAt.After(now) {
-				t.Errorf("%s: pending without a running hold", b.OrderNumber)
+			if b.HoldExpiresAt == nil || !b.HoldExpiresAt.After(now) || b.HoldExpiresAt.After(now.Add(15*time.Minute)) {
+				t.Errorf("%s: pending without a running hold: %v", b.OrderNumber, b.HoldExpiresAt)
 			}
 		case enums.BookingStatusExpired:
-			if b.HoldExpiresAt == nil || b.HoldExpiresAt.After(now) || b.PaidAmount != 0 {
-				t.Errorf("%s: expired with hold %v and paid %d", b.OrderNumber, b.HoldExpiresAt, b.PaidAmount)
+			if b.HoldExpiresAt != nil || b.ConfirmedAt != nil || b.PaidAmount != 0 {
+				t.Errorf("%s: expired with hold %v, confirmed %v and paid %d", b.OrderNumber, b.HoldExpiresAt, b.ConfirmedAt, b.PaidAmount)
 			}
 		case enums.BookingStatusConfirmed:
-			if b.ConfirmedAt == nil {
-				t.Errorf("%s: confirmed without confirmed_at", b.OrderNumber)
+			if b.ConfirmedAt == nil || b.ConfirmedAt.Before(b.CreatedAt) || b.ConfirmedAt.After(now) {
+				t.Errorf("%s: confirmed at %v", b.OrderNumber, b.ConfirmedAt)
 			}
 		case enums.BookingStatusCancelled:
-			if b.CancelledAt == nil || b.CancellationReason == nil || b.CancelledAt.After(now) {
+			if b.CancelledAt == nil || b.CancellationReason == nil || b.CancelledAt.After(now) || b.CancelledAt.Before(b.CreatedAt) {
 				t.Errorf("%s: cancelled without a time or reason", b.OrderNumber)
+				continue
 			}
+			// rule 5: the refund follows the policy copied onto the
+			// booking, or is everything paid when the event was cancelled
+			var start time.Time
+			eventCancelled := false
+			for _, e := range b.Edges.Events {
+				if start.IsZero() || e.StartsAt.Before(start) {
+					start = e.StartsAt
+				}
+				eventCancelled = eventCancelled || e.Status == enums.EventStatusCancelled
+			}
+			kept := int64(0)
+			if !eventCancelled {
+				kept, _ = cancellationKept(&b.CancellationPolicy, b.PaidAmount, start.Sub(*b.CancelledAt))
+			}
+			if b.RefundedAmount != b.PaidAmount-kept {
+				t.Errorf("%s: cancelled %s before the start, paid %d, refunded %d, want %d", b.OrderNumber,
+					start.Sub(*b.CancelledAt), b.PaidAmount, b.RefundedAmount, b.PaidAmount-kept)
+			}
+			cancelled++
 		}
+	}
+
+	if cancelled == 0 {
+		t.Error("no cancelled bookings")
 	}
 
 	// history mirrors tickets, check-ins and payments
@@ -584,7 +655,10 @@ func checkInvariants(t *testing.T, client *ent.Client, tid int, now time.Time) {
 		t.Errorf("history does not match the rows:\n got %v\nwant %v", got, want)
 	}
 
-	// times: UTC, microseconds, within the last ~60 days
+	// times: the booking engine's clock stamps what happened in the two
+	// months before now; the catalog, and every later change of a row, the
+	// real clock.
+	wall := time.Now()
 	checkTime := func(what string, ts time.Time) {
 		if !ts.Equal(ts.Truncate(time.Microsecond)) {
 			t.Errorf("%s %s is not truncated to microseconds", what, ts)
@@ -593,19 +667,30 @@ func checkInvariants(t *testing.T, client *ent.Client, tid int, now time.Time) {
 			t.Errorf("%s %s is outside the last 65 days before %s", what, ts, now)
 		}
 	}
-	for _, e := range events {
-		checkTime("event created_at", e.CreatedAt)
-		if e.RegistrationOpensAt == nil || e.RegistrationClosesAt == nil || !e.RegistrationClosesAt.Before(e.StartsAt) {
-			t.Errorf("%s: registration window %v..%v", e.Title, e.RegistrationOpensAt, e.RegistrationClosesAt)
+	checkWall := func(what string, ts time.Time) {
+		if ts.After(wall) || ts.Before(wall.Add(-time.Hour)) {
+			t.Errorf("%s %s was not stamped by the real clock (%s)", what, ts, wall)
 		}
 	}
+	for _, e := range events {
+		checkWall("event created_at", e.CreatedAt)
+		if e.RegistrationOpensAt == nil || e.RegistrationClosesAt == nil || !e.RegistrationClosesAt.Before(e.StartsAt) {
+			t.Errorf("%s: registration window %v..%v", e.Title, e.RegistrationOpensAt, e.RegistrationClosesAt)
+		} else if e.RegistrationOpensAt.After(now) || e.RegistrationOpensAt.Before(now.Add(-65*24*time.Hour)) {
+			t.Errorf("%s: registration opens at %s", e.Title, e.RegistrationOpensAt)
+		}
+	}
+	for _, c := range cats {
+		checkWall("category created_at", c.CreatedAt)
+	}
 	for _, p := range people {
-		checkTime("participant created_at", p.CreatedAt)
+		checkWall("participant created_at", p.CreatedAt)
 	}
 	for _, b := range bookings {
 		checkTime("booking created_at", b.CreatedAt)
-		if b.UpdatedAt.Before(b.CreatedAt) || b.UpdatedAt.After(now) {
-			t.Errorf("%s: updated_at %s before created_at %s or in the future", b.OrderNumber, b.UpdatedAt, b.CreatedAt)
+		// changed later by the real clock, or never
+		if (b.UpdatedAt.After(wall) && !b.UpdatedAt.Equal(b.CreatedAt)) || (!now.After(wall) && b.UpdatedAt.Before(b.CreatedAt)) {
+			t.Errorf("%s: updated_at %s, created_at %s", b.OrderNumber, b.UpdatedAt, b.CreatedAt)
 		}
 		if b.Status != enums.BookingStatusPending && b.Status != enums.BookingStatusWaitlisted {
 			for _, e := range b.Edges.Events {
@@ -617,8 +702,11 @@ func checkInvariants(t *testing.T, client *ent.Client, tid int, now time.Time) {
 	}
 	for _, tk := range tickets {
 		checkTime("ticket created_at", tk.CreatedAt)
-		if tk.CreatedAt.Before(personByID[tk.HolderID].CreatedAt) {
-			t.Errorf("ticket %d is older than its holder", tk.ID)
+		if tk.CheckedInAt != nil {
+			checkTime("ticket checked_in_at", *tk.CheckedInAt)
+			if e := eventByID[tk.EventID]; !e.StartsAt.After(now) && tk.CheckedInAt.Before(e.StartsAt.Add(-time.Hour)) {
+				t.Errorf("ticket %d checked in at %s, the event starts at %s", tk.ID, tk.CheckedInAt, e.StartsAt)
+			}
 		}
 	}
 	for _, r := range regs {
@@ -626,5 +714,11 @@ func checkInvariants(t *testing.T, client *ent.Client, tid int, now time.Time) {
 	}
 	for _, p := range pays {
 		checkTime("payment created_at", p.CreatedAt)
+		if p.PaidAt != nil {
+			checkTime("payment paid_at", *p.PaidAt)
+		}
+	}
+	for _, h := range hist {
+		checkTime("history occurred_at", h.OccurredAt)
 	}
 }
