@@ -71,7 +71,7 @@ func (e *Engine) Quote(ctx context.Context, bookingID int, at *time.Time) (*Quot
 		b, err := e.client.Booking.Query().Where(booking.ID(bookingID), booking.TenantID(tid)).
 			WithTickets(func(q *ent.TicketQuery) { q.WithEvent() }).Only(ctx)
 		if ent.IsNotFound(err) {
-			return domainerr.NotFound("Booking", bookingID)
+			return queryError(domainerr.NotFound("Booking", bookingID))
 		}
 		if err != nil {
 			return err
@@ -154,6 +154,12 @@ func (e *Engine) CancelBooking(ctx context.Context, in CancelBookingInput) (*ent
 // cancel does CancelBooking in tx. evs, when given, are events the caller
 // has locked already.
 func (e *Engine) cancel(ctx context.Context, tx *ent.Tx, tid int, in CancelBookingInput, applyPolicy bool, evs map[int]*ent.Event) (*ent.Booking, *ent.Payment, error) {
+	if evs == nil {
+		evs = map[int]*ent.Event{}
+	}
+	if err := e.lockBooking(ctx, tx, tid, in.ID, evs); err != nil {
+		return nil, nil, err
+	}
 	b, err := tx.Booking.Query().Where(booking.ID(in.ID), booking.TenantID(tid)).Only(ctx)
 	if ent.IsNotFound(err) {
 		return nil, nil, domainerr.NotFound("Booking", in.ID)
@@ -325,6 +331,10 @@ func (e *Engine) Sweep(ctx context.Context) (int, error) {
 	n := 0
 	for _, d := range due {
 		err := e.inTx(withTenant(ctx, d.TenantID), func(tx *ent.Tx, tid int) error {
+			evs := map[int]*ent.Event{}
+			if err := e.lockBooking(ctx, tx, tid, d.ID, evs); err != nil {
+				return err
+			}
 			b, err := tx.Booking.Get(ctx, d.ID)
 			if err != nil {
 				return err
@@ -334,7 +344,7 @@ func (e *Engine) Sweep(ctx context.Context) (int, error) {
 				return nil
 			}
 			n++
-			return e.expire(ctx, tx, tid, b, nil)
+			return e.expire(ctx, tx, tid, b, evs)
 		})
 		if err != nil {
 			return n, err
@@ -357,14 +367,18 @@ func (e *Engine) Sweep(ctx context.Context) (int, error) {
 
 // ExpireDue runs Sweep when a hold this process knows of has run out; it
 // costs nothing otherwise, so every read of availability can call it.
-func (e *Engine) ExpireDue(ctx context.Context) error {
+func (e *Engine) ExpireDue(context.Context) error {
 	e.mu.Lock()
 	due := !e.nextExpiry.IsZero() && !e.clock().Before(e.nextExpiry)
 	e.mu.Unlock()
 	if !due {
 		return nil
 	}
-	_, err := e.Sweep(ctx)
+	// Expiring holds is the server's own work across tenants: it must not
+	// run narrowed to the caller's tenant or role.
+	sys, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	_, err := e.Sweep(sys)
 	return err
 }
 
