@@ -8,6 +8,8 @@ package listing
 import (
 	"errors"
 	"fmt"
+
+	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 
 // Error codes of list failures, as they appear in extensions.code.
@@ -20,6 +22,13 @@ const (
 type InputError struct {
 	Code    string
 	Message string
+	gql     *gqlerror.Error
+}
+
+func newInputError(code, message string) *InputError {
+	e := &InputError{Code: code, Message: message}
+	e.gql = e.graphQL()
+	return e
 }
 
 func (e *InputError) Error() string { return e.Message }
@@ -27,8 +36,28 @@ func (e *InputError) Error() string { return e.Message }
 // Extensions gives the error code to the GraphQL error presenter.
 func (e *InputError) Extensions() map[string]any { return map[string]any{"code": e.Code} }
 
+func (e *InputError) graphQL() *gqlerror.Error {
+	return &gqlerror.Error{Err: e, Message: e.Message, Extensions: e.Extensions()}
+}
+
+// As shows the error to gqlgen as a *gqlerror.Error carrying the code in
+// its extensions: gqlgen and the error presenter look for that type only,
+// not for an Extensions method. It is the same value every time, so the
+// path and location gqlgen sets on it reach the response.
+func (e *InputError) As(target any) bool {
+	p, ok := target.(**gqlerror.Error)
+	if !ok {
+		return false
+	}
+	if e.gql == nil {
+		e.gql = e.graphQL()
+	}
+	*p = e.gql
+	return true
+}
+
 func badInput(format string, args ...any) error {
-	return &InputError{Code: CodeBadUserInput, Message: fmt.Sprintf(format, args...)}
+	return newInputError(CodeBadUserInput, fmt.Sprintf(format, args...))
 }
 
 // IsClientError reports whether err is a list argument error.

@@ -2,6 +2,7 @@ package listing
 
 import (
 	"context"
+	"reflect"
 
 	"entgo.io/ent/dialect/sql"
 	"github.com/99designs/gqlgen/graphql"
@@ -87,12 +88,12 @@ func ArgsOf(ctx context.Context, f graphql.CollectedField) Args {
 func (a Args) Decode(ctx context.Context, where, order any) (CursorArgs, error) {
 	var c CursorArgs
 	if v, ok := a["where"]; ok && v != nil {
-		if err := graphql.UnmarshalInputFromContext(ctx, v, where); err != nil {
+		if err := unmarshalInput(ctx, v, where); err != nil {
 			return c, err
 		}
 	}
 	if v, ok := a["order"]; ok && v != nil {
-		if err := graphql.UnmarshalInputFromContext(ctx, v, order); err != nil {
+		if err := unmarshalInput(ctx, v, order); err != nil {
 			return c, err
 		}
 	}
@@ -105,6 +106,47 @@ func (a Args) Decode(ctx context.Context, where, order any) (CursorArgs, error) 
 	}
 	c.After, c.Before = strArg(a, "after"), strArg(a, "before")
 	return c, nil
+}
+
+// unmarshalInput decodes raw into v with the schema's decoder of an input
+// object type T. gqlgen keeps one decoder per T and finds it by the type v
+// points to, while where arrives as **T and order as *[]*T; a single object
+// given for a list is a list of one (GraphQL input coercion).
+func unmarshalInput(ctx context.Context, raw, v any) error {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() {
+		return graphql.UnmarshalInputFromContext(ctx, raw, v)
+	}
+	one := func(raw any, t reflect.Type) (reflect.Value, error) {
+		x := reflect.New(t)
+		err := graphql.UnmarshalInputFromContext(ctx, raw, x.Interface())
+		return x, err
+	}
+	switch t := rv.Elem().Type(); {
+	case t.Kind() == reflect.Pointer && t.Elem().Kind() == reflect.Struct:
+		x, err := one(raw, t.Elem())
+		if err != nil {
+			return err
+		}
+		rv.Elem().Set(x)
+		return nil
+	case t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Pointer && t.Elem().Elem().Kind() == reflect.Struct:
+		items, ok := raw.([]any)
+		if !ok {
+			items = []any{raw}
+		}
+		out := reflect.MakeSlice(t, 0, len(items))
+		for _, it := range items {
+			x, err := one(it, t.Elem().Elem())
+			if err != nil {
+				return err
+			}
+			out = reflect.Append(out, x)
+		}
+		rv.Elem().Set(out)
+		return nil
+	}
+	return graphql.UnmarshalInputFromContext(ctx, raw, v)
 }
 
 func intArg(a Args, name string) (*int, error) {
@@ -137,7 +179,9 @@ type Link struct {
 // query that loads children (for M2M edges Ent joins the join table).
 func (l Link) Partition(s *sql.Selector) string {
 	if l.JoinTable != "" {
-		return sql.Table(l.JoinTable).As(joinAlias).C(l.JoinParent)
+		// In the dialect of s: without one the builder quotes with
+		// backticks, which PostgreSQL rejects.
+		return sql.Dialect(s.Dialect()).Table(l.JoinTable).As(joinAlias).C(l.JoinParent)
 	}
 	return s.C(l.FK)
 }

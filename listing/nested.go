@@ -1,10 +1,13 @@
 package listing
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
+	"time"
 
 	"entgo.io/ent/dialect/sql"
 )
@@ -75,16 +78,21 @@ func (n *Nested[T]) limitPerParent() func(*sql.Selector) {
 
 // Page builds the page of one parent from its loaded children.
 func (n *Nested[T]) Page(parent int, rows []T) (*Page[T], error) {
+	// The loader need not keep the query's order per parent: Ent's
+	// many-to-many loading hands a child shared by several parents to each
+	// of them in the order it first appeared among all parents' rows.
+	rows, err := sortRows(n.order, rows, n.w.backward)
+	if err != nil {
+		return nil, err
+	}
 	more := len(rows) > n.w.size
 	if more {
 		rows = rows[:n.w.size]
 	}
 	if n.w.backward {
-		rows = slices.Clone(rows)
 		slices.Reverse(rows)
 	}
 	p := &Page[T]{PageInfo: &PageInfo{}}
-	var err error
 	if p.Edges, err = edges(n.order, rows); err != nil {
 		return nil, err
 	}
@@ -146,4 +154,88 @@ func (n *Nested[T]) count(ctx context.Context, extra Predicate) (map[int]int, er
 		out[r.Parent] = r.N
 	}
 	return out, nil
+}
+
+// sortRows returns rows sorted by their selected key values in the order
+// (reversed for a backward page), as the database sorts them: nulls last,
+// strings by code point, ties broken by the id key.
+func sortRows[T Node](o Order, rows []T, reverse bool) ([]T, error) {
+	keys := make([][]any, len(rows))
+	for i, r := range rows {
+		var err error
+		if keys[i], err = o.values(r); err != nil {
+			return nil, err
+		}
+	}
+	idx := make([]int, len(rows))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(a, b int) int {
+		c := o.compare(keys[a], keys[b])
+		if reverse {
+			c = -c
+		}
+		return c
+	})
+	out := make([]T, len(rows))
+	for i, j := range idx {
+		out[i] = rows[j]
+	}
+	return out, nil
+}
+
+// compare orders two rows by their normalized key values.
+func (o Order) compare(a, b []any) int {
+	for i, k := range o.Keys {
+		va, vb := a[i], b[i]
+		switch {
+		case va == nil && vb == nil:
+			continue
+		case va == nil:
+			return 1
+		case vb == nil:
+			return -1
+		}
+		c := compareValues(va, vb)
+		if k.Desc {
+			c = -c
+		}
+		if c != 0 {
+			return c
+		}
+	}
+	return 0
+}
+
+func compareValues(a, b any) int {
+	switch x := a.(type) {
+	case int64:
+		if y, ok := b.(int64); ok {
+			return cmp.Compare(x, y)
+		}
+	case float64:
+		if y, ok := b.(float64); ok {
+			return cmp.Compare(x, y)
+		}
+	case string:
+		if y, ok := b.(string); ok {
+			return strings.Compare(x, y)
+		}
+	case bool:
+		if y, ok := b.(bool); ok {
+			switch {
+			case x == y:
+				return 0
+			case !x:
+				return -1
+			}
+			return 1
+		}
+	case time.Time:
+		if y, ok := b.(time.Time); ok {
+			return x.Compare(y)
+		}
+	}
+	return 0
 }

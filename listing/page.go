@@ -125,7 +125,7 @@ func checkSize(name string, v *int, l Limits) error {
 		return badInput("%s must not be negative", name)
 	}
 	if *v > l.Max {
-		return &InputError{Code: CodePageSizeExceeded, Message: "the maximum page size is " + itoa(l.Max) + ", " + name + " was " + itoa(*v)}
+		return newInputError(CodePageSizeExceeded, "the maximum page size is "+itoa(l.Max)+", "+name+" was "+itoa(*v))
 	}
 	return nil
 }
@@ -249,20 +249,29 @@ func Paginate[T Node](ctx context.Context, q Query[T], o Order, a CursorArgs) (*
 // edges pairs rows with their cursors, read from the selected key values.
 func edges[T Node](o Order, rows []T) ([]Edge[T], error) {
 	out := make([]Edge[T], len(rows))
-	vals := make([]any, len(o.Keys))
 	for i, r := range rows {
-		for j, k := range o.Keys {
-			raw, err := r.Value(keyAlias(j))
-			if err != nil {
-				return nil, err
-			}
-			if vals[j], err = normalize(k.Type, raw); err != nil {
-				return nil, err
-			}
+		vals, err := o.values(r)
+		if err != nil {
+			return nil, err
 		}
 		out[i] = Edge[T]{Cursor: o.encodeCursor(vals), Node: r}
 	}
 	return out, nil
+}
+
+// values reads the row's selected key values, normalized.
+func (o Order) values(r Node) ([]any, error) {
+	vals := make([]any, len(o.Keys))
+	for j, k := range o.Keys {
+		raw, err := r.Value(keyAlias(j))
+		if err != nil {
+			return nil, err
+		}
+		if vals[j], err = normalize(k.Type, raw); err != nil {
+			return nil, err
+		}
+	}
+	return vals, nil
 }
 
 // Offset reads one offset page (skip/take) of q in order o.

@@ -1,6 +1,11 @@
 package listing
 
 import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
 )
 
@@ -80,6 +85,9 @@ func (o Ops) build(s *sql.Selector, f Field) *sql.Predicate {
 		return sql.Or(parts...)
 	}
 	fold := func(kind string, v string) *sql.Predicate {
+		if s.Dialect() == dialect.SQLite && foldsBeyondASCII(v) {
+			return guard(globFold(expr, kind, v))
+		}
 		switch kind {
 		case "contains":
 			return guard(sql.ContainsFold(expr, v))
@@ -162,6 +170,51 @@ func (o Ops) build(s *sql.Selector, f Field) *sql.Predicate {
 		return ps[0]
 	}
 	return sql.And(ps...)
+}
+
+// foldsBeyondASCII reports whether v has a letter outside ASCII that has
+// other cases. SQLite's LOWER and LIKE fold ASCII letters only, so such a
+// value goes through globFold there.
+func foldsBeyondASCII(v string) bool {
+	for _, r := range v {
+		if r >= utf8.RuneSelf && unicode.SimpleFold(r) != r {
+			return true
+		}
+	}
+	return false
+}
+
+// globFold matches expr against v ignoring case with SQLite's GLOB (UTF-8
+// aware, case sensitive): every letter of v becomes the set of its cases
+// ("ä" is "[äÄ]"), and GLOB's own wildcards in v are matched literally.
+// kind is "contains", "prefix" or "suffix".
+func globFold(expr, kind, v string) *sql.Predicate {
+	var p strings.Builder
+	if kind != "prefix" {
+		p.WriteByte('*')
+	}
+	for _, r := range v {
+		switch f := unicode.SimpleFold(r); {
+		case f != r:
+			p.WriteByte('[')
+			p.WriteRune(r)
+			for ; f != r; f = unicode.SimpleFold(f) {
+				p.WriteRune(f)
+			}
+			p.WriteByte(']')
+		case r == '*' || r == '?' || r == '[':
+			p.WriteByte('[')
+			p.WriteRune(r)
+			p.WriteByte(']')
+		default:
+			p.WriteRune(r)
+		}
+	}
+	if kind != "suffix" {
+		p.WriteByte('*')
+	}
+	pattern := p.String()
+	return sql.P(func(b *sql.Builder) { b.WriteString(expr).WriteString(" GLOB ").Arg(pattern) })
 }
 
 func isNull(expr string, null bool) *sql.Predicate {
