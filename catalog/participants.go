@@ -124,6 +124,9 @@ func (c *Catalog) UpdateParticipant(ctx context.Context, in UpdateParticipantInp
 			return ck.result()
 		}
 		out, err = u.Save(ctx)
+		if ent.IsConstraintError(err) {
+			return domainerr.Invalid("email", "a participant with this e-mail exists already")
+		}
 		return err
 	})
 	return unwrap(out, err)

@@ -4589,7 +4589,7 @@ func (o *TicketCategorySortInput) keys() []listing.SortKey {
 }
 
 // ticketCategoryDefaultOrder is the order of TicketCategory lists without an order argument.
-var ticketCategoryDefaultOrder = []listing.SortKey{listing.Key(ticketCategoryFields.CreatedAt, enums.SortDESC)}
+var ticketCategoryDefaultOrder = []listing.SortKey{listing.Key(ticketCategoryFields.CreatedAt, enums.SortASC)}
 
 // TicketCategoryOrder completes an order argument into the total order of a list.
 func TicketCategoryOrder(order []*TicketCategorySortInput) listing.Order {

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -14,13 +16,16 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vektah/gqlparser/v2/parser"
 
 	"seatgraph/graph/generated"
+	"seatgraph/metrics"
 )
 
 // Error codes the handler gives errors that carry none.
 const (
-	CodeInternal = "INTERNAL_SERVER_ERROR"
+	CodeInternal   = "INTERNAL_SERVER_ERROR"
+	CodeBadRequest = "BAD_REQUEST"
 )
 
 // HandlerOptions configure the GraphQL endpoint.
@@ -33,6 +38,9 @@ type HandlerOptions struct {
 	// TokenLimit bounds the tokens of a query document (default 15,000);
 	// deeply nested documents are refused before they are parsed deep.
 	TokenLimit int
+	// Metrics, when set, receives request, error and business metrics
+	// (see Observer); logging of operations happens either way.
+	Metrics *metrics.Metrics
 }
 
 // NewHandler returns the GraphQL endpoint: POST and GET (queries only) per
@@ -48,6 +56,8 @@ func NewHandler(r *Resolver, opts HandlerOptions) http.Handler {
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	// First, so that it sees every response and times all of the work.
+	srv.Use(Observer{Log: log, Metrics: opts.Metrics})
 	if opts.TokenLimit == 0 {
 		opts.TokenLimit = 15000
 	}
@@ -69,6 +79,8 @@ func NewHandler(r *Resolver, opts HandlerOptions) http.Handler {
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	if opts.Introspection {
 		srv.Use(extension.Introspection{})
+	} else {
+		srv.Use(NoIntrospection{})
 	}
 	// Holds that ran out are expired before a query reads availability;
 	// this costs nothing unless one is due (see booking.Engine.ExpireDue).
@@ -86,10 +98,39 @@ func NewHandler(r *Resolver, opts HandlerOptions) http.Handler {
 		return presentError(ctx, err, log)
 	})
 	srv.SetRecoverFunc(func(ctx context.Context, v any) error {
-		log.ErrorContext(ctx, "panic in resolver", "panic", v)
+		log.ErrorContext(ctx, "panic in resolver", "panic", v, "stack", string(debug.Stack()))
 		return errors.New("internal server error")
 	})
-	return srv
+	return refuseGetMutations(srv)
+}
+
+// isTransportError reports whether err is gqlgen's own account of a request
+// it could not read, rather than a resolver's failure.
+func isTransportError(err error) bool {
+	var g *gqlerror.Error
+	return errors.As(err, &g) && g.Err == nil
+}
+
+// refuseGetMutations answers a mutation sent over GET with 405 (API.md):
+// GET is for queries, which caches and prefetchers may repeat.
+func refuseGetMutations(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && r.Header.Get("Upgrade") == "" {
+			if q := r.URL.Query().Get("query"); q != "" {
+				doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: q}, 15000)
+				if err == nil {
+					if op := doc.Operations.ForName(r.URL.Query().Get("operationName")); op != nil && op.Operation == ast.Mutation {
+						w.Header().Set("Allow", http.MethodPost)
+						w.Header().Set("Content-Type", "application/json")
+						w.WriteHeader(http.StatusMethodNotAllowed)
+						_, _ = w.Write([]byte(`{"errors":[{"message":"mutations are sent with POST","extensions":{"code":"BAD_REQUEST"}}]}`))
+						return
+					}
+				}
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // presentError gives every error an extensions.code. Errors that carry one
@@ -99,6 +140,22 @@ func presentError(ctx context.Context, err error, log *slog.Logger) *gqlerror.Er
 	gerr := graphql.DefaultErrorPresenter(ctx, err)
 	if _, ok := gerr.Extensions["code"]; ok {
 		return gerr
+	}
+	if len(gerr.Path) == 0 && isTransportError(err) {
+		// The request itself is broken (not JSON, not a GraphQL request):
+		// the client's fault, said without echoing its body back.
+		msg, _, _ := strings.Cut(gerr.Message, " body:")
+		return &gqlerror.Error{Message: msg, Extensions: map[string]any{"code": CodeBadRequest}}
+	}
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		// The request timeout (server.Config.RequestTimeout) cut it off.
+		log.WarnContext(ctx, "request timed out", "error", err.Error(), "path", gerr.Path.String())
+		return &gqlerror.Error{
+			Message:    "the request took too long and was stopped",
+			Path:       gerr.Path,
+			Locations:  gerr.Locations,
+			Extensions: map[string]any{"code": CodeInternal},
+		}
 	}
 	log.ErrorContext(ctx, "request failed", "error", err.Error(), "path", gerr.Path.String())
 	return &gqlerror.Error{

@@ -1,9 +1,12 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -27,13 +30,23 @@ var CORSHeaders = []string{
 	"Accept-Language", "Idempotency-Key", "X-Request-Id",
 }
 
+// MuxOption adds an optional endpoint to NewMux.
+type MuxOption func(*http.ServeMux)
+
+// WithMetrics serves h (a Prometheus scrape handler) at GET /metrics.
+func WithMetrics(h http.Handler) MuxOption {
+	return func(mux *http.ServeMux) { mux.Handle("GET /metrics", h) }
+}
+
 // NewMux routes seatgraph's HTTP endpoints: graphql at /graphql, GraphiQL at
-// / (not in production), /healthz and /readyz. Every request carries its
-// response language and list limits in its context (see RequestContext);
-// CORS applies when cfg.CORSOrigins is set. Request logging is added by Run.
-func NewMux(cfg Config, graphql http.Handler, db *sql.DB) http.Handler {
+// / (not in production), /healthz, /readyz, and what opts add (/metrics).
+// Every request carries its response language and list limits in its
+// context (see RequestContext); GraphQL requests over HTTP are cut off
+// after cfg.RequestTimeout; CORS applies when cfg.CORSOrigins is set.
+// Request logging is added by Run.
+func NewMux(cfg Config, graphql http.Handler, db *sql.DB, opts ...MuxOption) http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", graphql)
+	mux.Handle("/graphql", withTimeout(cfg.RequestTimeout, graphql))
 	if !cfg.Production {
 		// "/{$}" matches only the root, so unknown paths stay 404 rather
 		// than all answering with the GraphiQL page.
@@ -43,6 +56,9 @@ func NewMux(cfg Config, graphql http.Handler, db *sql.DB) http.Handler {
 		writeStatus(w, http.StatusOK, "ok")
 	})
 	mux.HandleFunc("GET /readyz", readyz(db))
+	for _, opt := range opts {
+		opt(mux)
+	}
 
 	var h http.Handler = RequestContext(cfg, mux)
 	if cfg.MaxBodyBytes > 0 {
@@ -94,14 +110,67 @@ func RequestContext(cfg Config, next http.Handler) http.Handler {
 	})
 }
 
+// withTimeout gives each request a context that ends after d, so that the
+// resolvers and database calls of a runaway query give up and the client
+// gets an answer. Websocket connections are long-lived by design and are
+// left alone (their operations end with the connection or at shutdown).
+func withTimeout(d time.Duration, next http.Handler) http.Handler {
+	if d <= 0 {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if isUpgrade(r) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), d)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// isUpgrade tells a websocket upgrade, as gqlgen's websocket transport
+// does: by the mere presence of an Upgrade header. A request that claims
+// one but is not a valid upgrade is refused by that transport, so the
+// header cannot be used to escape the timeout.
+func isUpgrade(r *http.Request) bool { return r.Header.Get("Upgrade") != "" }
+
 func limitBody(n int64, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > n {
-			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+			tooLarge(w, n)
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, n)
+		if r.Body == nil || r.Body == http.NoBody {
+			next.ServeHTTP(w, r)
+			return
+		}
+		// Read the body here, so that one without a length (chunked) that
+		// runs over the limit is answered 413 too, not as a broken request.
+		body, err := io.ReadAll(io.LimitReader(r.Body, n+1))
+		if err != nil {
+			writeError(w, http.StatusBadRequest, "BAD_REQUEST", "the request body could not be read")
+			return
+		}
+		if int64(len(body)) > n {
+			tooLarge(w, n)
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
 		next.ServeHTTP(w, r)
+	})
+}
+
+func tooLarge(w http.ResponseWriter, n int64) {
+	writeError(w, http.StatusRequestEntityTooLarge, "BAD_REQUEST", fmt.Sprintf("the request body is larger than %d bytes", n))
+}
+
+// writeError answers in the shape of a GraphQL response.
+func writeError(w http.ResponseWriter, status int, code, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]any{
+		"errors": []map[string]any{{"message": msg, "extensions": map[string]any{"code": code}}},
 	})
 }
 

@@ -237,7 +237,8 @@ func TestBodyLimit(t *testing.T) {
 	}{
 		{name: "small", body: `{"query":"{a}"}`, wantCode: 200},
 		{name: "declared too large", body: strings.Repeat("x", 17), wantCode: 413},
-		{name: "streamed too large", body: strings.Repeat("x", 100), chunked: true, wantCode: 200, wantErr: true},
+		{name: "streamed too large", body: strings.Repeat("x", 100), chunked: true, wantCode: 413},
+		{name: "streamed within the limit", body: `{"a":1}`, chunked: true, wantCode: 200},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -256,6 +257,9 @@ func TestBodyLimit(t *testing.T) {
 			}
 			if (readErr != nil) != tt.wantErr {
 				t.Errorf("read error = %v, want error %v", readErr, tt.wantErr)
+			}
+			if tt.wantCode == 413 && !strings.Contains(w.Body.String(), `"BAD_REQUEST"`) {
+				t.Errorf("413 body %q carries no BAD_REQUEST code", w.Body.String())
 			}
 		})
 	}

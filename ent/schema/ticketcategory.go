@@ -14,7 +14,8 @@ import (
 type TicketCategory struct{ ent.Schema }
 
 func (TicketCategory) Annotations() []schema.Annotation {
-	return []schema.Annotation{entsql.IncrementStart(3 << 32)}
+	// Categories list in the order they were made (Standard before Student).
+	return []schema.Annotation{entsql.IncrementStart(3 << 32), listgen.Annotation{DefaultOrder: "created_at ASC"}}
 }
 
 func (TicketCategory) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, TenantMixin{}} }
