@@ -86,7 +86,16 @@ func (e *Engine) UndoCheckIn(ctx context.Context, in UndoCheckInInput) (*ent.Tic
 		if t.CheckedInAt == nil {
 			return domainerr.InvalidState("the ticket is not checked in")
 		}
-		if out, err = tx.Ticket.UpdateOne(t).ClearCheckedInAt().Save(ctx); err != nil {
+		// Guarded like the check-in: of two undos that race, one reverses
+		// it and the other finds it not checked in (PostgreSQL).
+		n, err := tx.Ticket.Update().Where(ticket.ID(t.ID), ticket.CheckedInAtNotNil()).ClearCheckedInAt().Save(ctx)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return domainerr.InvalidState("the ticket is not checked in")
+		}
+		if out, err = tx.Ticket.Get(ctx, t.ID); err != nil {
 			return err
 		}
 		if err := tx.Event.UpdateOneID(t.EventID).AddCheckedInCount(-1).Exec(ctx); err != nil {

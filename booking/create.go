@@ -144,7 +144,10 @@ func (e *Engine) claimKey(ctx context.Context, tx *ent.Tx, tid int, key, hash st
 	default:
 		return tx.Booking.Get(ctx, k.BookingID)
 	}
-	return nil, tx.IdempotencyKey.Create().SetTenantID(tid).SetKey(key).SetRequestHash(hash).SetBookingID(0).Exec(ctx)
+	// The engine's clock, which the window above is measured on.
+	now := e.clock()
+	return nil, tx.IdempotencyKey.Create().SetTenantID(tid).SetCreatedAt(now).SetUpdatedAt(now).
+		SetKey(key).SetRequestHash(hash).SetBookingID(0).Exec(ctx)
 }
 
 // book writes a new booking in tx.

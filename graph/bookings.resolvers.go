@@ -103,7 +103,11 @@ func (r *queryResolver) CalculateCancellation(ctx context.Context, bookingID int
 
 // EventStatistics is the resolver for the eventStatistics field.
 func (r *queryResolver) EventStatistics(ctx context.Context, eventID int, from *time.Time, to *time.Time, interval *enums.StatisticsInterval) (*booking.Statistics, error) {
-	return r.Engine.Statistics(ctx, eventID, from, to, *interval)
+	iv := enums.StatisticsIntervalDay
+	if interval != nil {
+		iv = *interval
+	}
+	return r.Engine.Statistics(ctx, eventID, from, to, iv)
 }
 
 // BookingByOrderNumber is the resolver for the bookingByOrderNumber field.
