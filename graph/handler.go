@@ -18,6 +18,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/parser"
 
+	"seatgraph/domainerr"
 	"seatgraph/graph/generated"
 	"seatgraph/metrics"
 )
@@ -139,6 +140,17 @@ func refuseGetMutations(next http.Handler) http.Handler {
 func presentError(ctx context.Context, err error, log *slog.Logger) *gqlerror.Error {
 	gerr := graphql.DefaultErrorPresenter(ctx, err)
 	if _, ok := gerr.Extensions["code"]; ok {
+		return gerr
+	}
+	if d, ok := domainerr.As(err); ok {
+		// A domain failure outside a payload (a query's argument names
+		// nothing, or is out of range): the client's to fix.
+		code := "BAD_USER_INPUT"
+		if _, notFound := d.(*domainerr.NotFoundError); notFound {
+			code = "NOT_FOUND"
+		}
+		gerr.Message = d.Error()
+		gerr.Extensions = map[string]any{"code": code}
 		return gerr
 	}
 	if len(gerr.Path) == 0 && isTransportError(err) {
