@@ -27,7 +27,8 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	// Lines logged with a request's context carry its request_id.
+	log := slog.New(server.WithRequestID(slog.NewJSONHandler(os.Stderr, nil)))
 	if err := run(ctx, os.Args[1:], log); err != nil {
 		log.Error("seatgraph stopped", "error", err.Error())
 		os.Exit(1)

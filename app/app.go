@@ -14,6 +14,7 @@ import (
 	"seatgraph/booking"
 	"seatgraph/ent"
 	"seatgraph/graph"
+	"seatgraph/metrics"
 	"seatgraph/server"
 )
 
@@ -21,6 +22,7 @@ import (
 type App struct {
 	Handler http.Handler
 	Engine  *booking.Engine
+	Metrics *metrics.Metrics // served at /metrics
 	log     *slog.Logger
 }
 
@@ -31,9 +33,11 @@ func New(cfg server.Config, client *ent.Client, db *sql.DB, d string, tenantID i
 	}
 	auth.Protect(client)
 	engine := booking.New(client, d, opts)
-	gql := graph.NewHandler(graph.New(client, engine), graph.HandlerOptions{Introspection: !cfg.Production, Logger: log})
+	m := metrics.New(db)
+	gql := graph.NewHandler(graph.New(client, engine), graph.HandlerOptions{Introspection: !cfg.Production, Logger: log, Metrics: m})
 	authn := auth.NewAuthenticator(client, tenantID)
-	return &App{Handler: server.NewMux(cfg, authn.Middleware(withIdempotencyKey(gql)), db), Engine: engine, log: log}
+	h := server.NewMux(cfg, authn.Middleware(withIdempotencyKey(gql)), db, server.WithMetrics(m.Handler()))
+	return &App{Handler: h, Engine: engine, Metrics: m, log: log}
 }
 
 // withIdempotencyKey hands the Idempotency-Key header to createBooking.

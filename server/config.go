@@ -22,9 +22,12 @@ type Config struct {
 	MaxPageSize   int           // largest page a query may ask for
 	Hold          time.Duration // how long a pending booking holds its seats
 	ShutdownGrace time.Duration // how long in-flight requests get to finish on shutdown
-	Production    bool          // hide GraphiQL
-	MaxBodyBytes  int64         // request body limit; 0 means none
-	Args          []string      // arguments after the flags (subcommands)
+	// RequestTimeout bounds one GraphQL request over HTTP (not websockets)
+	// through its context; 0 means none.
+	RequestTimeout time.Duration
+	Production     bool     // hide GraphiQL and introspection
+	MaxBodyBytes   int64    // request body limit; 0 means none
+	Args           []string // arguments after the flags (subcommands)
 }
 
 // Defaults of the flags that have one.
@@ -35,6 +38,9 @@ const (
 	DefaultMaxPageSize   = 100
 	DefaultHold          = 15 * time.Minute
 	DefaultShutdownGrace = 15 * time.Second
+	// DefaultRequestTimeout stays below WriteTimeout, so that a request cut
+	// off by it still gets its answer out.
+	DefaultRequestTimeout = 30 * time.Second
 	// DefaultMaxBodyBytes bounds POST bodies: gqlgen reads them whole with
 	// no limit of its own (NOTES.md), and no legitimate query comes near 1 MiB.
 	DefaultMaxBodyBytes = 1 << 20
@@ -60,6 +66,7 @@ func ParseFlags(args []string, getenv func(string) string) (Config, error) {
 		hold        = env.duration("SEATGRAPH_HOLD", DefaultHold)
 		production  = env.bool("SEATGRAPH_PRODUCTION", false)
 		maxBody     = env.int64("SEATGRAPH_MAX_BODY_BYTES", DefaultMaxBodyBytes)
+		reqTimeout  = env.duration("SEATGRAPH_REQUEST_TIMEOUT", DefaultRequestTimeout)
 	)
 	if env.err != nil {
 		return Config{}, env.err
@@ -75,7 +82,8 @@ func ParseFlags(args []string, getenv func(string) string) (Config, error) {
 	fs.IntVar(&cfg.MaxPageSize, "max-page-size", maxPageSize, "largest list page size (env SEATGRAPH_MAX_PAGE_SIZE)")
 	fs.DurationVar(&cfg.Hold, "hold", hold, "how long a pending booking holds its seats (env SEATGRAPH_HOLD)")
 	fs.DurationVar(&cfg.ShutdownGrace, "shutdown-grace", DefaultShutdownGrace, "time in-flight requests get to finish on shutdown")
-	fs.BoolVar(&cfg.Production, "production", production, "production mode: no GraphiQL page (env SEATGRAPH_PRODUCTION)")
+	fs.DurationVar(&cfg.RequestTimeout, "request-timeout", reqTimeout, "longest a GraphQL request over HTTP may run, 0 for none (env SEATGRAPH_REQUEST_TIMEOUT)")
+	fs.BoolVar(&cfg.Production, "production", production, "production mode: no GraphiQL page, no introspection (env SEATGRAPH_PRODUCTION)")
 	fs.Int64Var(&cfg.MaxBodyBytes, "max-body-bytes", maxBody, "request body limit in bytes, 0 for none (env SEATGRAPH_MAX_BODY_BYTES)")
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
@@ -107,6 +115,9 @@ func (c Config) Validate() error {
 	}
 	if c.ShutdownGrace < 0 {
 		errs = append(errs, fmt.Errorf("-shutdown-grace must not be negative, got %s", c.ShutdownGrace))
+	}
+	if c.RequestTimeout < 0 {
+		errs = append(errs, fmt.Errorf("-request-timeout must not be negative, got %s", c.RequestTimeout))
 	}
 	if c.MaxBodyBytes < 0 {
 		errs = append(errs, fmt.Errorf("-max-body-bytes must not be negative, got %d", c.MaxBodyBytes))

@@ -12,6 +12,7 @@ func TestParseFlags(t *testing.T) {
 	defaults := Config{
 		Addr: DefaultAddr, DB: DefaultDB, PageSize: 20, MaxPageSize: 100,
 		Hold: 15 * time.Minute, ShutdownGrace: 15 * time.Second, MaxBodyBytes: 1 << 20,
+		RequestTimeout: 30 * time.Second,
 	}
 	with := func(f func(*Config)) Config {
 		c := defaults
@@ -33,11 +34,13 @@ func TestParseFlags(t *testing.T) {
 				"SEATGRAPH_CORS_ORIGINS": "https://a.example, https://b.example,",
 				"SEATGRAPH_PAGE_SIZE":    "10", "SEATGRAPH_MAX_PAGE_SIZE": "50",
 				"SEATGRAPH_HOLD": "5m", "SEATGRAPH_PRODUCTION": "true",
+				"SEATGRAPH_REQUEST_TIMEOUT": "2s",
 			},
 			want: with(func(c *Config) {
 				c.Addr, c.DB = ":9000", "postgres://h/db"
 				c.CORSOrigins = []string{"https://a.example", "https://b.example"}
 				c.PageSize, c.MaxPageSize, c.Hold, c.Production = 10, 50, 5*time.Minute, true
+				c.RequestTimeout = 2 * time.Second
 			}),
 		},
 		{
@@ -45,17 +48,18 @@ func TestParseFlags(t *testing.T) {
 			args: []string{
 				"-addr", ":7000", "-db", "file:/tmp/x.db", "-cors-origins", "*",
 				"-page-size", "5", "-max-page-size", "7", "-hold", "30s",
-				"-production=false", "-shutdown-grace", "3s", "-demo",
+				"-production=false", "-shutdown-grace", "3s", "-demo", "-request-timeout", "0",
 			},
 			env: map[string]string{
 				"SEATGRAPH_ADDR": ":9000", "DATABASE_URL": "postgres://h/db",
 				"SEATGRAPH_CORS_ORIGINS": "https://a.example", "SEATGRAPH_PAGE_SIZE": "10",
 				"SEATGRAPH_MAX_PAGE_SIZE": "50", "SEATGRAPH_HOLD": "5m", "SEATGRAPH_PRODUCTION": "1",
+				"SEATGRAPH_REQUEST_TIMEOUT": "2s",
 			},
 			want: with(func(c *Config) {
 				c.Addr, c.DB, c.CORSOrigins = ":7000", "file:/tmp/x.db", []string{"*"}
 				c.PageSize, c.MaxPageSize, c.Hold = 5, 7, 30*time.Second
-				c.ShutdownGrace, c.Demo = 3*time.Second, true
+				c.ShutdownGrace, c.Demo, c.RequestTimeout = 3*time.Second, true, 0
 			}),
 		},
 		{
@@ -71,6 +75,8 @@ func TestParseFlags(t *testing.T) {
 		{name: "bad env int", env: map[string]string{"SEATGRAPH_PAGE_SIZE": "ten"}, wantErr: true},
 		{name: "bad env bool", env: map[string]string{"SEATGRAPH_PRODUCTION": "yes please"}, wantErr: true},
 		{name: "bad env duration", env: map[string]string{"SEATGRAPH_HOLD": "15"}, wantErr: true},
+		{name: "bad env request timeout", env: map[string]string{"SEATGRAPH_REQUEST_TIMEOUT": "30"}, wantErr: true},
+		{name: "negative request timeout", args: []string{"-request-timeout", "-1s"}, wantErr: true},
 		{name: "unknown flag", args: []string{"-nope"}, wantErr: true},
 		{name: "page size above max", args: []string{"-page-size", "200"}, wantErr: true},
 		{name: "zero page size", args: []string{"-page-size", "0"}, wantErr: true},

@@ -1,12 +1,14 @@
 package server
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 )
 
@@ -21,9 +23,10 @@ const (
 
 // Run listens on cfg.Addr and serves h, with every request logged through
 // Logging, until ctx is cancelled (the caller ties it to SIGINT and
-// SIGTERM). Then it stops accepting connections, gives in-flight requests
-// cfg.ShutdownGrace to finish and returns nil; it returns an error if the
-// address cannot be used, serving fails, or requests outlive the grace.
+// SIGTERM). Then it stops accepting connections, closes websocket
+// connections, gives in-flight requests cfg.ShutdownGrace to finish and
+// returns nil; it returns an error if the address cannot be used, serving
+// fails, or requests outlive the grace.
 func Run(ctx context.Context, cfg Config, h http.Handler, log *slog.Logger) error {
 	// Listening before serving makes a taken port an immediate error of Run
 	// rather than something that surfaces after startup was logged.
@@ -41,13 +44,15 @@ func Serve(ctx context.Context, cfg Config, ln net.Listener, h http.Handler, log
 		log = slog.Default()
 	}
 	// Request contexts derive from base, not ctx: cancelling ctx starts the
-	// shutdown, and in-flight requests must keep running through it. base is
-	// cancelled once Shutdown is done, which ends hijacked websocket
-	// connections that Shutdown does not wait for.
+	// shutdown, and in-flight requests must keep running through it.
+	// Websocket connections are hijacked, which Shutdown neither waits for
+	// nor closes: ups ends them as soon as shutdown begins.
 	base, cancelBase := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelBase()
 
-	srv := newServer(base, h, log)
+	ups := newUpgrades()
+	srv := newServer(base, ups.wrap(h), log)
+	srv.RegisterOnShutdown(ups.shutdown)
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
@@ -69,6 +74,9 @@ func Serve(ctx context.Context, cfg Config, ln net.Listener, h http.Handler, log
 		// stuck request keep the process alive.
 		_ = srv.Close()
 		err = fmt.Errorf("shutdown: requests still running after %s: %w", cfg.ShutdownGrace, err)
+	}
+	if n := ups.drain(sctx); n > 0 {
+		log.Warn("closed websocket connections that did not end within the grace", "connections", n)
 	}
 	if serr := <-served; serr != nil && !errors.Is(serr, http.ErrServerClosed) {
 		err = errors.Join(err, fmt.Errorf("serve: %w", serr))
@@ -92,3 +100,100 @@ func newServer(base context.Context, h http.Handler, log *slog.Logger) *http.Ser
 		BaseContext: func(net.Listener) context.Context { return base },
 	}
 }
+
+// upgrades tracks the requests that take over their connection (websockets,
+// which gqlgen's transport accepts on /graphql). When shutdown begins their
+// contexts are cancelled, on which gqlgen sends a close frame and ends the
+// handler; connections still open when the grace runs out (one that never
+// sent connection_init, say) are closed hard.
+type upgrades struct {
+	closing context.Context
+	stop    context.CancelFunc
+
+	mu     sync.Mutex
+	active int
+	conns  map[net.Conn]struct{}
+}
+
+func newUpgrades() *upgrades {
+	ctx, stop := context.WithCancel(context.Background())
+	return &upgrades{closing: ctx, stop: stop, conns: map[net.Conn]struct{}{}}
+}
+
+// shutdown ends every upgraded request, now and from now on.
+func (u *upgrades) shutdown() { u.stop() }
+
+func (u *upgrades) wrap(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !isUpgrade(r) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		u.mu.Lock()
+		u.active++
+		u.mu.Unlock()
+		hw := &hijackTracker{ResponseWriter: w, u: u}
+		defer func() {
+			u.mu.Lock()
+			u.active--
+			if hw.conn != nil {
+				delete(u.conns, hw.conn)
+			}
+			u.mu.Unlock()
+		}()
+		ctx, cancel := context.WithCancel(r.Context())
+		defer cancel()
+		defer context.AfterFunc(u.closing, cancel)()
+		next.ServeHTTP(hw, r.WithContext(ctx))
+	})
+}
+
+// drain waits until every upgraded request has ended or ctx is done; then it
+// closes the connections still open and returns how many there were.
+func (u *upgrades) drain(ctx context.Context) int {
+	u.stop()
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		u.mu.Lock()
+		active := u.active
+		u.mu.Unlock()
+		if active == 0 {
+			return 0
+		}
+		select {
+		case <-tick.C:
+		case <-ctx.Done():
+			u.mu.Lock()
+			defer u.mu.Unlock()
+			for c := range u.conns {
+				_ = c.Close()
+			}
+			return len(u.conns)
+		}
+	}
+}
+
+// hijackTracker notes the connection an upgrade takes over.
+type hijackTracker struct {
+	http.ResponseWriter
+	u    *upgrades
+	conn net.Conn
+}
+
+func (h *hijackTracker) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	conn, rw, err := http.NewResponseController(h.ResponseWriter).Hijack()
+	if err != nil {
+		return conn, rw, err
+	}
+	h.u.mu.Lock()
+	h.conn = conn
+	h.u.conns[conn] = struct{}{}
+	h.u.mu.Unlock()
+	return conn, rw, nil
+}
+
+func (h *hijackTracker) Flush() { _ = http.NewResponseController(h.ResponseWriter).Flush() }
+
+// Unwrap lets http.ResponseController reach the writer's other capabilities.
+func (h *hijackTracker) Unwrap() http.ResponseWriter { return h.ResponseWriter }
