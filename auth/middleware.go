@@ -63,7 +63,12 @@ func (a *Authenticator) Middleware(next http.Handler) http.Handler {
 		p := Principal{TenantID: a.defaultTenant}
 		if key, given := bearer(r.Header.Get("Authorization")); given {
 			var ok bool
-			if p, ok = a.lookup(ctx, key); !ok {
+			var err error
+			if p, ok, err = a.lookup(ctx, key); err != nil {
+				refuse(w, http.StatusServiceUnavailable, "INTERNAL_SERVER_ERROR", "the API key could not be checked; try again")
+				return
+			}
+			if !ok {
 				refuse(w, http.StatusUnauthorized, CodeUnauthenticated, "the API key is not valid")
 				return
 			}
@@ -113,18 +118,18 @@ func (a *Authenticator) namedTenant(ctx context.Context, h http.Header) (int, er
 }
 
 // lookup finds the principal of a key, reusing recent answers.
-func (a *Authenticator) lookup(ctx context.Context, key string) (Principal, bool) {
+func (a *Authenticator) lookup(ctx context.Context, key string) (Principal, bool, error) {
 	h := Hash(key)
 	now := time.Now()
 	a.mu.Lock()
 	c, hit := a.cache[h]
 	a.mu.Unlock()
 	if hit && now.Before(c.expires) {
-		return c.p, c.ok
+		return c.p, c.ok, nil
 	}
 	k, err := a.client.APIKey.Query().Where(apikey.KeyHash(h), apikey.RevokedAtIsNil()).Only(ctx)
 	if err != nil && !ent.IsNotFound(err) {
-		return Principal{}, false
+		return Principal{}, false, err
 	}
 	c = cached{ok: err == nil, expires: now.Add(keyCacheTTL)}
 	if c.ok {
@@ -136,7 +141,7 @@ func (a *Authenticator) lookup(ctx context.Context, key string) (Principal, bool
 	}
 	a.cache[h] = c
 	a.mu.Unlock()
-	return c.p, c.ok
+	return c.p, c.ok, nil
 }
 
 // refuse answers in the shape of a GraphQL response.
