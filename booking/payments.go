@@ -22,6 +22,9 @@ func (e *Engine) RecordPayment(ctx context.Context, in RecordPaymentInput) (*ent
 		b *ent.Booking
 	)
 	err := e.inTx(ctx, func(tx *ent.Tx, tid int) error {
+		if err := e.lockBooking(ctx, tx, tid, in.BookingID, map[int]*ent.Event{}); err != nil {
+			return err
+		}
 		var err error
 		if b, err = loadBooking(ctx, tx, tid, in.BookingID); err != nil {
 			return err
@@ -116,6 +119,9 @@ func (e *Engine) UpdatePaymentStatus(ctx context.Context, in UpdatePaymentStatus
 		b *ent.Booking
 	)
 	err := e.inTx(ctx, func(tx *ent.Tx, tid int) error {
+		if err := e.lockPayment(ctx, tx, tid, in.ID); err != nil {
+			return err
+		}
 		var err error
 		if p, err = loadPayment(ctx, tx, tid, in.ID); err != nil {
 			return err
@@ -159,6 +165,23 @@ func loadPayment(ctx context.Context, tx *ent.Tx, tid, id int) (*ent.Payment, er
 	return p, err
 }
 
+// lockPayment takes the locks of the payment's booking (see lockBooking)
+// before the payment is read, so that two settlements of one payment, or two
+// refunds of it, cannot both pass their checks.
+func (e *Engine) lockPayment(ctx context.Context, tx *ent.Tx, tid, id int) error {
+	if !e.postgres() {
+		return nil
+	}
+	p, err := tx.Payment.Query().Where(payment.ID(id), payment.TenantID(tid)).Select(payment.FieldBookingID).Only(ctx)
+	if ent.IsNotFound(err) {
+		return nil // loadPayment reports it
+	}
+	if err != nil {
+		return err
+	}
+	return e.lockBooking(ctx, tx, tid, p.BookingID, map[int]*ent.Event{})
+}
+
 // RefundPayment pays money back against a succeeded payment; a refund never
 // exceeds what was paid net of earlier refunds (DOMAIN.md rule 4).
 func (e *Engine) RefundPayment(ctx context.Context, in RefundPaymentInput) (*ent.Payment, *ent.Booking, error) {
@@ -167,6 +190,9 @@ func (e *Engine) RefundPayment(ctx context.Context, in RefundPaymentInput) (*ent
 		b      *ent.Booking
 	)
 	err := e.inTx(ctx, func(tx *ent.Tx, tid int) error {
+		if err := e.lockPayment(ctx, tx, tid, in.ID); err != nil {
+			return err
+		}
 		p, err := loadPayment(ctx, tx, tid, in.ID)
 		if err != nil {
 			return err

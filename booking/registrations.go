@@ -93,6 +93,16 @@ func (e *Engine) UpdateRegistrationStatus(ctx context.Context, in UpdateRegistra
 		if err != nil {
 			return err
 		}
+		if e.postgres() {
+			// Lock the event first, then read the registration again: the
+			// first read may predate a change committed while we waited.
+			if _, err := e.lockEvents(ctx, tx, tid, []int{r.EventID}); err != nil {
+				return err
+			}
+			if r, err = tx.Registration.Query().Where(registration.ID(r.ID)).WithTicket().Only(ctx); err != nil {
+				return err
+			}
+		}
 		if r.Edges.Ticket != nil {
 			return domainerr.InvalidState("this registration belongs to a ticket; change its booking instead")
 		}

@@ -61,6 +61,38 @@ func sortedUnique(ids []int) []int {
 	return slices.Compact(out)
 }
 
+// lockBooking takes, on PostgreSQL, the locks every change of a booking
+// takes first: the rows of the events it has tickets for (those not in evs
+// yet, which it adds). Read the booking, its tickets and payments only after
+// it: under read committed, a read made before the lock misses a change
+// another transaction committed while this one waited (two cancellations of
+// one booking would both free its seats). SQLite's write transaction
+// excludes every other writer already.
+func (e *Engine) lockBooking(ctx context.Context, tx *ent.Tx, tid, bookingID int, evs map[int]*ent.Event) error {
+	if !e.postgres() {
+		return nil
+	}
+	ids, err := tx.Ticket.Query().Where(ticket.BookingID(bookingID), ticket.TenantID(tid)).
+		Unique(true).Select(ticket.FieldEventID).Ints(ctx)
+	if err != nil {
+		return err
+	}
+	var missing []int
+	for _, id := range ids {
+		if evs[id] == nil {
+			missing = append(missing, id)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	locked, err := e.lockEvents(ctx, tx, tid, missing)
+	for id, ev := range locked {
+		evs[id] = ev
+	}
+	return err
+}
+
 // free returns the seats an event has left (a large number when unlimited).
 func free(ev *ent.Event) int {
 	if ev.Capacity == nil {
