@@ -32,6 +32,11 @@ func (e *Engine) RecordPayment(ctx context.Context, in RecordPaymentInput) (*ent
 		if b.Status == enums.BookingStatusCancelled || b.Status == enums.BookingStatusExpired || b.Status == enums.BookingStatusWaitlisted {
 			return domainerr.InvalidState("a %s booking takes no payments", strings.ToLower(string(b.Status)))
 		}
+		// A hold that ran out is expired, whether or not the sweep has
+		// reached it yet: the outcome must not depend on its timing.
+		if b.Status == enums.BookingStatusPending && b.HoldExpiresAt != nil && !e.clock().Before(*b.HoldExpiresAt) {
+			return domainerr.InvalidState("the booking's hold ran out; it takes no payments")
+		}
 		amount, err := positiveAmount("amount", in.Amount, b.Currency)
 		if err != nil {
 			return err

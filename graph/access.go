@@ -94,20 +94,27 @@ func rootType(ctx context.Context) string {
 	return "Query"
 }
 
-// guardField keeps anonymous callers out of the lists hanging off public
-// objects (an event's bookings, a participant's tickets): they reach only
-// their own booking's tickets and payments.
+// guardField keeps limited callers out of the lists hanging off the
+// objects they may see: anonymous callers reach only their own booking's
+// tickets and payments (not an event's bookings, not a participant's
+// tickets); CHECKIN keys reach lists of tickets only.
 func guardField(ctx context.Context, next graphql.Resolver) (any, error) {
 	p, ok := auth.FromContext(ctx)
-	if !ok || !p.Anonymous() {
+	if !ok || (!p.Anonymous() && p.Role != enums.RoleCheckIn) {
 		return next(ctx)
 	}
 	fc := graphql.GetFieldContext(ctx)
-	if fc != nil && fc.Field.Definition != nil && fc.Object != "Booking" &&
-		strings.HasSuffix(fc.Field.Definition.Type.Name(), "Connection") && fc.Object != "Query" {
-		return nil, denied(p)
+	if fc == nil || fc.Field.Definition == nil || fc.Object == "Query" || fc.Object == "Mutation" {
+		return next(ctx)
 	}
-	return next(ctx)
+	typ := fc.Field.Definition.Type.Name()
+	if !strings.HasSuffix(typ, "Connection") {
+		return next(ctx)
+	}
+	if p.Anonymous() && fc.Object == "Booking" || p.Role == enums.RoleCheckIn && typ == "TicketConnection" {
+		return next(ctx)
+	}
+	return nil, denied(p)
 }
 
 // visible hides node(id:) results of types the caller may not look up.

@@ -943,6 +943,24 @@ func TestLifecycleHoldExpiry(t *testing.T) {
 			checkExpired(t, lcGetBooking(t, e, b.ID))
 			lcCheckEvent(t, e, ev.ID, 2, 0, lcIntp(0))
 		})
+		t.Run("a payment after the hold ran out does not confirm", func(t *testing.T) {
+			ev := lcNewEvent(t, e, map[string]any{"capacity": 1})
+			b := lcMustBook(t, e, "CARD", ev.cat(t, "Standard"))
+			e.Clock.Advance(16 * time.Minute)
+			// No query in between: the sweep has not run, the refusal must
+			// not depend on it.
+			before := lcCount(t, e)
+			lcMutate(t, e, "recordPayment", lcBookingField, map[string]any{"bookingId": b.ID, "amount": "20.00", "method": "CARD"}).
+				fail(t, "InvalidStateError", "")
+			if after := lcCount(t, e); after != before {
+				t.Errorf("a refused payment changed the database")
+			}
+			if s := lcDBBookingStatus(t, e, b.ID); s == "CONFIRMED" {
+				t.Errorf("a payment after the hold confirmed the booking")
+			}
+			checkExpired(t, lcGetBooking(t, e, b.ID))
+			lcCheckEvent(t, e, ev.ID, 0, 0, lcIntp(1))
+		})
 		t.Run("a partly paid booking expires too", func(t *testing.T) {
 			ev := lcNewEvent(t, e, map[string]any{"capacity": 2})
 			b := lcMustBook(t, e, "CARD", ev.cat(t, "Standard"))

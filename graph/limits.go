@@ -7,6 +7,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vektah/gqlparser/v2/parser"
 )
 
 // CodeComplexity is the error code of operations over a limit.
@@ -21,15 +22,167 @@ type Limits struct {
 	// children.
 	MaxCost     int
 	DefaultPage int
+	// MaxFields, MaxFragments and MaxInputDepth bound a document before it
+	// is validated, where its size costs more than its execution: checking
+	// for overlapping fields takes time quadratic in repeated fields and
+	// worse in chained fragments (7,000 "__typename", well under the token
+	// limit, took a minute), and checking argument values takes time
+	// quadratic in their nesting (2,000 levels of "and" took 15 seconds).
+	// MaxFields counts field selections, fragments included; MaxFragments
+	// fragment definitions; MaxInputDepth the nesting of lists and input
+	// objects in arguments and variables. 0 takes DefaultLimits'.
+	MaxFields     int
+	MaxFragments  int
+	MaxInputDepth int
 }
 
 // DefaultLimits are API.md's defaults.
-var DefaultLimits = Limits{MaxDepth: 15, MaxAliases: 30, MaxCost: 10000, DefaultPage: 20}
+var DefaultLimits = Limits{MaxDepth: 15, MaxAliases: 30, MaxCost: 10000, DefaultPage: 20,
+	MaxFields: 500, MaxFragments: 50, MaxInputDepth: 64}
 
 var _ interface {
 	graphql.HandlerExtension
+	graphql.OperationParameterMutator
 	graphql.OperationContextMutator
 } = Limits{}
+
+// preParseTokens bounds the parse of MutateOperationParameters; a longer
+// document is left to the handler's parser and its own token limit.
+const preParseTokens = 15000
+
+// MutateOperationParameters rejects, before validation, a request with
+// more fields, fragments or input nesting than validation checks quickly.
+func (l Limits) MutateOperationParameters(_ context.Context, p *graphql.RawParams) *gqlerror.Error {
+	maxFields, maxFragments, maxInput := l.MaxFields, l.MaxFragments, l.MaxInputDepth
+	if maxFields <= 0 {
+		maxFields = DefaultLimits.MaxFields
+	}
+	if maxFragments <= 0 {
+		maxFragments = DefaultLimits.MaxFragments
+	}
+	if maxInput <= 0 {
+		maxInput = DefaultLimits.MaxInputDepth
+	}
+	for name, v := range p.Variables {
+		if jsonDepth(v, maxInput+1) > maxInput {
+			return tooMuch("variable $%s is nested more than %d levels deep", name, maxInput)
+		}
+	}
+	// A field takes two characters at least ("a "), a fragment eighteen
+	// ("fragment a on Q{a}"), a level of input a bracket: a short document
+	// that brackets no deeper than the limit needs no parse.
+	if len(p.Query) <= min(2*maxFields, 18*maxFragments) && bracketDepth(p.Query) <= maxInput {
+		return nil
+	}
+	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: p.Query}, preParseTokens)
+	if err != nil || doc == nil {
+		return nil // the handler's parser reports it
+	}
+	if n := len(doc.Fragments); n > maxFragments {
+		return tooMuch("the document defines %d fragments; the limit is %d", n, maxFragments)
+	}
+	fields, input := 0, 0
+	values := func(args ast.ArgumentList) {
+		for _, a := range args {
+			input = max(input, valueDepth(a.Value, maxInput+1))
+		}
+	}
+	directives := func(ds ast.DirectiveList) {
+		for _, d := range ds {
+			values(d.Arguments)
+		}
+	}
+	var count func(ast.SelectionSet)
+	count = func(set ast.SelectionSet) {
+		for _, s := range set {
+			switch s := s.(type) {
+			case *ast.Field:
+				fields++
+				values(s.Arguments)
+				directives(s.Directives)
+				count(s.SelectionSet)
+			case *ast.InlineFragment:
+				directives(s.Directives)
+				count(s.SelectionSet)
+			case *ast.FragmentSpread:
+				directives(s.Directives)
+			}
+		}
+	}
+	for _, op := range doc.Operations {
+		for _, v := range op.VariableDefinitions {
+			input = max(input, valueDepth(v.DefaultValue, maxInput+1))
+		}
+		directives(op.Directives)
+		count(op.SelectionSet)
+	}
+	for _, f := range doc.Fragments {
+		directives(f.Directives)
+		count(f.SelectionSet)
+	}
+	switch {
+	case fields > maxFields:
+		return tooMuch("the document selects %d fields; the limit is %d", fields, maxFields)
+	case input > maxInput:
+		return tooMuch("an argument is nested more than %d levels deep", maxInput)
+	}
+	return nil
+}
+
+// valueDepth is the nesting of lists and objects in v, counted up to stop.
+func valueDepth(v *ast.Value, stop int) int {
+	if v == nil || v.Kind != ast.ListValue && v.Kind != ast.ObjectValue {
+		return 0
+	}
+	if stop <= 1 {
+		return 1
+	}
+	d := 0
+	for _, c := range v.Children {
+		d = max(d, valueDepth(c.Value, stop-1))
+	}
+	return 1 + d
+}
+
+// jsonDepth is the nesting of lists and objects in decoded JSON, counted
+// up to stop.
+func jsonDepth(v any, stop int) int {
+	var children []any
+	switch x := v.(type) {
+	case map[string]any:
+		for _, c := range x {
+			children = append(children, c)
+		}
+	case []any:
+		children = x
+	default:
+		return 0
+	}
+	if stop <= 1 {
+		return 1
+	}
+	d := 0
+	for _, c := range children {
+		d = max(d, jsonDepth(c, stop-1))
+	}
+	return 1 + d
+}
+
+// bracketDepth is the deepest nesting of braces and brackets in a query,
+// strings and comments included: at least that of any value in it.
+func bracketDepth(q string) int {
+	d, deepest := 0, 0
+	for i := 0; i < len(q); i++ {
+		switch q[i] {
+		case '{', '[':
+			d++
+			deepest = max(deepest, d)
+		case '}', ']':
+			d--
+		}
+	}
+	return deepest
+}
 
 // ExtensionName implements graphql.HandlerExtension.
 func (Limits) ExtensionName() string { return "Limits" }
@@ -49,6 +202,8 @@ func (l Limits) MutateOperationContext(_ context.Context, oc *graphql.OperationC
 		return tooMuch("the operation is nested %d levels deep; the limit is %d", w.depth, l.MaxDepth)
 	case w.aliases > l.MaxAliases:
 		return tooMuch("the operation uses %d aliases; the limit is %d", w.aliases, l.MaxAliases)
+	case w.over:
+		return tooMuch("the operation would cost more than %d, the limit (a list counts its page size times its fields)", l.MaxCost)
 	case cost > l.MaxCost:
 		return tooMuch("the operation would cost %d; the limit is %d (a list counts its page size times its fields)", cost, l.MaxCost)
 	}
@@ -65,6 +220,13 @@ type walker struct {
 	vars    map[string]any
 	depth   int
 	aliases int
+	// fields and selections count what the walk visited: fragments spread
+	// into fragments expand exponentially (2^n fields from n fragments
+	// that each spread the next twice), so the walk stops, over the cost
+	// limit, once it visited more fields than the cost limit (each adds at
+	// least 1 to the cost) or a hundred times as many selections.
+	fields, selections int
+	over               bool
 }
 
 // cost estimates a selection set at nesting level d, recording depth and
@@ -80,8 +242,18 @@ func (w *walker) cost(set ast.SelectionSet, d int, inPage bool) int {
 	}
 	total := 0
 	for _, s := range set {
+		w.selections++
+		if w.selections > 100*w.limits.MaxCost {
+			w.over = true
+		}
+		if w.over {
+			return total
+		}
 		switch s := s.(type) {
 		case *ast.Field:
+			if w.fields++; w.fields > w.limits.MaxCost {
+				w.over = true
+			}
 			if s.Alias != "" && s.Alias != s.Name {
 				w.aliases++
 			}
@@ -91,7 +263,7 @@ func (w *walker) cost(set ast.SelectionSet, d int, inPage bool) int {
 				if !inPage {
 					times = w.page(s)
 				}
-				c += times * w.cost(s.SelectionSet, d+1, isPageField(s))
+				c = addSat(c, mulSat(times, w.cost(s.SelectionSet, d+1, isPageField(s))))
 			}
 			total = addSat(total, c)
 		case *ast.InlineFragment:
@@ -154,6 +326,18 @@ func toInt(v any) (int, bool) {
 		return int(i), err == nil
 	}
 	return 0, false
+}
+
+// mulSat multiplies non-negative a and b, saturating like addSat: a page
+// size from a variable can be any int.
+func mulSat(a, b int) int {
+	if a <= 0 || b <= 0 {
+		return 0
+	}
+	if a > 1<<40 || b > 1<<40 || a > (1<<40)/b {
+		return 1 << 40
+	}
+	return a * b
 }
 
 func addSat(a, b int) int {
