@@ -8,9 +8,9 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
+	"seatgraph/domain"
 	"seatgraph/enums"
 	"seatgraph/listgen"
-	"seatgraph/domain"
 )
 
 // Booking is one order by one booker.

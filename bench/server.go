@@ -1,0 +1,271 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// buildServer compiles the module's command (the real server) to bin.
+func buildServer(ctx context.Context, bin string) error {
+	out, err := exec.CommandContext(ctx, "go", "env", "GOMOD").Output()
+	if err != nil {
+		return fmt.Errorf("go env GOMOD: %w", err)
+	}
+	mod := strings.TrimSpace(string(out))
+	if mod == "" || mod == os.DevNull {
+		return fmt.Errorf("run the bench inside the seatgraph module (go run ./bench)")
+	}
+	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, ".")
+	cmd.Dir = filepath.Dir(mod)
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("building the server: %w", err)
+	}
+	return nil
+}
+
+// serverProc is the running server binary.
+type serverProc struct {
+	cmd  *exec.Cmd
+	base string // http://127.0.0.1:port
+	log  string // its stderr and stdout
+	done chan error
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// startServer runs the server binary on dsn and waits for /readyz.
+func startServer(ctx context.Context, bin, dsn, adminKey, logPath string) (*serverProc, error) {
+	port, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	addr := "127.0.0.1:" + strconv.Itoa(port)
+	logf, err := os.Create(logPath)
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(bin, "-db", dsn, "-addr", addr)
+	cmd.Env = append(os.Environ(), "SEATGRAPH_ADMIN_KEY="+adminKey)
+	cmd.Stdout, cmd.Stderr = logf, logf
+	if err := cmd.Start(); err != nil {
+		logf.Close()
+		return nil, err
+	}
+	s := &serverProc{cmd: cmd, base: "http://" + addr, log: logPath, done: make(chan error, 1)}
+	go func() { s.done <- cmd.Wait(); logf.Close() }()
+	deadline := time.Now().Add(90 * time.Second)
+	for {
+		select {
+		case err := <-s.done:
+			return nil, fmt.Errorf("the server exited before it was ready (%v); its log: %s\n%s", err, logPath, tail(logPath))
+		case <-ctx.Done():
+			s.stop()
+			return nil, ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+		resp, err := http.Get(s.base + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return s, nil
+			}
+		}
+		if time.Now().After(deadline) {
+			s.stop()
+			return nil, fmt.Errorf("the server was not ready within 90s; its log: %s\n%s", logPath, tail(logPath))
+		}
+	}
+}
+
+func (s *serverProc) pid() int { return s.cmd.Process.Pid }
+
+// stop ends the server (SIGTERM, then SIGKILL after its grace period).
+func (s *serverProc) stop() {
+	_ = s.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-s.done:
+	case <-time.After(20 * time.Second):
+		_ = s.cmd.Process.Kill()
+		<-s.done
+	}
+}
+
+func tail(path string) string {
+	b, _ := os.ReadFile(path)
+	if len(b) > 2000 {
+		b = b[len(b)-2000:]
+	}
+	return string(b)
+}
+
+// rssKiB reads VmRSS of a process.
+func rssKiB(pid int) int64 {
+	f, err := os.Open("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
+			f := strings.Fields(v)
+			if len(f) > 0 {
+				n, _ := strconv.ParseInt(f[0], 10, 64)
+				return n
+			}
+		}
+	}
+	return 0
+}
+
+// rssSampler records the largest RSS of a process while it runs.
+type rssSampler struct {
+	mu   sync.Mutex
+	max  int64
+	stop chan struct{}
+	done chan struct{}
+}
+
+func sampleRSS(pid int) *rssSampler {
+	s := &rssSampler{stop: make(chan struct{}), done: make(chan struct{})}
+	if pid == 0 {
+		close(s.done)
+		return s
+	}
+	go func() {
+		defer close(s.done)
+		t := time.NewTicker(50 * time.Millisecond)
+		defer t.Stop()
+		for {
+			if v := rssKiB(pid); v > 0 {
+				s.mu.Lock()
+				s.max = max(s.max, v)
+				s.mu.Unlock()
+			}
+			select {
+			case <-s.stop:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return s
+}
+
+// finish stops sampling and returns the largest RSS seen, in KiB.
+func (s *rssSampler) finish() int64 {
+	select {
+	case <-s.stop:
+	default:
+		close(s.stop)
+	}
+	<-s.done
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.max
+}
+
+// statementCounter finds a SQL statement counter on the server's /metrics:
+// the sum of the series whose metric name mentions "statement" and ends in
+// _total. ok is false when the server exposes none.
+func statementCounter(base string) (float64, bool) {
+	resp, err := http.Get(base + "/metrics")
+	if err != nil {
+		return 0, false
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return 0, false
+	}
+	var sum float64
+	found := false
+	sc := bufio.NewScanner(io.LimitReader(resp.Body, 8<<20))
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		l := sc.Text()
+		if l == "" || l[0] == '#' {
+			continue
+		}
+		name := l
+		if i := strings.IndexAny(l, "{ "); i >= 0 {
+			name = l[:i]
+		}
+		if !strings.Contains(name, "statement") || !strings.HasSuffix(name, "_total") {
+			continue
+		}
+		f := strings.Fields(l[strings.LastIndexByte(l, '}')+1:])
+		if len(f) == 0 {
+			continue
+		}
+		if v, err := strconv.ParseFloat(f[0], 64); err == nil {
+			sum += v
+			found = true
+		}
+	}
+	return sum, found
+}
+
+// pgSchema makes a schema of the bench's own on the DATABASE_URL server and
+// returns a DSN using it. With keep the schema has a fixed name and stays,
+// so that a later run reuses its data; otherwise it is a fresh one, dropped
+// by cleanup.
+func pgSchema(ctx context.Context, base string, keep bool) (string, func(), error) {
+	schema := "seatgraph_bench"
+	if !keep {
+		b := make([]byte, 4)
+		_, _ = rand.Read(b)
+		schema = "seatgraph_bench_" + hex.EncodeToString(b)
+	}
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		return "", nil, err
+	}
+	defer admin.Close()
+	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA IF NOT EXISTS "+schema); err != nil {
+		return "", nil, fmt.Errorf("creating schema %s: %w", schema, err)
+	}
+	u, err := url.Parse(base)
+	if err != nil {
+		return "", nil, err
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	cleanup := func() {
+		if keep {
+			return
+		}
+		if a, err := sql.Open("pgx", base); err == nil {
+			_, _ = a.Exec("DROP SCHEMA " + schema + " CASCADE")
+			a.Close()
+		}
+	}
+	if keep {
+		fmt.Printf("keeping the PostgreSQL schema %s\n", schema)
+	}
+	return u.String(), cleanup, nil
+}
