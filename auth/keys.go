@@ -93,7 +93,14 @@ func EnsureAdminKey(ctx context.Context, client *ent.Client, tenantID int, fromE
 		if err != nil || exists {
 			return "", err
 		}
-		return "", storeKey(ctx, client, tenantID, enums.RoleAdmin, fromEnv)
+		err = storeKey(ctx, client, tenantID, enums.RoleAdmin, fromEnv)
+		if ent.IsConstraintError(err) {
+			// Another process starting at the same time stored it first.
+			if exists, qerr := client.APIKey.Query().Where(apikey.KeyHash(Hash(fromEnv))).Exist(ctx); qerr == nil && exists {
+				return "", nil
+			}
+		}
+		return "", err
 	}
 	has, err := client.APIKey.Query().Where(apikey.TenantID(tenantID)).Exist(ctx)
 	if err != nil || has {
