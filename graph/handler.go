@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -102,7 +103,7 @@ func NewHandler(r *Resolver, opts HandlerOptions) http.Handler {
 		log.ErrorContext(ctx, "panic in resolver", "panic", v, "stack", string(debug.Stack()))
 		return errors.New("internal server error")
 	})
-	return refuseGetMutations(srv)
+	return checkGET(srv)
 }
 
 // isTransportError reports whether err is gqlgen's own account of a request
@@ -112,26 +113,48 @@ func isTransportError(err error) bool {
 	return errors.As(err, &g) && g.Err == nil
 }
 
-// refuseGetMutations answers a mutation sent over GET with 405 (API.md):
-// GET is for queries, which caches and prefetchers may repeat.
-func refuseGetMutations(next http.Handler) http.Handler {
+// checkGET answers what gqlgen's GET transport would refuse with an error
+// lacking extensions.code (API.md: every top-level error has one): a
+// mutation or subscription sent over GET is 405, since GET is for queries
+// that caches and prefetchers may repeat; variables or extensions that are
+// not JSON objects are 400 BAD_REQUEST.
+func checkGET(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodGet && r.Header.Get("Upgrade") == "" {
-			if q := r.URL.Query().Get("query"); q != "" {
-				doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: q}, 15000)
-				if err == nil {
-					if op := doc.Operations.ForName(r.URL.Query().Get("operationName")); op != nil && op.Operation == ast.Mutation {
-						w.Header().Set("Allow", http.MethodPost)
-						w.Header().Set("Content-Type", "application/json")
-						w.WriteHeader(http.StatusMethodNotAllowed)
-						_, _ = w.Write([]byte(`{"errors":[{"message":"mutations are sent with POST","extensions":{"code":"BAD_REQUEST"}}]}`))
-						return
-					}
+		if r.Method != http.MethodGet || r.Header.Get("Upgrade") != "" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		params := r.URL.Query()
+		for _, name := range []string{"variables", "extensions"} {
+			if raw := params.Get(name); raw != "" {
+				var m map[string]any
+				if err := json.Unmarshal([]byte(raw), &m); err != nil {
+					writeCoded(w, http.StatusBadRequest, name+" must be a JSON object")
+					return
+				}
+			}
+		}
+		if q := params.Get("query"); q != "" {
+			doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: q}, 15000)
+			if err == nil {
+				if op := doc.Operations.ForName(params.Get("operationName")); op != nil && op.Operation != ast.Query {
+					w.Header().Set("Allow", http.MethodPost)
+					writeCoded(w, http.StatusMethodNotAllowed, "GET is for queries: send mutations with POST and subscriptions over a websocket")
+					return
 				}
 			}
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// writeCoded writes a GraphQL response holding one BAD_REQUEST error.
+func writeCoded(w http.ResponseWriter, status int, msg string) {
+	body, _ := json.Marshal(map[string]any{"errors": []*gqlerror.Error{{
+		Message: msg, Extensions: map[string]any{"code": CodeBadRequest}}}})
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
 }
 
 // presentError gives every error an extensions.code. Errors that carry one

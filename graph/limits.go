@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -67,11 +68,16 @@ func (l Limits) MutateOperationParameters(_ context.Context, p *graphql.RawParam
 		if jsonDepth(v, maxInput+1) > maxInput {
 			return tooMuch("variable $%s is nested more than %d levels deep", name, maxInput)
 		}
+		if jsonHasNUL(v) {
+			return nulInString()
+		}
 	}
 	// A field takes two characters at least ("a "), a fragment eighteen
-	// ("fragment a on Q{a}"), a level of input a bracket: a short document
-	// that brackets no deeper than the limit needs no parse.
-	if len(p.Query) <= min(2*maxFields, 18*maxFragments) && bracketDepth(p.Query) <= maxInput {
+	// ("fragment a on Q{a}"), a level of input a bracket, a NUL character
+	// an escape: a short document that brackets no deeper than the limit
+	// and escapes nothing needs no parse.
+	if len(p.Query) <= min(2*maxFields, 18*maxFragments) && bracketDepth(p.Query) <= maxInput &&
+		!strings.Contains(p.Query, `\u`) && !strings.ContainsRune(p.Query, 0) {
 		return nil
 	}
 	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: p.Query}, preParseTokens)
@@ -81,10 +87,11 @@ func (l Limits) MutateOperationParameters(_ context.Context, p *graphql.RawParam
 	if n := len(doc.Fragments); n > maxFragments {
 		return tooMuch("the document defines %d fragments; the limit is %d", n, maxFragments)
 	}
-	fields, input := 0, 0
+	fields, input, nul := 0, 0, false
 	values := func(args ast.ArgumentList) {
 		for _, a := range args {
 			input = max(input, valueDepth(a.Value, maxInput+1))
+			nul = nul || valueHasNUL(a.Value)
 		}
 	}
 	directives := func(ds ast.DirectiveList) {
@@ -112,6 +119,7 @@ func (l Limits) MutateOperationParameters(_ context.Context, p *graphql.RawParam
 	for _, op := range doc.Operations {
 		for _, v := range op.VariableDefinitions {
 			input = max(input, valueDepth(v.DefaultValue, maxInput+1))
+			nul = nul || valueHasNUL(v.DefaultValue)
 		}
 		directives(op.Directives)
 		count(op.SelectionSet)
@@ -125,8 +133,55 @@ func (l Limits) MutateOperationParameters(_ context.Context, p *graphql.RawParam
 		return tooMuch("the document selects %d fields; the limit is %d", fields, maxFields)
 	case input > maxInput:
 		return tooMuch("an argument is nested more than %d levels deep", maxInput)
+	case nul:
+		return nulInString()
 	}
 	return nil
+}
+
+// nulInString refuses text with U+0000 anywhere in the input: PostgreSQL
+// cannot store or compare it (every such filter, lookup or write failed as
+// an internal error there), so neither database takes it.
+func nulInString() *gqlerror.Error {
+	return &gqlerror.Error{Message: "strings must not contain the NUL character (U+0000)",
+		Extensions: map[string]any{"code": "BAD_USER_INPUT"}}
+}
+
+// valueHasNUL reports whether a string in v contains U+0000.
+func valueHasNUL(v *ast.Value) bool {
+	if v == nil {
+		return false
+	}
+	if strings.ContainsRune(v.Raw, 0) {
+		return true
+	}
+	for _, c := range v.Children {
+		if strings.ContainsRune(c.Name, 0) || valueHasNUL(c.Value) {
+			return true
+		}
+	}
+	return false
+}
+
+// jsonHasNUL reports whether a string or key in decoded JSON contains U+0000.
+func jsonHasNUL(v any) bool {
+	switch x := v.(type) {
+	case string:
+		return strings.ContainsRune(x, 0)
+	case map[string]any:
+		for k, c := range x {
+			if strings.ContainsRune(k, 0) || jsonHasNUL(c) {
+				return true
+			}
+		}
+	case []any:
+		for _, c := range x {
+			if jsonHasNUL(c) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // valueDepth is the nesting of lists and objects in v, counted up to stop.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"strconv"
+	"strings"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
@@ -157,9 +158,10 @@ func (o Order) decodeCursor(arg, s string) ([]any, error) {
 				err = fmt.Errorf("not a bool")
 			}
 		case TypeString:
-			x, _ = v.(string)
-			if _, ok := v.(string); !ok {
-				err = fmt.Errorf("not a string")
+			// No stored text holds U+0000 (PostgreSQL cannot store it,
+			// and inputs refuse it), so no cursor made here does.
+			if str, ok := v.(string); ok && !strings.ContainsRune(str, 0) {
+				x = str
 			}
 		case TypeFloat:
 			if n, ok := v.(json.Number); ok {
