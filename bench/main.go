@@ -139,13 +139,11 @@ func run(ctx context.Context, args []string) error {
 			return fmt.Errorf("%s: %w", t.name, err)
 		}
 		reports = append(reports, rep)
+		fmt.Println()
+		rep.print(os.Stdout, cfg)
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-	}
-	fmt.Println()
-	for _, rep := range reports {
-		rep.print(os.Stdout, cfg)
 	}
 	printTargets(os.Stdout, reports, cfg)
 	return nil
@@ -171,7 +169,11 @@ func targetsOf(ctx context.Context, cfg config) ([]target, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, target{name: t.Dialect, dsn: dsn})
+		name := "sqlite"
+		if t.Dialect == "postgres" {
+			name = "postgres"
+		}
+		out = append(out, target{name: name, dsn: dsn})
 	}
 	if pg := os.Getenv("DATABASE_URL"); pg != "" && out[0].name != "postgres" {
 		t, err := store.Parse(pg)
