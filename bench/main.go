@@ -42,7 +42,6 @@ type config struct {
 	keep        bool
 	seedWorkers int
 	warmup      time.Duration
-	fkIndexes   bool
 }
 
 func main() {
@@ -68,8 +67,6 @@ func parseFlags(args []string) (config, error) {
 	fs.BoolVar(&cfg.keep, "keep", false, "keep the seeded database (a later run on the same -db reuses it)")
 	fs.IntVar(&cfg.seedWorkers, "seed-workers", 0, "goroutines seeding (default 4 on SQLite, 8 on PostgreSQL)")
 	fs.DurationVar(&cfg.warmup, "warmup", time.Second, "unmeasured load before each scenario and concurrency")
-	fs.BoolVar(&cfg.fkIndexes, "fk-indexes", false, "measure with the foreign key indexes the bench adds while seeding "+
-		"(default: drop them and measure the schema as the server migrates it)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}

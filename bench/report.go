@@ -19,7 +19,6 @@ func (r *report) print(w io.Writer, cfg config) {
 		}
 		fmt.Fprintln(w)
 	}
-	fmt.Fprintf(w, "   schema: %s\n", r.schema)
 	fmt.Fprintf(w, "   median of %d round(s) of %s; errors and requests summed over the rounds; RSS: server's largest VmRSS (idle %.0f MiB)\n",
 		cfg.rounds, cfg.duration, mib(r.idleRSS))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)

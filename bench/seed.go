@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -297,42 +296,6 @@ func payment(rng *rand.Rand, b *ent.Booking) *booking.RecordPaymentInput {
 		BookingID: b.ID, Method: method, ProviderReference: &ref,
 		Amount: money.Decimal{Units: b.Total, Scale: money.Digits(b.Currency)},
 	}
-}
-
-// fkIndexes are indexes on foreign keys the booking engine and the list
-// queries look rows up by, which the migrated schema does not have. The
-// bench adds them while it seeds (without them every payment scans all
-// tickets, and seeding is quadratic) and drops them before it measures,
-// unless -fk-indexes asks to measure with them.
-var fkIndexes = []struct{ name, table, column string }{
-	{"bench_fk_tickets_booking_id", "tickets", "booking_id"},
-	{"bench_fk_payments_booking_id", "payments", "booking_id"},
-	{"bench_fk_event_bookings_booking_id", "event_bookings", "booking_id"},
-	{"bench_fk_tickets_holder_id", "tickets", "holder_id"},
-	{"bench_fk_registrations_participant_id", "registrations", "participant_id"},
-	{"bench_fk_bookings_booker_id", "bookings", "booker_id"},
-}
-
-func fkNames() []string {
-	var out []string
-	for _, ix := range fkIndexes {
-		out = append(out, ix.table+"("+ix.column+")")
-	}
-	return out
-}
-
-// setFKIndexes creates (on) or drops (off) the bench's foreign key indexes.
-func setFKIndexes(ctx context.Context, db *sql.DB, on bool) error {
-	for _, ix := range fkIndexes {
-		q := "DROP INDEX IF EXISTS " + ix.name
-		if on {
-			q = "CREATE INDEX IF NOT EXISTS " + ix.name + " ON " + ix.table + " (" + ix.column + ")"
-		}
-		if _, err := db.ExecContext(ctx, q); err != nil {
-			return fmt.Errorf("%s: %w", q, err)
-		}
-	}
-	return nil
 }
 
 // parallel runs fn(0..n-1) in n goroutines and returns their errors; the

@@ -20,7 +20,6 @@ import (
 	"time"
 
 	"entgo.io/ent/dialect"
-	entsql "entgo.io/ent/dialect/sql"
 
 	"seatgraph/app"
 	"seatgraph/auth"
@@ -98,7 +97,6 @@ type report struct {
 	stmtD       int64
 	sameAsRaw   string
 	deepAt      string
-	schema      string
 	idleRSS     int64
 	serverLog   string
 	codesLoaded int
@@ -152,9 +150,6 @@ func runTarget(ctx context.Context, cfg config, bin, tmp string, t target) (*rep
 	tctx := tenant.WithID(ctx, tid)
 
 	// 1. The data set.
-	if err := setFKIndexes(ctx, db, true); err != nil {
-		return nil, err
-	}
 	sd, err := findSeeded(tctx, client)
 	if err != nil {
 		return nil, err
@@ -172,14 +167,6 @@ func runTarget(ctx context.Context, cfg config, bin, tmp string, t target) (*rep
 	if err := settle(ctx, db, st.Dialect); err != nil {
 		return nil, err
 	}
-	if err := setFKIndexes(ctx, db, cfg.fkIndexes); err != nil {
-		return nil, err
-	}
-	rep.schema = "as the server migrates it (the indexes the bench adds while seeding were dropped)"
-	if cfg.fkIndexes {
-		rep.schema = "the server's plus the bench's indexes on " + strings.Join(fkNames(), ", ")
-	}
-	fmt.Println("schema:", rep.schema)
 	if rep.counts, err = countRows(ctx, db, st.Dialect, tid); err != nil {
 		return nil, err
 	}
@@ -457,7 +444,7 @@ type inProc struct {
 
 func newInProc(db *sql.DB, d string, tid int, adminAuth string) (*inProc, error) {
 	ip := &inProc{}
-	drv := dialect.DebugWithContext(entsql.OpenDB(d, db), func(context.Context, ...any) { ip.stmts.Add(1) })
+	drv := dialect.DebugWithContext(store.NewDriver(d, db), func(context.Context, ...any) { ip.stmts.Add(1) })
 	client := ent.NewClient(ent.Driver(drv))
 	cfg, err := server.ParseFlags(nil, func(string) string { return "" })
 	if err != nil {

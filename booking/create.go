@@ -200,9 +200,14 @@ func (e *Engine) book(ctx context.Context, tx *ent.Tx, tid int, in CreateBooking
 	if err := e.expireDue(ctx, tx, tid, n.eventIDs(), evs); err != nil {
 		return nil, err
 	}
-	locked, err := e.lockCategories(ctx, tx, tid, n.categoryIDs())
-	if err != nil {
-		return nil, err
+	// On SQLite the transaction has held the write lock since it began, so
+	// the categories read above are current; PostgreSQL locks them now,
+	// after their events, in the order every transaction locks them.
+	locked := catOf
+	if e.postgres() {
+		if locked, err = e.lockCategories(ctx, tx, tid, n.categoryIDs()); err != nil {
+			return nil, err
+		}
 	}
 	waitlisted := false
 	if ok, full := fits(n, evs, locked, false); !ok {

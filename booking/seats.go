@@ -158,14 +158,16 @@ func fits(n need, evs map[int]*ent.Event, cats map[int]*ent.TicketCategory, igno
 func take(ctx context.Context, tx *ent.Tx, n need, evs map[int]*ent.Event, cats map[int]*ent.TicketCategory, sign int) error {
 	for _, id := range n.eventIDs() {
 		d := sign * n.events[id]
-		if _, err := tx.Event.UpdateOneID(id).AddRegisteredCount(d).Save(ctx); err != nil {
+		// Update, not UpdateOne: UpdateOne reads the row back, and evs
+		// already holds it.
+		if err := tx.Event.Update().Where(event.ID(id)).AddRegisteredCount(d).Exec(ctx); err != nil {
 			return err
 		}
 		evs[id].RegisteredCount += d
 	}
 	for _, id := range n.categoryIDs() {
 		d := sign * n.categories[id]
-		if _, err := tx.TicketCategory.UpdateOneID(id).AddSoldCount(d).Save(ctx); err != nil {
+		if err := tx.TicketCategory.Update().Where(ticketcategory.ID(id)).AddSoldCount(d).Exec(ctx); err != nil {
 			return err
 		}
 		cats[id].SoldCount += d

@@ -41,11 +41,13 @@ func openClient(t *testing.T) *ent.Client {
 	if err != nil {
 		t.Fatal(err)
 	}
-	client := ent.NewClient(ent.Driver(entsql.OpenDB(target.Dialect, db)))
-	t.Cleanup(func() { _ = client.Close() })
-	if err := client.Schema.Create(context.Background()); err != nil {
+	// Ent's migration reads through its own driver type (store.Open does
+	// the same); the client the server uses comes after.
+	if err := ent.NewClient(ent.Driver(entsql.OpenDB(target.Dialect, db))).Schema.Create(context.Background()); err != nil {
 		t.Fatal(err)
 	}
+	client := ent.NewClient(ent.Driver(store.NewDriver(target.Dialect, db)))
+	t.Cleanup(func() { _ = client.Close() })
 	return client
 }
 

@@ -15,6 +15,7 @@ import (
 
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
+	entschema "entgo.io/ent/dialect/sql/schema"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers driver "pgx"
 	"github.com/mattn/go-sqlite3"      // registers driver "sqlite3"
 
@@ -120,7 +121,7 @@ func sqliteTarget(dsn string) Target {
 		query += strings.Join(add, "&")
 	}
 	memory := strings.Contains(path, ":memory:") || strings.Contains(strings.ToLower(query), "mode=memory")
-	return Target{Dialect: dialect.SQLite, Driver: "sqlite3", DSN: path + "?" + query, Memory: memory}
+	return Target{Dialect: dialect.SQLite, Driver: SQLiteDriver, DSN: path + "?" + query, Memory: memory}
 }
 
 func anyGiven(given map[string]bool, names []string) bool {
@@ -156,7 +157,7 @@ func Open(ctx context.Context, dsn string) (*ent.Client, *sql.DB, error) {
 		db.Close()
 		return nil, nil, fmt.Errorf("store: migrate %s: %w", t, err)
 	}
-	client := ent.NewClient(ent.Driver(entsql.OpenDB(t.Dialect, db)))
+	client := ent.NewClient(ent.Driver(NewDriver(t.Dialect, db)))
 	if err := ensureDefaultTenant(ctx, client); err != nil {
 		client.Close()
 		return nil, nil, err
@@ -186,6 +187,16 @@ func connect(ctx context.Context, db *sql.DB, t Target) error {
 		case <-time.After(20 * time.Millisecond):
 		}
 	}
+}
+
+// The join table of the event–booking edge is Ent's own; its primary key
+// (event_id, booking_id) serves an event's bookings, and this index a
+// booking's events (eager loading of Booking.events on every booking list).
+func init() {
+	migrate.EventBookingsTable.Indexes = append(migrate.EventBookingsTable.Indexes, &entschema.Index{
+		Name:    "eventbookings_booking_id",
+		Columns: []*entschema.Column{migrate.EventBookingsTable.PrimaryKey[1]},
+	})
 }
 
 // migrateMu serializes migrations within the process: Ent's migration

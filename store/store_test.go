@@ -29,22 +29,22 @@ func TestParse(t *testing.T) {
 		memory  bool
 		wantErr bool
 	}{
-		{name: "empty is the embedded file", dsn: "", dialect: dialect.SQLite, driver: "sqlite3", want: "file:seatgraph.db?" + ours},
-		{name: "plain path", dsn: "/var/lib/x.db", dialect: dialect.SQLite, driver: "sqlite3", want: "file:/var/lib/x.db?" + ours},
-		{name: "relative path", dsn: "data/x.db", dialect: dialect.SQLite, driver: "sqlite3", want: "file:data/x.db?" + ours},
-		{name: "file URI", dsn: "file:/tmp/x.db", dialect: dialect.SQLite, driver: "sqlite3", want: "file:/tmp/x.db?" + ours},
+		{name: "empty is the embedded file", dsn: "", dialect: dialect.SQLite, driver: SQLiteDriver, want: "file:seatgraph.db?" + ours},
+		{name: "plain path", dsn: "/var/lib/x.db", dialect: dialect.SQLite, driver: SQLiteDriver, want: "file:/var/lib/x.db?" + ours},
+		{name: "relative path", dsn: "data/x.db", dialect: dialect.SQLite, driver: SQLiteDriver, want: "file:data/x.db?" + ours},
+		{name: "file URI", dsn: "file:/tmp/x.db", dialect: dialect.SQLite, driver: SQLiteDriver, want: "file:/tmp/x.db?" + ours},
 		{
 			name: "user params kept, ours appended", dsn: "file:/tmp/x.db?cache=private&_busy_timeout=100",
-			dialect: dialect.SQLite, driver: "sqlite3",
+			dialect: dialect.SQLite, driver: SQLiteDriver,
 			want: "file:/tmp/x.db?cache=private&_busy_timeout=100&_fk=1&_journal_mode=WAL&_synchronous=NORMAL&_txlock=immediate",
 		},
 		{
 			name: "aliases count as given", dsn: "file:x.db?_foreign_keys=1&_journal=DELETE&_timeout=1&_sync=FULL&_txlock=deferred",
-			dialect: dialect.SQLite, driver: "sqlite3",
+			dialect: dialect.SQLite, driver: SQLiteDriver,
 			want: "file:x.db?_foreign_keys=1&_journal=DELETE&_timeout=1&_sync=FULL&_txlock=deferred",
 		},
-		{name: "memory", dsn: "file::memory:", dialect: dialect.SQLite, driver: "sqlite3", want: "file::memory:?" + ours, memory: true},
-		{name: "memory mode", dsn: "file:x?mode=memory&cache=shared", dialect: dialect.SQLite, driver: "sqlite3", want: "file:x?mode=memory&cache=shared&" + ours, memory: true},
+		{name: "memory", dsn: "file::memory:", dialect: dialect.SQLite, driver: SQLiteDriver, want: "file::memory:?" + ours, memory: true},
+		{name: "memory mode", dsn: "file:x?mode=memory&cache=shared", dialect: dialect.SQLite, driver: SQLiteDriver, want: "file:x?mode=memory&cache=shared&" + ours, memory: true},
 		{name: "postgres", dsn: "postgres://u:p@h/db?sslmode=disable", dialect: dialect.Postgres, driver: "pgx", want: "postgres://u:p@h/db?sslmode=disable"},
 		{name: "postgresql", dsn: "postgresql://h/db", dialect: dialect.Postgres, driver: "pgx", want: "postgresql://h/db"},
 		{name: "other scheme", dsn: "mysql://h/db", wantErr: true},

@@ -101,6 +101,11 @@ var (
 				Unique:  false,
 				Columns: []*schema.Column{BookingsColumns[5], BookingsColumns[16]},
 			},
+			{
+				Name:    "booking_tenant_id_booker_id",
+				Unique:  false,
+				Columns: []*schema.Column{BookingsColumns[3], BookingsColumns[25]},
+			},
 		},
 	}
 	// EventsColumns holds the columns for the "events" table.
@@ -299,6 +304,11 @@ var (
 				Unique:  false,
 				Columns: []*schema.Column{PaymentsColumns[3], PaymentsColumns[1]},
 			},
+			{
+				Name:    "payment_tenant_id_booking_id",
+				Unique:  false,
+				Columns: []*schema.Column{PaymentsColumns[3], PaymentsColumns[12]},
+			},
 		},
 	}
 	// RegistrationsColumns holds the columns for the "registrations" table.
@@ -343,6 +353,11 @@ var (
 				Name:    "registration_event_id_status_waitlist_position",
 				Unique:  false,
 				Columns: []*schema.Column{RegistrationsColumns[8], RegistrationsColumns[4], RegistrationsColumns[6]},
+			},
+			{
+				Name:    "registration_tenant_id_participant_id",
+				Unique:  false,
+				Columns: []*schema.Column{RegistrationsColumns[3], RegistrationsColumns[9]},
 			},
 		},
 	}
@@ -428,6 +443,21 @@ var (
 				Unique:  false,
 				Columns: []*schema.Column{TicketsColumns[12], TicketsColumns[5]},
 			},
+			{
+				Name:    "ticket_tenant_id_booking_id",
+				Unique:  false,
+				Columns: []*schema.Column{TicketsColumns[3], TicketsColumns[11]},
+			},
+			{
+				Name:    "ticket_tenant_id_holder_id",
+				Unique:  false,
+				Columns: []*schema.Column{TicketsColumns[3], TicketsColumns[13]},
+			},
+			{
+				Name:    "ticket_tenant_id_ticket_category_id",
+				Unique:  false,
+				Columns: []*schema.Column{TicketsColumns[3], TicketsColumns[15]},
+			},
 		},
 	}
 	// TicketCategoriesColumns holds the columns for the "ticket_categories" table.
@@ -465,6 +495,11 @@ var (
 				Name:    "ticketcategory_tenant_id_created_at",
 				Unique:  false,
 				Columns: []*schema.Column{TicketCategoriesColumns[3], TicketCategoriesColumns[1]},
+			},
+			{
+				Name:    "ticketcategory_tenant_id_event_id",
+				Unique:  false,
+				Columns: []*schema.Column{TicketCategoriesColumns[3], TicketCategoriesColumns[13]},
 			},
 		},
 	}

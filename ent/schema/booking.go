@@ -65,5 +65,7 @@ func (Booking) Indexes() []ent.Index {
 		index.Fields("tenant_id", "invoice_number").Unique(),
 		index.Fields("tenant_id", "status", "created_at"),
 		index.Fields("status", "hold_expires_at"),
+		// A participant's bookings (nested list, eager loading).
+		index.Fields("tenant_id", "booker_id"),
 	}
 }

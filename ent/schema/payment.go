@@ -6,6 +6,7 @@ import (
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
 
 	"seatgraph/enums"
 	"seatgraph/listgen"
@@ -37,5 +38,12 @@ func (Payment) Fields() []ent.Field {
 func (Payment) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.From("booking", Booking.Type).Ref("payments").Field("booking_id").Unique().Required(),
+	}
+}
+
+func (Payment) Indexes() []ent.Index {
+	return []ent.Index{
+		// A booking's payments (nested list, eager loading, refunds).
+		index.Fields("tenant_id", "booking_id"),
 	}
 }

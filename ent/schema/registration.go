@@ -47,5 +47,7 @@ func (Registration) Edges() []ent.Edge {
 func (Registration) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("event_id", "status", "waitlist_position"),
+		// A participant's registrations (nested list, eager loading).
+		index.Fields("tenant_id", "participant_id"),
 	}
 }

@@ -51,5 +51,13 @@ func (Ticket) Edges() []ent.Edge {
 func (Ticket) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("event_id", "status"),
+		// Foreign keys that nested lists, eager loading and the booking
+		// engine look tickets up by; without them each lookup scans. Every
+		// query also says tenant_id = ?, so the tenant leads: otherwise
+		// SQLite, without statistics, prefers (tenant_id, created_at) and
+		// walks all of the tenant's tickets.
+		index.Fields("tenant_id", "booking_id"),
+		index.Fields("tenant_id", "holder_id"),
+		index.Fields("tenant_id", "ticket_category_id"),
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
 
 	"seatgraph/listgen"
 )
@@ -41,5 +42,12 @@ func (TicketCategory) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.From("event", Event.Type).Ref("ticket_categories").Field("event_id").Unique().Required(),
 		edge.To("tickets", Ticket.Type).Annotations(listgen.Connection()),
+	}
+}
+
+func (TicketCategory) Indexes() []ent.Index {
+	return []ent.Index{
+		// An event's categories (nested list, eager loading).
+		index.Fields("tenant_id", "event_id"),
 	}
 }

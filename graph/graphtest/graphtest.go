@@ -25,7 +25,6 @@ import (
 	"time"
 
 	"entgo.io/ent/dialect"
-	entsql "entgo.io/ent/dialect/sql"
 
 	"seatgraph/app"
 	"seatgraph/auth"
@@ -115,7 +114,7 @@ func Open(t testing.TB, kind string) *Env {
 		d = dialect.Postgres
 	}
 	e := &Env{Name: name, DB: db, Tenant: tid, Clock: &Clock{}}
-	counting := dialect.DebugWithContext(entsql.OpenDB(d, db), func(context.Context, ...any) { e.stmts.Add(1) })
+	counting := dialect.DebugWithContext(store.NewDriver(d, db), func(context.Context, ...any) { e.stmts.Add(1) })
 	e.Client = ent.NewClient(ent.Driver(counting))
 	cfg, err := server.ParseFlags(nil, func(string) string { return "" })
 	if err != nil {
