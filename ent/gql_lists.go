@@ -881,9 +881,55 @@ func collectorBooking(ctx context.Context, fields []graphql.CollectedField) func
 	return func(q *BookingQuery) { q.collect(ctx, fields) }
 }
 
+// bookingGQLColumns maps each GraphQL field of Booking that reads
+// stored columns only to those columns (a to-one edge to its key): when a
+// selection asks for nothing else, only these columns are read. A field not
+// listed (a resolver of its own, a JSON column) makes the query read all.
+var bookingGQLColumns = map[string][]string{
+	"__typename":             nil,
+	"id":                     {booking.FieldID},
+	"createdAt":              {booking.FieldCreatedAt},
+	"updatedAt":              {booking.FieldUpdatedAt},
+	"orderNumber":            {booking.FieldOrderNumber},
+	"status":                 {booking.FieldStatus},
+	"statusLocalized":        {booking.FieldStatus},
+	"invoiceAddress":         {booking.FieldInvoiceAddress},
+	"currency":               {booking.FieldCurrency},
+	"subtotal":               {booking.FieldSubtotal, booking.FieldCurrency},
+	"taxTotal":               {booking.FieldTaxTotal, booking.FieldCurrency},
+	"total":                  {booking.FieldTotal, booking.FieldCurrency},
+	"paidAmount":             {booking.FieldPaidAmount, booking.FieldCurrency},
+	"refundedAmount":         {booking.FieldRefundedAmount, booking.FieldCurrency},
+	"paymentStatus":          {booking.FieldPaymentStatus},
+	"paymentStatusLocalized": {booking.FieldPaymentStatus},
+	"paymentMethod":          {booking.FieldPaymentMethod},
+	"paymentMethodLocalized": {booking.FieldPaymentMethod},
+	"invoiceNumber":          {booking.FieldInvoiceNumber},
+	"holdExpiresAt":          {booking.FieldHoldExpiresAt},
+	"confirmedAt":            {booking.FieldConfirmedAt},
+	"cancelledAt":            {booking.FieldCancelledAt},
+	"cancellationReason":     {booking.FieldCancellationReason},
+	"utmSource":              {booking.FieldUtmSource},
+	"utmMedium":              {booking.FieldUtmMedium},
+	"utmCampaign":            {booking.FieldUtmCampaign},
+	"booker":                 {"booker_id"},
+	"tickets":                nil,
+	"payments":               nil,
+	"events":                 nil,
+}
+
 // collect configures q to load, with the nodes, every edge the GraphQL
 // selection asks for: one query per edge and level, whatever the row count.
 func (q *BookingQuery) collect(ctx context.Context, fields []graphql.CollectedField) {
+	if cols, ok := listing.Columns(ctx, fields, bookingGQLColumns); ok {
+		// Not on a query that walks from another node (path): Ent reads it
+		// DISTINCT, and PostgreSQL then wants its ORDER BY columns selected.
+		if len(q.ctx.Fields) == 0 && q.path == nil {
+			q.Select(cols...)
+		}
+	} else {
+		ctx = listing.WithAllColumns(ctx)
+	}
 	var toOne map[string][]graphql.CollectedField
 	for _, f := range fields {
 		switch f.Name {
@@ -1753,9 +1799,55 @@ func collectorEvent(ctx context.Context, fields []graphql.CollectedField) func(*
 	return func(q *EventQuery) { q.collect(ctx, fields) }
 }
 
+// eventGQLColumns maps each GraphQL field of Event that reads
+// stored columns only to those columns (a to-one edge to its key): when a
+// selection asks for nothing else, only these columns are read. A field not
+// listed (a resolver of its own, a JSON column) makes the query read all.
+var eventGQLColumns = map[string][]string{
+	"__typename":           nil,
+	"id":                   {event.FieldID},
+	"createdAt":            {event.FieldCreatedAt},
+	"updatedAt":            {event.FieldUpdatedAt},
+	"title":                {event.FieldTitle},
+	"description":          {event.FieldDescription},
+	"status":               {event.FieldStatus},
+	"statusLocalized":      {event.FieldStatus},
+	"startsAt":             {event.FieldStartsAt},
+	"endsAt":               {event.FieldEndsAt},
+	"timeZone":             {event.FieldTimeZone},
+	"venue":                {event.FieldVenue},
+	"address":              {event.FieldAddress},
+	"onlineUrl":            {event.FieldOnlineURL},
+	"category":             {event.FieldCategory},
+	"capacity":             {event.FieldCapacity},
+	"waitlistEnabled":      {event.FieldWaitlistEnabled},
+	"registrationOpensAt":  {event.FieldRegistrationOpensAt},
+	"registrationClosesAt": {event.FieldRegistrationClosesAt},
+	"maxTicketsPerBooking": {event.FieldMaxTicketsPerBooking},
+	"currency":             {event.FieldCurrency},
+	"registeredCount":      {event.FieldRegisteredCount},
+	"waitlistCount":        {event.FieldWaitlistCount},
+	"checkedInCount":       {event.FieldCheckedInCount},
+	"cancelledAt":          {event.FieldCancelledAt},
+	"cancellationReason":   {event.FieldCancellationReason},
+	"ticketCategories":     nil,
+	"tickets":              nil,
+	"registrations":        nil,
+	"bookings":             nil,
+}
+
 // collect configures q to load, with the nodes, every edge the GraphQL
 // selection asks for: one query per edge and level, whatever the row count.
 func (q *EventQuery) collect(ctx context.Context, fields []graphql.CollectedField) {
+	if cols, ok := listing.Columns(ctx, fields, eventGQLColumns); ok {
+		// Not on a query that walks from another node (path): Ent reads it
+		// DISTINCT, and PostgreSQL then wants its ORDER BY columns selected.
+		if len(q.ctx.Fields) == 0 && q.path == nil {
+			q.Select(cols...)
+		}
+	} else {
+		ctx = listing.WithAllColumns(ctx)
+	}
 	for _, f := range fields {
 		switch f.Name {
 		case "ticketCategories":
@@ -2492,9 +2584,43 @@ func collectorParticipant(ctx context.Context, fields []graphql.CollectedField) 
 	return func(q *ParticipantQuery) { q.collect(ctx, fields) }
 }
 
+// participantGQLColumns maps each GraphQL field of Participant that reads
+// stored columns only to those columns (a to-one edge to its key): when a
+// selection asks for nothing else, only these columns are read. A field not
+// listed (a resolver of its own, a JSON column) makes the query read all.
+var participantGQLColumns = map[string][]string{
+	"__typename":    nil,
+	"id":            {participant.FieldID},
+	"createdAt":     {participant.FieldCreatedAt},
+	"updatedAt":     {participant.FieldUpdatedAt},
+	"firstName":     {participant.FieldFirstName},
+	"lastName":      {participant.FieldLastName},
+	"email":         {participant.FieldEmail},
+	"phone":         {participant.FieldPhone},
+	"company":       {participant.FieldCompany},
+	"jobTitle":      {participant.FieldJobTitle},
+	"address":       {participant.FieldAddress},
+	"zipCode":       {participant.FieldZipCode},
+	"city":          {participant.FieldCity},
+	"countryCode":   {participant.FieldCountryCode},
+	"externalRef":   {participant.FieldExternalRef},
+	"bookings":      nil,
+	"tickets":       nil,
+	"registrations": nil,
+}
+
 // collect configures q to load, with the nodes, every edge the GraphQL
 // selection asks for: one query per edge and level, whatever the row count.
 func (q *ParticipantQuery) collect(ctx context.Context, fields []graphql.CollectedField) {
+	if cols, ok := listing.Columns(ctx, fields, participantGQLColumns); ok {
+		// Not on a query that walks from another node (path): Ent reads it
+		// DISTINCT, and PostgreSQL then wants its ORDER BY columns selected.
+		if len(q.ctx.Fields) == 0 && q.path == nil {
+			q.Select(cols...)
+		}
+	} else {
+		ctx = listing.WithAllColumns(ctx)
+	}
 	for _, f := range fields {
 		switch f.Name {
 		case "bookings":
@@ -3130,9 +3256,41 @@ func collectorPayment(ctx context.Context, fields []graphql.CollectedField) func
 	return func(q *PaymentQuery) { q.collect(ctx, fields) }
 }
 
+// paymentGQLColumns maps each GraphQL field of Payment that reads
+// stored columns only to those columns (a to-one edge to its key): when a
+// selection asks for nothing else, only these columns are read. A field not
+// listed (a resolver of its own, a JSON column) makes the query read all.
+var paymentGQLColumns = map[string][]string{
+	"__typename":        nil,
+	"id":                {payment.FieldID},
+	"createdAt":         {payment.FieldCreatedAt},
+	"updatedAt":         {payment.FieldUpdatedAt},
+	"kind":              {payment.FieldKind},
+	"kindLocalized":     {payment.FieldKind},
+	"amount":            {payment.FieldAmount, payment.FieldCurrency},
+	"currency":          {payment.FieldCurrency},
+	"method":            {payment.FieldMethod},
+	"methodLocalized":   {payment.FieldMethod},
+	"status":            {payment.FieldStatus},
+	"statusLocalized":   {payment.FieldStatus},
+	"providerReference": {payment.FieldProviderReference},
+	"paidAt":            {payment.FieldPaidAt},
+	"note":              {payment.FieldNote},
+	"booking":           {"booking_id"},
+}
+
 // collect configures q to load, with the nodes, every edge the GraphQL
 // selection asks for: one query per edge and level, whatever the row count.
 func (q *PaymentQuery) collect(ctx context.Context, fields []graphql.CollectedField) {
+	if cols, ok := listing.Columns(ctx, fields, paymentGQLColumns); ok {
+		// Not on a query that walks from another node (path): Ent reads it
+		// DISTINCT, and PostgreSQL then wants its ORDER BY columns selected.
+		if len(q.ctx.Fields) == 0 && q.path == nil {
+			q.Select(cols...)
+		}
+	} else {
+		ctx = listing.WithAllColumns(ctx)
+	}
 	var toOne map[string][]graphql.CollectedField
 	for _, f := range fields {
 		switch f.Name {
@@ -3549,9 +3707,35 @@ func collectorRegistration(ctx context.Context, fields []graphql.CollectedField)
 	return func(q *RegistrationQuery) { q.collect(ctx, fields) }
 }
 
+// registrationGQLColumns maps each GraphQL field of Registration that reads
+// stored columns only to those columns (a to-one edge to its key): when a
+// selection asks for nothing else, only these columns are read. A field not
+// listed (a resolver of its own, a JSON column) makes the query read all.
+var registrationGQLColumns = map[string][]string{
+	"__typename":       nil,
+	"id":               {registration.FieldID},
+	"createdAt":        {registration.FieldCreatedAt},
+	"updatedAt":        {registration.FieldUpdatedAt},
+	"status":           {registration.FieldStatus},
+	"statusLocalized":  {registration.FieldStatus},
+	"waitlistPosition": {registration.FieldWaitlistPosition},
+	"event":            {"event_id"},
+	"participant":      {"participant_id"},
+	"ticket":           {"id"},
+}
+
 // collect configures q to load, with the nodes, every edge the GraphQL
 // selection asks for: one query per edge and level, whatever the row count.
 func (q *RegistrationQuery) collect(ctx context.Context, fields []graphql.CollectedField) {
+	if cols, ok := listing.Columns(ctx, fields, registrationGQLColumns); ok {
+		// Not on a query that walks from another node (path): Ent reads it
+		// DISTINCT, and PostgreSQL then wants its ORDER BY columns selected.
+		if len(q.ctx.Fields) == 0 && q.path == nil {
+			q.Select(cols...)
+		}
+	} else {
+		ctx = listing.WithAllColumns(ctx)
+	}
 	var toOne map[string][]graphql.CollectedField
 	for _, f := range fields {
 		switch f.Name {
@@ -4108,9 +4292,42 @@ func collectorTicket(ctx context.Context, fields []graphql.CollectedField) func(
 	return func(q *TicketQuery) { q.collect(ctx, fields) }
 }
 
+// ticketGQLColumns maps each GraphQL field of Ticket that reads
+// stored columns only to those columns (a to-one edge to its key): when a
+// selection asks for nothing else, only these columns are read. A field not
+// listed (a resolver of its own, a JSON column) makes the query read all.
+var ticketGQLColumns = map[string][]string{
+	"__typename":      nil,
+	"id":              {ticket.FieldID},
+	"createdAt":       {ticket.FieldCreatedAt},
+	"updatedAt":       {ticket.FieldUpdatedAt},
+	"code":            {ticket.FieldCode},
+	"status":          {ticket.FieldStatus},
+	"statusLocalized": {ticket.FieldStatus},
+	"checkedInAt":     {ticket.FieldCheckedInAt},
+	"price":           {ticket.FieldPrice, ticket.FieldCurrency},
+	"netPrice":        {ticket.FieldNetPrice, ticket.FieldCurrency},
+	"taxAmount":       {ticket.FieldTaxAmount, ticket.FieldCurrency},
+	"currency":        {ticket.FieldCurrency},
+	"booking":         {"booking_id"},
+	"event":           {"event_id"},
+	"ticketCategory":  {"ticket_category_id"},
+	"holder":          {"holder_id"},
+	"registration":    {"registration_id"},
+}
+
 // collect configures q to load, with the nodes, every edge the GraphQL
 // selection asks for: one query per edge and level, whatever the row count.
 func (q *TicketQuery) collect(ctx context.Context, fields []graphql.CollectedField) {
+	if cols, ok := listing.Columns(ctx, fields, ticketGQLColumns); ok {
+		// Not on a query that walks from another node (path): Ent reads it
+		// DISTINCT, and PostgreSQL then wants its ORDER BY columns selected.
+		if len(q.ctx.Fields) == 0 && q.path == nil {
+			q.Select(cols...)
+		}
+	} else {
+		ctx = listing.WithAllColumns(ctx)
+	}
 	var toOne map[string][]graphql.CollectedField
 	for _, f := range fields {
 		switch f.Name {
@@ -4637,9 +4854,40 @@ func collectorTicketCategory(ctx context.Context, fields []graphql.CollectedFiel
 	return func(q *TicketCategoryQuery) { q.collect(ctx, fields) }
 }
 
+// ticketcategoryGQLColumns maps each GraphQL field of TicketCategory that reads
+// stored columns only to those columns (a to-one edge to its key): when a
+// selection asks for nothing else, only these columns are read. A field not
+// listed (a resolver of its own, a JSON column) makes the query read all.
+var ticketcategoryGQLColumns = map[string][]string{
+	"__typename":     nil,
+	"id":             {ticketcategory.FieldID},
+	"createdAt":      {ticketcategory.FieldCreatedAt},
+	"updatedAt":      {ticketcategory.FieldUpdatedAt},
+	"name":           {ticketcategory.FieldName},
+	"description":    {ticketcategory.FieldDescription},
+	"price":          {ticketcategory.FieldPrice, ticketcategory.FieldCurrency},
+	"currency":       {ticketcategory.FieldCurrency},
+	"taxRatePercent": {ticketcategory.FieldTaxRatePercent},
+	"capacity":       {ticketcategory.FieldCapacity},
+	"soldCount":      {ticketcategory.FieldSoldCount},
+	"salesStartAt":   {ticketcategory.FieldSalesStartAt},
+	"salesEndAt":     {ticketcategory.FieldSalesEndAt},
+	"event":          {"event_id"},
+	"tickets":        nil,
+}
+
 // collect configures q to load, with the nodes, every edge the GraphQL
 // selection asks for: one query per edge and level, whatever the row count.
 func (q *TicketCategoryQuery) collect(ctx context.Context, fields []graphql.CollectedField) {
+	if cols, ok := listing.Columns(ctx, fields, ticketcategoryGQLColumns); ok {
+		// Not on a query that walks from another node (path): Ent reads it
+		// DISTINCT, and PostgreSQL then wants its ORDER BY columns selected.
+		if len(q.ctx.Fields) == 0 && q.path == nil {
+			q.Select(cols...)
+		}
+	} else {
+		ctx = listing.WithAllColumns(ctx)
+	}
 	var toOne map[string][]graphql.CollectedField
 	for _, f := range fields {
 		switch f.Name {

@@ -203,11 +203,11 @@ func TestOrderApply(t *testing.T) {
 		want       string
 	}{
 		{"forward", false, false,
-			"SELECT * FROM `t` ORDER BY `t`.`note` DESC NULLS LAST, `t`.`id` ASC NULLS LAST"},
+			"SELECT * FROM `t` ORDER BY `t`.`note` DESC NULLS LAST, `t`.`id` ASC"},
 		{"backward", true, false,
-			"SELECT * FROM `t` ORDER BY `t`.`note` ASC NULLS FIRST, `t`.`id` DESC NULLS FIRST"},
+			"SELECT * FROM `t` ORDER BY `t`.`note` ASC NULLS FIRST, `t`.`id` DESC"},
 		{"forward with keys", false, true,
-			"SELECT *, (`t`.`note`) AS `__k0`, (`t`.`id`) AS `__k1` FROM `t` ORDER BY `t`.`note` DESC NULLS LAST, `t`.`id` ASC NULLS LAST"},
+			"SELECT *, (`t`.`note`) AS `__k0`, (`t`.`id`) AS `__k1` FROM `t` ORDER BY `t`.`note` DESC NULLS LAST, `t`.`id` ASC"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -223,7 +223,7 @@ func TestOrderApply(t *testing.T) {
 	if got, _ := s.Query(); got != tests[0].want {
 		t.Errorf("Apply = %s", got)
 	}
-	if got, want := o.terms(col, dialect.Postgres, true), `"t"."note" COLLATE "C" ASC NULLS FIRST, "t"."id" DESC NULLS FIRST`; got != want {
+	if got, want := o.terms(col, dialect.Postgres, true), `"t"."note" COLLATE "C" ASC NULLS FIRST, "t"."id" DESC`; got != want {
 		t.Errorf("terms = %s, want %s", got, want)
 	}
 }

@@ -3,6 +3,7 @@ package listing
 import (
 	"context"
 	"reflect"
+	"slices"
 
 	"entgo.io/ent/dialect/sql"
 	"github.com/99designs/gqlgen/graphql"
@@ -210,3 +211,37 @@ func (l Link) Scope(ids []int) Predicate {
 
 // Apply orders a selector by o, for lists that are not paged.
 func (o Order) Apply(s *sql.Selector) { o.apply(false, false)(s) }
+
+// Columns returns the columns a selection of an entity reads, given known,
+// the columns of each GraphQL field that reads stored columns only; the id
+// comes first, always. ok is false when a selected field is not in known
+// (its resolver may read any column): then the query reads every column,
+// and so do the edges loaded below it (see WithAllColumns).
+func Columns(ctx context.Context, fields []graphql.CollectedField, known map[string][]string) (cols []string, ok bool) {
+	if ctx.Value(allColumnsKey{}) != nil {
+		return nil, false
+	}
+	cols = append(make([]string, 0, 8), "id")
+	for _, f := range fields {
+		cs, ok := known[f.Name]
+		if !ok {
+			return nil, false
+		}
+		for _, c := range cs {
+			if !slices.Contains(cols, c) {
+				cols = append(cols, c)
+			}
+		}
+	}
+	return cols, true
+}
+
+type allColumnsKey struct{}
+
+// WithAllColumns marks ctx so that Columns selects nothing less than every
+// column: a resolver that reads columns of its own may also read those of
+// the edges loaded with its object (a ticket category's availableSeats
+// reads its event's capacity, whatever the selection asked of the event).
+func WithAllColumns(ctx context.Context) context.Context {
+	return context.WithValue(ctx, allColumnsKey{}, true)
+}

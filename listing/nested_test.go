@@ -156,7 +156,7 @@ func TestNestedConfigure(t *testing.T) {
 	n.Configure(q)
 	got := q.sql()
 	for _, part := range []string{
-		"ROW_NUMBER() OVER (PARTITION BY `t`.`event_id` ORDER BY `t`.`seats` ASC NULLS LAST, `t`.`id` ASC NULLS LAST)",
+		"ROW_NUMBER() OVER (PARTITION BY `t`.`event_id` ORDER BY `t`.`seats` ASC, `t`.`id` ASC)",
 		"WHERE `t`.`seats` > ? OR (`t`.`seats` = ? AND `t`.`id` > ?)",
 		"__rn",
 	} {

@@ -96,7 +96,7 @@ func (o Order) apply(reverse, selectKeys bool) func(*sql.Selector) {
 	return func(s *sql.Selector) {
 		for i, k := range o.Keys {
 			e := k.Expr(s.C, s.Dialect())
-			s.OrderExpr(sql.Expr(orderTerm(e, k.Desc != reverse, reverse)))
+			s.OrderExpr(sql.Expr(k.orderTerm(e, reverse)))
 			if selectKeys {
 				s.AppendSelectExprAs(sql.Expr(e), keyAlias(i))
 			}
@@ -104,12 +104,19 @@ func (o Order) apply(reverse, selectKeys bool) func(*sql.Selector) {
 	}
 }
 
-// orderTerm writes one ORDER BY term; nulls sort last, so when a backward
-// page reads the list in reverse they come first.
-func orderTerm(expr string, desc, reverse bool) string {
+// orderTerm writes the ORDER BY term of the key over expr; nulls sort
+// last, so when a backward page reads the list in reverse they come first.
+// A key that cannot be null says nothing about nulls: PostgreSQL reads an
+// index backwards only for the default null order (DESC NULLS FIRST), and
+// "created_at DESC NULLS LAST" sorted every booking of the tenant for the
+// first page of the default order.
+func (k SortKey) orderTerm(expr string, reverse bool) string {
 	dir := " ASC"
-	if desc {
+	if k.Desc != reverse {
 		dir = " DESC"
+	}
+	if !k.Nullable {
+		return expr + dir
 	}
 	nulls := " NULLS LAST"
 	if reverse {
@@ -122,7 +129,7 @@ func orderTerm(expr string, desc, reverse bool) string {
 func (o Order) terms(c ColFunc, d string, reverse bool) string {
 	parts := make([]string, len(o.Keys))
 	for i, k := range o.Keys {
-		parts[i] = orderTerm(k.Expr(c, d), k.Desc != reverse, reverse)
+		parts[i] = k.orderTerm(k.Expr(c, d), reverse)
 	}
 	return strings.Join(parts, ", ")
 }
