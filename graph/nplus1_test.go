@@ -1,6 +1,7 @@
 package graph_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -83,6 +84,67 @@ func TestBookingPageStatementCount(t *testing.T) {
 		}
 		if counts[5] != want || counts[50] != want {
 			t.Errorf("statements: %d for 5 rows, %d for 50 rows; want %d for both", counts[5], counts[50], want)
+		}
+	})
+}
+
+// TestListsReadSelectedColumns checks the column projection of lists: a
+// selection of stored fields reads only their columns (and the keys its
+// edges need), at every level; a field with a resolver of its own makes
+// that level and the edges below it read every column, so the resolver
+// finds what it reads.
+func TestListsReadSelectedColumns(t *testing.T) {
+	graphtest.Each(t, func(t *testing.T, e *graphtest.Env) {
+		if _, err := demo.Seed(e.Ctx(), e.Client, e.Dialect(), e.Tenant, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		e.Query(t, "{ __typename }", nil, nil)
+		q := func(s string) string { // the quoting of the dialect
+			if e.Name == "postgres" {
+				return `"` + s + `"`
+			}
+			return "`" + s + "`"
+		}
+		tests := []struct {
+			name, query string
+			table       string   // the statement reading this table...
+			has, lacks  []string // ...selects these columns, and not those
+		}{
+			{"stored fields only", `{ bookings(first: 5) { nodes { orderNumber total { amount } } } }`,
+				"bookings", []string{"order_number", "total", "currency"}, []string{"custom_field_answers", "invoice_address", "utm_source"}},
+			{"a to-one edge selects its key", `{ bookings(first: 5) { nodes { booker { email } } } }`,
+				"bookings", []string{"booker_id"}, []string{"order_number", "cancellation_policy"}},
+			{"the edge's own selection", `{ bookings(first: 5) { nodes { booker { email } } } }`,
+				"participants", []string{"email"}, []string{"first_name", "address"}},
+			{"nested connection", `{ bookings(first: 5) { nodes { tickets(first: 2) { nodes { code } } } } }`,
+				"tickets", []string{"code", "booking_id"}, []string{"net_price", "checked_in_at"}},
+			{"a resolver reads every column", `{ bookings(first: 5) { nodes { orderNumber balanceDue { amount } } } }`,
+				"bookings", []string{"paid_amount", "custom_field_answers"}, nil},
+			{"and its edges too", `{ events(first: 5) { nodes { ticketCategories { availableSeats event { id } } } } }`,
+				"events", []string{"capacity", "description"}, nil},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				var found string
+				for _, s := range e.Record(func() { e.Query(t, tt.query, nil, nil) }) {
+					if i := strings.Index(s, " FROM "+q(tt.table)); i >= 0 && strings.Contains(s, "SELECT") {
+						found = s[:i]
+					}
+				}
+				if found == "" {
+					t.Fatalf("no statement read %s", tt.table)
+				}
+				for _, c := range tt.has {
+					if !strings.Contains(found, q(c)) {
+						t.Errorf("%s lacks column %s: %.300s", tt.table, c, found)
+					}
+				}
+				for _, c := range tt.lacks {
+					if strings.Contains(found, q(c)) {
+						t.Errorf("%s reads column %s: %.300s", tt.table, c, found)
+					}
+				}
+			})
 		}
 	})
 }

@@ -20,6 +20,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -51,6 +52,9 @@ type Env struct {
 	// Clock is the booking engine's clock; tests move it to expire holds.
 	Clock *Clock
 	stmts atomic.Int64
+	logMu sync.Mutex
+	log   []string // statements sent since Record, when recording
+	rec   bool
 }
 
 // Clock is a clock tests can move forward.
@@ -78,6 +82,29 @@ func (e *Env) Statements() int64 { return e.stmts.Load() }
 
 // ResetStatements restarts the statement count.
 func (e *Env) ResetStatements() { e.stmts.Store(0) }
+
+// Record runs fn and returns the statements (the debug driver's account of
+// each: query and arguments) it sent.
+func (e *Env) Record(fn func()) []string {
+	e.logMu.Lock()
+	e.log, e.rec = nil, true
+	e.logMu.Unlock()
+	fn()
+	e.logMu.Lock()
+	defer e.logMu.Unlock()
+	out := e.log
+	e.log, e.rec = nil, false
+	return out
+}
+
+func (e *Env) note(args []any) {
+	e.stmts.Add(1)
+	e.logMu.Lock()
+	defer e.logMu.Unlock()
+	if e.rec {
+		e.log = append(e.log, fmt.Sprint(args...))
+	}
+}
 
 // Each runs fn on SQLite and, when DATABASE_URL is set, on PostgreSQL.
 func Each(t *testing.T, fn func(t *testing.T, e *Env)) {
@@ -114,7 +141,7 @@ func Open(t testing.TB, kind string) *Env {
 		d = dialect.Postgres
 	}
 	e := &Env{Name: name, DB: db, Tenant: tid, Clock: &Clock{}}
-	counting := dialect.DebugWithContext(store.NewDriver(d, db), func(context.Context, ...any) { e.stmts.Add(1) })
+	counting := dialect.DebugWithContext(store.NewDriver(d, db), func(_ context.Context, args ...any) { e.note(args) })
 	e.Client = ent.NewClient(ent.Driver(counting))
 	cfg, err := server.ParseFlags(nil, func(string) string { return "" })
 	if err != nil {
