@@ -224,7 +224,18 @@ func (o Order) seek(s *sql.Selector, vals []any, forward bool) *sql.Predicate {
 	if len(ors) == 0 {
 		return sql.False()
 	}
-	return sql.Or(ors...)
+	seek := sql.Or(ors...)
+	if k := o.Keys[0]; len(o.Keys) > 1 && !k.Nullable && vals[0] != nil {
+		// The same rows, with the first key bounded on its own: an index
+		// on it can start at the bound (PostgreSQL does not derive a range
+		// from the OR; without it a deep page scanned every row before it).
+		op := sql.OpGTE
+		if k.Desc == forward {
+			op = sql.OpLTE
+		}
+		seek = sql.And(compare(k.Expr(s.C, d), op, vals[0]), seek)
+	}
+	return seek
 }
 
 // guardNull keeps a comparison on a nullable key two-valued, so that NOT of

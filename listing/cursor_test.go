@@ -326,11 +326,11 @@ func TestSeek(t *testing.T) {
 		args    []any
 	}{
 		{"after a value", bySeats, []any{int64(3), int64(7)}, true,
-			"SELECT * FROM `t` WHERE `t`.`seats` < ? OR (`t`.`seats` = ? AND `t`.`id` > ?)",
-			[]any{int64(3), int64(3), int64(7)}},
+			"SELECT * FROM `t` WHERE `t`.`seats` <= ? AND (`t`.`seats` < ? OR (`t`.`seats` = ? AND `t`.`id` > ?))",
+			[]any{int64(3), int64(3), int64(3), int64(7)}},
 		{"before a value", bySeats, []any{int64(3), int64(7)}, false,
-			"SELECT * FROM `t` WHERE `t`.`seats` > ? OR (`t`.`seats` = ? AND `t`.`id` < ?)",
-			[]any{int64(3), int64(3), int64(7)}},
+			"SELECT * FROM `t` WHERE `t`.`seats` >= ? AND (`t`.`seats` > ? OR (`t`.`seats` = ? AND `t`.`id` < ?))",
+			[]any{int64(3), int64(3), int64(3), int64(7)}},
 		{"after null", o, []any{nil, int64(7)}, true,
 			"SELECT * FROM `t` WHERE `t`.`note` IS NULL AND `t`.`id` > ?",
 			[]any{int64(7)}},

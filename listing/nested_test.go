@@ -157,7 +157,7 @@ func TestNestedConfigure(t *testing.T) {
 	got := q.sql()
 	for _, part := range []string{
 		"ROW_NUMBER() OVER (PARTITION BY `t`.`event_id` ORDER BY `t`.`seats` ASC, `t`.`id` ASC)",
-		"WHERE `t`.`seats` > ? OR (`t`.`seats` = ? AND `t`.`id` > ?)",
+		"WHERE `t`.`seats` >= ? AND (`t`.`seats` > ? OR (`t`.`seats` = ? AND `t`.`id` > ?))",
 		"__rn",
 	} {
 		if !strings.Contains(got, part) {

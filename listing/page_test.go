@@ -244,7 +244,7 @@ func TestPaginateForward(t *testing.T) {
 	if got := edgeIDs(p2); !reflect.DeepEqual(got, []int64{3}) {
 		t.Fatalf("edges %v", got)
 	}
-	if !strings.Contains(calls[0], "WHERE `t`.`seats` > ? OR (`t`.`seats` = ? AND `t`.`id` > ?) ORDER BY") {
+	if !strings.Contains(calls[0], "WHERE `t`.`seats` >= ? AND (`t`.`seats` > ? OR (`t`.`seats` = ? AND `t`.`id` > ?)) ORDER BY") {
 		t.Errorf("page query %s does not seek past the cursor", calls[0])
 	}
 	if next, _ := p2.PageInfo.HasNextPage(ctx); next {
@@ -253,7 +253,7 @@ func TestPaginateForward(t *testing.T) {
 	if prev, _ := p2.PageInfo.HasPreviousPage(ctx); !prev {
 		t.Error("hasPreviousPage = false after a cursor with rows before it")
 	}
-	if got := calls[len(calls)-1]; got != "exist SELECT * FROM `t` WHERE NOT (`t`.`seats` > ? OR (`t`.`seats` = ? AND `t`.`id` > ?))" {
+	if got := calls[len(calls)-1]; got != "exist SELECT * FROM `t` WHERE NOT (`t`.`seats` >= ? AND (`t`.`seats` > ? OR (`t`.`seats` = ? AND `t`.`id` > ?)))" {
 		t.Errorf("hasPreviousPage ran %s", got)
 	}
 }
