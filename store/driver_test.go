@@ -122,3 +122,73 @@ func TestDriverCachesColumnTypes(t *testing.T) {
 		t.Fatalf("%d rows, %v", n, rows.Err())
 	}
 }
+
+// TestSQLiteStatementCache checks the kept statements: the same query runs
+// again with other arguments, also while rows of it are still open in the
+// same transaction, and a text of several statements still runs them all.
+func TestSQLiteStatementCache(t *testing.T) {
+	ctx := context.Background()
+	_, db, err := Open(ctx, "file:"+filepath.Join(t.TempDir(), "d.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.ExecContext(ctx, "CREATE TABLE kv (k INTEGER PRIMARY KEY, v TEXT); INSERT INTO kv VALUES (1, 'a'); INSERT INTO kv VALUES (2, 'b')"); err != nil {
+		t.Fatal(err)
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	const q = "SELECT v FROM kv WHERE k >= ? ORDER BY k"
+	outer, err := tx.QueryContext(ctx, q, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !outer.Next() {
+		t.Fatal("no first row")
+	}
+	for _, c := range []struct {
+		from int
+		want string
+	}{{2, "b"}, {1, "ab"}, {3, ""}} {
+		rows, err := tx.QueryContext(ctx, q, c.from) // the kept statement is busy: a fresh one
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := ""
+		for rows.Next() {
+			var v string
+			if err := rows.Scan(&v); err != nil {
+				t.Fatal(err)
+			}
+			got += v
+		}
+		rows.Close()
+		if got != c.want {
+			t.Errorf("k >= %d: %q, want %q", c.from, got, c.want)
+		}
+	}
+	var rest string
+	for ok := true; ok; ok = outer.Next() {
+		var v string
+		if err := outer.Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		rest += v
+	}
+	if err := outer.Close(); err != nil || rest != "ab" {
+		t.Fatalf("outer rows read %q, %v", rest, err)
+	}
+	if _, err := tx.ExecContext(ctx, "UPDATE kv SET v = ? WHERE k = ?", "c", 2); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.ExecContext(ctx, "UPDATE kv SET v = ? WHERE k = ?", "d", 1); err != nil {
+		t.Fatal(err)
+	}
+	var got string
+	if err := tx.QueryRowContext(ctx, "SELECT group_concat(v, '') FROM kv").Scan(&got); err != nil || got != "dc" {
+		t.Fatalf("after updates: %q, %v", got, err)
+	}
+}
