@@ -8,11 +8,11 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
 	"log/slog"
 	mrand "math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -450,7 +450,8 @@ func newInProc(db *sql.DB, d string, tid int, adminAuth string) (*inProc, error)
 	if err != nil {
 		return nil, err
 	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	// Failures of in-process requests are the bench's to explain.
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 	ip.h = app.New(cfg, client, db, d, tid, log, booking.Options{}).Handler
 	return ip, nil
 }

@@ -192,3 +192,30 @@ func TestSQLiteStatementCache(t *testing.T) {
 		t.Fatalf("after updates: %q, %v", got, err)
 	}
 }
+
+// TestSQLiteExecReturningCommits replays what the bench found: a statement
+// that returns rows, sent with Exec inside a transaction, must not keep the
+// transaction from committing.
+func TestSQLiteExecReturningCommits(t *testing.T) {
+	ctx := context.Background()
+	_, db, err := Open(ctx, "file:"+filepath.Join(t.TempDir(), "d.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.ExecContext(ctx, "CREATE TABLE kv (k INTEGER PRIMARY KEY, v TEXT)"); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		tx, err := db.BeginTx(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tx.ExecContext(ctx, "INSERT INTO kv (v) VALUES (?) RETURNING k", "x"); err != nil {
+			t.Fatal(err)
+		}
+		if err := tx.Commit(); err != nil {
+			t.Fatalf("commit %d: %v", i, err)
+		}
+	}
+}

@@ -22,7 +22,7 @@ import (
 // is interrupting a single long step (SQLite sorting a large unindexed
 // result), which runs to its end first.
 //
-// Statements are prepared once per connection and kept (up to
+// Queries are prepared once per connection and kept (up to
 // maxCachedStatements): go-sqlite3 prepares every query anew, which was a
 // sixth of the CPU of createBooking.
 const SQLiteDriver = "seatgraph-sqlite3"
@@ -46,8 +46,11 @@ func (d sqliteDriver) Open(dsn string) (driver.Conn, error) {
 	return &sqliteConn{SQLiteConn: c.(*sqlite3.SQLiteConn), stmts: map[string]*cachedStmt{}}, nil
 }
 
-// sqliteConn is go-sqlite3's connection with QueryContext and ExecContext
-// changed. database/sql uses a connection from one goroutine at a time.
+// sqliteConn is go-sqlite3's connection with QueryContext changed.
+// database/sql uses a connection from one goroutine at a time. Exec keeps
+// go-sqlite3's own path: a statement that returns rows (INSERT ...
+// RETURNING) is left on its first row by Exec, and kept so it would hold
+// its transaction open ("cannot commit - SQL statements in progress").
 type sqliteConn struct {
 	*sqlite3.SQLiteConn
 	stmts map[string]*cachedStmt
@@ -102,17 +105,6 @@ func (c *sqliteConn) QueryContext(ctx context.Context, query string, args []driv
 	}
 	cs.busy = true
 	return &cachedRows{SQLiteRows: rows.(*sqlite3.SQLiteRows), cs: cs}, nil
-}
-
-func (c *sqliteConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
-	cs, err := c.cached(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	if cs == nil {
-		return c.SQLiteConn.ExecContext(ctx, query, args)
-	}
-	return cs.stmt.ExecContext(ctx, args)
 }
 
 // Close finalizes the kept statements, then closes the connection.
