@@ -11,16 +11,13 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"math/big"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -32,6 +29,8 @@ import (
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // driver "pgx", to create the test's schema
+
+	"seatgraph/graph/graphtest"
 )
 
 const (
@@ -59,7 +58,7 @@ func TestCrashKeepsAcknowledgedBookings(t *testing.T) {
 		crashRun(t, bin, "file:"+filepath.Join(t.TempDir(), "crash.db"))
 	})
 	if base := os.Getenv("DATABASE_URL"); base != "" {
-		t.Run("postgres", func(t *testing.T) { crashRun(t, bin, crashPGSchema(t, base)) })
+		t.Run("postgres", func(t *testing.T) { crashRun(t, bin, graphtest.PGSchema(t, base)) })
 	}
 }
 
@@ -466,40 +465,4 @@ func crashRandInt(n int64) int {
 		return 0
 	}
 	return int(v.Int64())
-}
-
-// crashPGSchema creates a schema of its own on the DATABASE_URL server and
-// returns a DSN that uses it; the schema is dropped after the test.
-func crashPGSchema(t *testing.T, base string) string {
-	t.Helper()
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close()
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	schema := "crash_" + hex.EncodeToString(b)
-	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatalf("creating schema: %v", err)
-	}
-	// Registered before crashStart's cleanups, so it runs after the server
-	// is gone.
-	t.Cleanup(func() {
-		if a, err := sql.Open("pgx", base); err == nil {
-			_, _ = a.Exec("DROP SCHEMA " + schema + " CASCADE")
-			a.Close()
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.HasPrefix(u.Scheme, "postgres") {
-		t.Fatal(errors.New("DATABASE_URL is not a postgres:// URL"))
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
 }

@@ -7,14 +7,11 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -28,6 +25,7 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib" // driver "pgx", for the test's schema
 
 	"seatgraph/auth"
+	"seatgraph/graph/graphtest"
 	"seatgraph/store"
 )
 
@@ -47,36 +45,6 @@ func tpPostgres(t *testing.T) string {
 		t.Skip("builds and runs the server binary")
 	}
 	return base
-}
-
-// tpSchema creates a fresh schema and returns a DSN that uses it.
-func tpSchema(t *testing.T, base string) string {
-	t.Helper()
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close()
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	schema := "tp_" + hex.EncodeToString(b)
-	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatalf("creating schema: %v", err)
-	}
-	t.Cleanup(func() {
-		if a, err := sql.Open("pgx", base); err == nil {
-			_, _ = a.Exec("DROP SCHEMA " + schema + " CASCADE")
-			a.Close()
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
 }
 
 // tpBuild builds the server binary.
@@ -220,7 +188,7 @@ type tpErrors []struct {
 
 func TestTwoProcessesRaceForSeats(t *testing.T) {
 	base := tpPostgres(t)
-	dsn := tpSchema(t, base)
+	dsn := graphtest.PGSchema(t, base)
 	bin := tpBuild(t)
 	key := hex.EncodeToString([]byte("seatgraph-2proc!")) // 32 characters
 	if len(key) != 32 {
@@ -389,7 +357,7 @@ func TestTwoProcessesRaceForSeats(t *testing.T) {
 // must start, none may fail on the key the others stored.
 func TestTwoProcessesEnsureAdminKey(t *testing.T) {
 	base := tpPostgres(t)
-	dsn := tpSchema(t, base)
+	dsn := graphtest.PGSchema(t, base)
 	ctx := context.Background()
 	const n = 8
 	type opened struct {

@@ -123,7 +123,7 @@ func Open(t testing.TB, kind string) *Env {
 	ctx := context.Background()
 	var dsn, name string
 	if kind == "postgres" {
-		dsn, name = pgSchema(t), "postgres"
+		dsn, name = PGSchema(t, os.Getenv("DATABASE_URL")), "postgres"
 	} else {
 		dsn, name = "file:"+filepath.Join(t.TempDir(), "test.db"), "sqlite"
 	}
@@ -159,10 +159,12 @@ func Open(t testing.TB, kind string) *Env {
 	return e
 }
 
-// pgSchema creates a schema of its own for the test on the DATABASE_URL
-// server and returns a DSN that uses it.
-func pgSchema(t testing.TB) string {
-	base := os.Getenv("DATABASE_URL")
+// PGSchema creates a schema of its own for the test on the PostgreSQL
+// server at base (DATABASE_URL), dropped when the test ends, and returns a
+// DSN that uses it. Cleanups run last-registered first: register it before
+// anything that must stop using the schema first (a server process).
+func PGSchema(t testing.TB, base string) string {
+	t.Helper()
 	admin, err := sql.Open("pgx", base)
 	if err != nil {
 		t.Fatal(err)
