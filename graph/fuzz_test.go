@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
-	"fmt"
 	"hash/fnv"
 	"net/http"
 	"net/http/httptest"
@@ -288,6 +287,3 @@ func TestFuzzFoundNUL(t *testing.T) {
 		}
 	})
 }
-
-// fzrNotes keeps fmt used when seeds change.
-var _ = fmt.Sprintf

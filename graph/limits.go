@@ -65,10 +65,11 @@ func (l Limits) MutateOperationParameters(_ context.Context, p *graphql.RawParam
 		maxInput = DefaultLimits.MaxInputDepth
 	}
 	for name, v := range p.Variables {
-		if jsonDepth(v, maxInput+1) > maxInput {
+		depth, nul := scanJSON(v, maxInput+1)
+		if depth > maxInput {
 			return tooMuch("variable $%s is nested more than %d levels deep", name, maxInput)
 		}
-		if jsonHasNUL(v) {
+		if nul {
 			return nulInString()
 		}
 	}
@@ -163,27 +164,6 @@ func valueHasNUL(v *ast.Value) bool {
 	return false
 }
 
-// jsonHasNUL reports whether a string or key in decoded JSON contains U+0000.
-func jsonHasNUL(v any) bool {
-	switch x := v.(type) {
-	case string:
-		return strings.ContainsRune(x, 0)
-	case map[string]any:
-		for k, c := range x {
-			if strings.ContainsRune(k, 0) || jsonHasNUL(c) {
-				return true
-			}
-		}
-	case []any:
-		for _, c := range x {
-			if jsonHasNUL(c) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // valueDepth is the nesting of lists and objects in v, counted up to stop.
 func valueDepth(v *ast.Value, stop int) int {
 	if v == nil || v.Kind != ast.ListValue && v.Kind != ast.ObjectValue {
@@ -199,28 +179,33 @@ func valueDepth(v *ast.Value, stop int) int {
 	return 1 + d
 }
 
-// jsonDepth is the nesting of lists and objects in decoded JSON, counted
-// up to stop.
-func jsonDepth(v any, stop int) int {
-	var children []any
+// scanJSON walks decoded JSON once: depth is the nesting of lists and
+// objects, counted up to stop (deeper input is refused, so the walk goes no
+// further); nul reports a string or key holding U+0000 within that depth.
+func scanJSON(v any, stop int) (depth int, nul bool) {
 	switch x := v.(type) {
+	case string:
+		return 0, strings.ContainsRune(x, 0)
 	case map[string]any:
-		for _, c := range x {
-			children = append(children, c)
+		if stop <= 1 {
+			return 1, false
+		}
+		for k, c := range x {
+			d, n := scanJSON(c, stop-1)
+			depth, nul = max(depth, d), nul || n || strings.ContainsRune(k, 0)
 		}
 	case []any:
-		children = x
+		if stop <= 1 {
+			return 1, false
+		}
+		for _, c := range x {
+			d, n := scanJSON(c, stop-1)
+			depth, nul = max(depth, d), nul || n
+		}
 	default:
-		return 0
+		return 0, false
 	}
-	if stop <= 1 {
-		return 1
-	}
-	d := 0
-	for _, c := range children {
-		d = max(d, jsonDepth(c, stop-1))
-	}
-	return 1 + d
+	return 1 + depth, nul
 }
 
 // bracketDepth is the deepest nesting of braces and brackets in a query,
