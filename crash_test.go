@@ -328,7 +328,7 @@ func crashStart(t *testing.T, bin, dsn string) *crashServer {
 	t.Helper()
 	addr := crashFreeAddr(t)
 	logs := &crashLog{}
-	cmd := exec.Command(bin, "-db", dsn, "-addr", addr)
+	cmd := exec.Command(bin, "-db", dsn, "-addr", addr, "-metrics-addr=")
 	cmd.Env = append(os.Environ(), "SEATGRAPH_ADMIN_KEY="+crashAdminKey)
 	cmd.Stdout, cmd.Stderr = logs, logs
 	if err := cmd.Start(); err != nil {

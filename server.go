@@ -74,6 +74,11 @@ func run(ctx context.Context, args []string, log *slog.Logger) error {
 	}
 	a := app.New(cfg, client, db, target.Dialect, tid, log, booking.Options{})
 	go a.Sweep(ctx, 5*time.Second)
+	if cfg.MetricsAddr != "" {
+		if err := server.ServeOps(ctx, cfg.MetricsAddr, server.NewOpsMux(a.Metrics.Handler()), log); err != nil {
+			return err
+		}
+	}
 	h := a.Handler
 	log.Info("seatgraph listening", "addr", "http://"+cfg.Addr, "graphiql", !cfg.Production)
 	return server.Run(ctx, cfg, h, log)

@@ -98,7 +98,7 @@ func tpFreeAddr(t *testing.T) string {
 func tpStart(t *testing.T, name, bin, dsn, key string) *tpServer {
 	t.Helper()
 	addr := tpFreeAddr(t)
-	cmd := exec.Command(bin, "-addr", addr)
+	cmd := exec.Command(bin, "-addr", addr, "-metrics-addr=")
 	var env []string
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "SEATGRAPH_") && !strings.HasPrefix(kv, "DATABASE_URL=") {

@@ -22,7 +22,7 @@ import (
 type App struct {
 	Handler http.Handler
 	Engine  *booking.Engine
-	Metrics *metrics.Metrics // served at /metrics
+	Metrics *metrics.Metrics // served at /metrics of the ops address
 	log     *slog.Logger
 }
 
@@ -34,9 +34,10 @@ func New(cfg server.Config, client *ent.Client, db *sql.DB, d string, tenantID i
 	auth.Protect(client)
 	engine := booking.New(client, d, opts)
 	m := metrics.New(db)
-	gql := graph.NewHandler(graph.New(client, engine), graph.HandlerOptions{Introspection: !cfg.Production, Logger: log, Metrics: m})
+	gql := graph.NewHandler(graph.New(client, engine), graph.HandlerOptions{
+		Introspection: cfg.Introspection, Logger: log, Metrics: m, Limits: cfg.Limits})
 	authn := auth.NewAuthenticator(client, tenantID)
-	h := server.NewMux(cfg, authn.Middleware(withIdempotencyKey(gql)), db, server.WithMetrics(m.Handler()))
+	h := server.NewMux(cfg, authn.Middleware(withIdempotencyKey(gql)), db)
 	return &App{Handler: h, Engine: engine, Metrics: m, log: log}
 }
 

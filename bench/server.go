@@ -42,10 +42,11 @@ func buildServer(ctx context.Context, bin string) error {
 
 // serverProc is the running server binary.
 type serverProc struct {
-	cmd  *exec.Cmd
-	base string // http://127.0.0.1:port
-	log  string // its stderr and stdout
-	done chan error
+	cmd     *exec.Cmd
+	base    string // http://127.0.0.1:port
+	metrics string // its ops address, serving /metrics
+	log     string // its stderr and stdout
+	done    chan error
 }
 
 func freePort() (int, error) {
@@ -64,18 +65,23 @@ func startServer(ctx context.Context, bin, dsn, adminKey, logPath string) (*serv
 		return nil, err
 	}
 	addr := "127.0.0.1:" + strconv.Itoa(port)
+	mport, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	maddr := "127.0.0.1:" + strconv.Itoa(mport)
 	logf, err := os.Create(logPath)
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(bin, "-db", dsn, "-addr", addr)
+	cmd := exec.Command(bin, "-db", dsn, "-addr", addr, "-metrics-addr", maddr)
 	cmd.Env = append(os.Environ(), "SEATGRAPH_ADMIN_KEY="+adminKey)
 	cmd.Stdout, cmd.Stderr = logf, logf
 	if err := cmd.Start(); err != nil {
 		logf.Close()
 		return nil, err
 	}
-	s := &serverProc{cmd: cmd, base: "http://" + addr, log: logPath, done: make(chan error, 1)}
+	s := &serverProc{cmd: cmd, base: "http://" + addr, metrics: "http://" + maddr, log: logPath, done: make(chan error, 1)}
 	go func() { s.done <- cmd.Wait(); logf.Close() }()
 	deadline := time.Now().Add(90 * time.Second)
 	for {
@@ -189,7 +195,8 @@ func (s *rssSampler) finish() int64 {
 	return s.max
 }
 
-// statementCounter finds a SQL statement counter on the server's /metrics:
+// statementCounter finds a SQL statement counter on the server's /metrics
+// (base is its metrics address):
 // the sum of the series whose metric name mentions "statement" and ends in
 // _total. ok is false when the server exposes none.
 func statementCounter(base string) (float64, bool) {

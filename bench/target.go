@@ -222,7 +222,7 @@ func runTarget(ctx context.Context, cfg config, bin, tmp string, t target) (*rep
 		return nil, err
 	}
 	defer stopRaw()
-	_, metricsStmts := statementCounter(srv.base)
+	_, metricsStmts := statementCounter(srv.metrics)
 	if metricsStmts {
 		rep.stmtSource = "the server's /metrics statement counter"
 	} else {
@@ -249,11 +249,11 @@ func runTarget(ctx context.Context, cfg config, bin, tmp string, t target) (*rep
 	measure := func(sc scenario, conc int) result {
 		var s0 float64
 		if metricsStmts {
-			s0, _ = statementCounter(srv.base)
+			s0, _ = statementCounter(srv.metrics)
 		}
 		r := load(ctx, sc, conc, cfg.duration, srv.pid())
 		if metricsStmts && r.requests > 0 {
-			s1, _ := statementCounter(srv.base)
+			s1, _ := statementCounter(srv.metrics)
 			r.stmts = (s1 - s0) / float64(r.requests)
 		}
 		return r

@@ -2,7 +2,6 @@ package graph
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -17,10 +16,10 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
-	"github.com/vektah/gqlparser/v2/parser"
 
 	"seatgraph/domainerr"
 	"seatgraph/graph/generated"
+	"seatgraph/internal/limits"
 	"seatgraph/metrics"
 )
 
@@ -32,57 +31,42 @@ const (
 
 // HandlerOptions configure the GraphQL endpoint.
 type HandlerOptions struct {
-	// Introspection allows __schema queries (GraphiQL needs it).
+	// Introspection allows __schema and __type queries (GraphiQL, client
+	// tooling and code generators need it).
 	Introspection bool
 	Logger        *slog.Logger
-	// Limits bound each operation; zero fields take DefaultLimits.
-	Limits Limits
-	// TokenLimit bounds the tokens of a query document (default 15,000);
-	// deeply nested documents are refused before they are parsed deep.
-	TokenLimit int
+	// Limits bound each request; the zero value takes limits.Defaults.
+	Limits limits.Limits
 	// Metrics, when set, receives request, error and business metrics
 	// (see Observer); logging of operations happens either way.
 	Metrics *metrics.Metrics
 }
 
-// NewHandler returns the GraphQL endpoint: POST and GET (queries only) per
-// GraphQL over HTTP, and websocket subscriptions (graphql-transport-ws).
+// NewHandler returns the GraphQL endpoint: GET (queries only) and POST per
+// GraphQL over HTTP (httpTransport), and websocket subscriptions
+// (graphql-transport-ws).
 func NewHandler(r *Resolver, opts HandlerOptions) http.Handler {
 	log := opts.Logger
 	if log == nil {
 		log = slog.Default()
 	}
-	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: r}))
+	l := opts.Limits
+	if l == (limits.Limits{}) {
+		l = limits.Defaults
+	}
+	es := generated.NewExecutableSchema(generated.Config{Resolvers: r})
+	srv := handler.New(es)
 	srv.AddTransport(transport.Websocket{KeepAlivePingInterval: 10 * time.Second})
 	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
+	srv.AddTransport(httpTransport{tokens: l.Tokens})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	// First, so that it sees every response and times all of the work.
 	srv.Use(Observer{Log: log, Metrics: opts.Metrics})
-	if opts.TokenLimit == 0 {
-		opts.TokenLimit = 15000
-	}
-	srv.SetParserTokenLimit(opts.TokenLimit)
-	limits := opts.Limits
-	if limits.MaxDepth == 0 {
-		limits.MaxDepth = DefaultLimits.MaxDepth
-	}
-	if limits.MaxAliases == 0 {
-		limits.MaxAliases = DefaultLimits.MaxAliases
-	}
-	if limits.MaxCost == 0 {
-		limits.MaxCost = DefaultLimits.MaxCost
-	}
-	if limits.DefaultPage == 0 {
-		limits.DefaultPage = DefaultLimits.DefaultPage
-	}
-	srv.Use(limits)
+	srv.SetParserTokenLimit(l.Tokens)
+	srv.Use(guard{limits: l, schema: es.Schema(), introspection: opts.Introspection})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	if opts.Introspection {
 		srv.Use(extension.Introspection{})
-	} else {
-		srv.Use(NoIntrospection{})
 	}
 	// Holds that ran out are expired before a query reads availability;
 	// this costs nothing unless one is due (see booking.Engine.ExpireDue).
@@ -103,58 +87,15 @@ func NewHandler(r *Resolver, opts HandlerOptions) http.Handler {
 		log.ErrorContext(ctx, "panic in resolver", "panic", v, "stack", string(debug.Stack()))
 		return errors.New("internal server error")
 	})
-	return checkGET(srv)
+	return srv
 }
 
 // isTransportError reports whether err is gqlgen's own account of a request
-// it could not read, rather than a resolver's failure.
+// it could not read (the websocket transport's), rather than a resolver's
+// failure.
 func isTransportError(err error) bool {
 	var g *gqlerror.Error
 	return errors.As(err, &g) && g.Err == nil
-}
-
-// checkGET answers what gqlgen's GET transport would refuse with an error
-// lacking extensions.code (API.md: every top-level error has one): a
-// mutation or subscription sent over GET is 405, since GET is for queries
-// that caches and prefetchers may repeat; variables or extensions that are
-// not JSON objects are 400 BAD_REQUEST.
-func checkGET(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodGet || r.Header.Get("Upgrade") != "" {
-			next.ServeHTTP(w, r)
-			return
-		}
-		params := r.URL.Query()
-		for _, name := range []string{"variables", "extensions"} {
-			if raw := params.Get(name); raw != "" {
-				var m map[string]any
-				if err := json.Unmarshal([]byte(raw), &m); err != nil {
-					writeCoded(w, http.StatusBadRequest, name+" must be a JSON object")
-					return
-				}
-			}
-		}
-		if q := params.Get("query"); q != "" {
-			doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: q}, 15000)
-			if err == nil {
-				if op := doc.Operations.ForName(params.Get("operationName")); op != nil && op.Operation != ast.Query {
-					w.Header().Set("Allow", http.MethodPost)
-					writeCoded(w, http.StatusMethodNotAllowed, "GET is for queries: send mutations with POST and subscriptions over a websocket")
-					return
-				}
-			}
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
-// writeCoded writes a GraphQL response holding one BAD_REQUEST error.
-func writeCoded(w http.ResponseWriter, status int, msg string) {
-	body, _ := json.Marshal(map[string]any{"errors": []*gqlerror.Error{{
-		Message: msg, Extensions: map[string]any{"code": CodeBadRequest}}}})
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_, _ = w.Write(body)
 }
 
 // presentError gives every error an extensions.code. Errors that carry one
@@ -168,7 +109,7 @@ func presentError(ctx context.Context, err error, log *slog.Logger) *gqlerror.Er
 	if d, ok := domainerr.As(err); ok {
 		// A domain failure outside a payload (a query's argument names
 		// nothing, or is out of range): the client's to fix.
-		code := "BAD_USER_INPUT"
+		code := CodeBadUserInput
 		if _, notFound := d.(*domainerr.NotFoundError); notFound {
 			code = "NOT_FOUND"
 		}

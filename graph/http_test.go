@@ -156,7 +156,7 @@ func TestHTTPPostErrors(t *testing.T) {
 		{"variables not an object", "application/json", `{"query": "{ __typename }", "variables": 5}`, http.StatusBadRequest, "BAD_REQUEST"},
 		{"unknown field", "application/json", `{"query": "{ noSuchField }"}`, 0, "GRAPHQL_VALIDATION_FAILED"},
 		{"unknown argument", "application/json", `{"query": "{ node(nid: \"x\") { id } }"}`, 0, "GRAPHQL_VALIDATION_FAILED"},
-		{"missing variable", "application/json", `{"query": "query($id: ID!) { node(id: $id) { id } }"}`, 0, "GRAPHQL_VALIDATION_FAILED"},
+		{"missing variable", "application/json", `{"query": "query($id: ID!) { node(id: $id) { id } }"}`, 0, "BAD_USER_INPUT"},
 		{"syntax error", "application/json", `{"query": "{ __typename "}`, 0, "GRAPHQL_PARSE_FAILED"},
 		{"not GraphQL at all", "application/json", `{"query": "SELECT * FROM events"}`, 0, "GRAPHQL_PARSE_FAILED"},
 		{"empty query", "application/json", `{"query": ""}`, 0, ""},

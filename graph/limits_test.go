@@ -23,7 +23,7 @@ func TestOperationLimits(t *testing.T) {
 		for i := 0; i < n; i++ {
 			b.WriteString("a")
 			b.WriteString(strings.Repeat("x", i+1))
-			b.WriteString(": __typename ")
+			b.WriteString(": eventsPage(take: 1) { totalCount } ")
 		}
 		b.WriteString("}")
 		return b.String()

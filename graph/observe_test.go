@@ -137,14 +137,14 @@ func (e *obsEnv) doNamed(t testing.TB, anon bool, opName, query string, vars map
 	return resp, rec.Header().Get("X-Request-Id")
 }
 
-// scrape reads /metrics into series -> value, a series being the metric
-// name with its labels as the text format writes them.
+// scrape reads /metrics of the ops address into series -> value, a series
+// being the metric name with its labels as the text format writes them.
 func (e *obsEnv) scrape(t testing.TB) map[string]float64 {
 	t.Helper()
 	req := httptest.NewRequest(http.MethodGet, "/metrics", nil)
 	req.Header.Set("Accept", "text/plain")
 	rec := httptest.NewRecorder()
-	e.handler.ServeHTTP(rec, req)
+	server.NewOpsMux(e.app.Metrics.Handler()).ServeHTTP(rec, req)
 	if rec.Code != http.StatusOK {
 		t.Fatalf("GET /metrics: %d %s", rec.Code, rec.Body)
 	}

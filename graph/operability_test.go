@@ -102,7 +102,7 @@ func TestProductionTurnsOffIntrospection(t *testing.T) {
 	}
 	for _, production := range []bool{false, true} {
 		t.Run(fmt.Sprintf("production=%v", production), func(t *testing.T) {
-			e := newObsEnv(t, func(c *server.Config) { c.Production = production })
+			e := newObsEnv(t, func(c *server.Config) { c.Production, c.Introspection = production, !production })
 			for _, q := range queries {
 				t.Run(q.name, func(t *testing.T) {
 					r, _ := e.do(t, false, q.query, nil)

@@ -7,31 +7,9 @@ import (
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
+
+	"seatgraph/internal/limits"
 )
-
-// Limits are the page sizes of lists.
-type Limits struct {
-	Default int // page size when none is asked for
-	Max     int // largest first, last or take
-}
-
-// DefaultLimits are API.md's defaults.
-var DefaultLimits = Limits{Default: 20, Max: 100}
-
-type limitsKey struct{}
-
-// WithLimits sets the page size limits for lists resolved under ctx.
-func WithLimits(ctx context.Context, l Limits) context.Context {
-	return context.WithValue(ctx, limitsKey{}, l)
-}
-
-// LimitsFrom returns the limits of ctx, DefaultLimits when none were set.
-func LimitsFrom(ctx context.Context) Limits {
-	if l, ok := ctx.Value(limitsKey{}).(Limits); ok {
-		return l
-	}
-	return DefaultLimits
-}
 
 // Query is what the generated code adapts an Ent query to. Methods narrow
 // the query in place.
@@ -116,16 +94,17 @@ type Segment[T any] struct {
 	Total    func(context.Context) (int, error)
 }
 
-// checkSize validates a page size argument.
-func checkSize(name string, v *int, l Limits) error {
+// CheckSize validates a page size argument against the request's limits
+// (the operation checks call it before anything runs, the lists again).
+func CheckSize(name string, v *int, l limits.Limits) error {
 	if v == nil {
 		return nil
 	}
 	if *v < 0 {
 		return badInput("%s must not be negative", name)
 	}
-	if *v > l.Max {
-		return newInputError(CodePageSizeExceeded, "the maximum page size is "+itoa(l.Max)+", "+name+" was "+itoa(*v))
+	if *v > l.MaxPageSize {
+		return newInputError(CodePageSizeExceeded, "the maximum page size is "+itoa(l.MaxPageSize)+", "+name+" was "+itoa(*v))
 	}
 	return nil
 }
@@ -138,15 +117,15 @@ type window struct {
 }
 
 func (o Order) window(ctx context.Context, a CursorArgs) (window, error) {
-	l := LimitsFrom(ctx)
+	l := limits.From(ctx)
 	var w window
 	if a.First != nil && a.Last != nil {
 		return w, badInput("first and last cannot be used together")
 	}
-	if err := checkSize("first", a.First, l); err != nil {
+	if err := CheckSize("first", a.First, l); err != nil {
 		return w, err
 	}
-	if err := checkSize("last", a.Last, l); err != nil {
+	if err := CheckSize("last", a.Last, l); err != nil {
 		return w, err
 	}
 	var err error
@@ -166,7 +145,7 @@ func (o Order) window(ctx context.Context, a CursorArgs) (window, error) {
 	case a.Last != nil:
 		w.size, w.backward = *a.Last, true
 	default:
-		w.size = l.Default
+		w.size = l.PageSize
 	}
 	return w, nil
 }
@@ -276,11 +255,11 @@ func (o Order) values(r Node) ([]any, error) {
 
 // Offset reads one offset page (skip/take) of q in order o.
 func Offset[T any](ctx context.Context, q Query[T], o Order, a OffsetArgs) (*Segment[T], error) {
-	l := LimitsFrom(ctx)
-	if err := checkSize("take", a.Take, l); err != nil {
+	l := limits.From(ctx)
+	if err := CheckSize("take", a.Take, l); err != nil {
 		return nil, err
 	}
-	skip, take := 0, l.Default
+	skip, take := 0, l.PageSize
 	if a.Skip != nil {
 		if *a.Skip < 0 {
 			return nil, badInput("skip must not be negative")

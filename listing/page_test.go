@@ -14,19 +14,27 @@ import (
 	"entgo.io/ent/dialect/sql"
 
 	"seatgraph/enums"
+	"seatgraph/internal/limits"
 )
 
-func intp(i int) *int                  { return &i }
-func strp(s string) *string            { return &s }
-func ctxWith(l Limits) context.Context { return WithLimits(context.Background(), l) }
+func intp(i int) *int                         { return &i }
+func strp(s string) *string                   { return &s }
+func ctxWith(l limits.Limits) context.Context { return limits.With(context.Background(), l) }
+
+// pages is limits.Defaults with other page sizes.
+func pages(def, max int) limits.Limits {
+	l := limits.Defaults
+	l.PageSize, l.MaxPageSize = def, max
+	return l
+}
 
 func TestLimits(t *testing.T) {
-	if got := LimitsFrom(context.Background()); got != (Limits{Default: 20, Max: 100}) {
-		t.Errorf("LimitsFrom(background) = %+v, want API.md's 20/100", got)
+	if got := limits.From(context.Background()); got.PageSize != 20 || got.MaxPageSize != 100 {
+		t.Errorf("limits.From(background) = %+v, want API.md's 20/100", got)
 	}
-	l := Limits{Default: 5, Max: 10}
-	if got := LimitsFrom(ctxWith(l)); got != l {
-		t.Errorf("LimitsFrom(WithLimits) = %+v, want %+v", got, l)
+	l := pages(5, 10)
+	if got := limits.From(ctxWith(l)); got != l {
+		t.Errorf("limits.From(limits.With) = %+v, want %+v", got, l)
 	}
 }
 
@@ -34,7 +42,7 @@ func TestWindow(t *testing.T) {
 	o := NewOrder(nil, []SortKey{Key(startsField, enums.SortASC)}, idField)
 	good := o.encodeCursor([]any{mustTime("2026-01-01T00:00:00Z"), int64(5)})
 	other := NewOrder([]SortKey{Key(titleField, enums.SortASC)}, nil, idField).encodeCursor([]any{"a", int64(5)})
-	small := Limits{Default: 5, Max: 10}
+	small := pages(5, 10)
 	tests := []struct {
 		name     string
 		ctx      context.Context
@@ -320,7 +328,7 @@ func TestOffset(t *testing.T) {
 		limit      int
 	}{
 		{"defaults", ctx, OffsetArgs{}, 30, false, "", 20, true, false, 0, 21},
-		{"configured default", ctxWith(Limits{Default: 5, Max: 10}), OffsetArgs{}, 30, false, "", 5, true, false, 0, 6},
+		{"configured default", ctxWith(pages(5, 10)), OffsetArgs{}, 30, false, "", 5, true, false, 0, 6},
 		{"take", ctx, OffsetArgs{Take: intp(10)}, 30, false, "", 10, true, false, 0, 11},
 		{"skip", ctx, OffsetArgs{Skip: intp(25), Take: intp(10)}, 30, false, "", 5, false, true, 25, 11},
 		{"skip past the end, rows exist", ctx, OffsetArgs{Skip: intp(40)}, 30, true, "", 0, false, true, 40, 21},

@@ -6,13 +6,15 @@ import (
 	"reflect"
 	"testing"
 	"time"
+
+	"seatgraph/internal/limits"
 )
 
 func TestParseFlags(t *testing.T) {
 	defaults := Config{
-		Addr: DefaultAddr, DB: DefaultDB, PageSize: 20, MaxPageSize: 100,
-		Hold: 15 * time.Minute, ShutdownGrace: 15 * time.Second, MaxBodyBytes: 1 << 20,
-		RequestTimeout: 30 * time.Second,
+		Addr: DefaultAddr, DB: DefaultDB, Limits: limits.Defaults,
+		Hold: 15 * time.Minute, ShutdownGrace: 15 * time.Second,
+		RequestTimeout: 30 * time.Second, Introspection: true, MetricsAddr: DefaultMetricsAddr,
 	}
 	with := func(f func(*Config)) Config {
 		c := defaults
@@ -34,13 +36,15 @@ func TestParseFlags(t *testing.T) {
 				"SEATGRAPH_CORS_ORIGINS": "https://a.example, https://b.example,",
 				"SEATGRAPH_PAGE_SIZE":    "10", "SEATGRAPH_MAX_PAGE_SIZE": "50",
 				"SEATGRAPH_HOLD": "5m", "SEATGRAPH_PRODUCTION": "true",
-				"SEATGRAPH_REQUEST_TIMEOUT": "2s",
+				"SEATGRAPH_REQUEST_TIMEOUT": "2s", "SEATGRAPH_MAX_COST": "500",
+				"SEATGRAPH_MAX_FILTER_LENGTH": "64", "SEATGRAPH_METRICS_ADDR": "127.0.0.1:9100",
 			},
 			want: with(func(c *Config) {
 				c.Addr, c.DB = ":9000", "postgres://h/db"
 				c.CORSOrigins = []string{"https://a.example", "https://b.example"}
-				c.PageSize, c.MaxPageSize, c.Hold, c.Production = 10, 50, 5*time.Minute, true
-				c.RequestTimeout = 2 * time.Second
+				c.Limits.PageSize, c.Limits.MaxPageSize, c.Hold, c.Production = 10, 50, 5*time.Minute, true
+				c.Limits.Cost, c.Limits.FilterString = 500, 64
+				c.RequestTimeout, c.Introspection, c.MetricsAddr = 2*time.Second, false, "127.0.0.1:9100"
 			}),
 		},
 		{
@@ -49,6 +53,7 @@ func TestParseFlags(t *testing.T) {
 				"-addr", ":7000", "-db", "file:/tmp/x.db", "-cors-origins", "*",
 				"-page-size", "5", "-max-page-size", "7", "-hold", "30s",
 				"-production=false", "-shutdown-grace", "3s", "-demo", "-request-timeout", "0",
+				"-max-depth", "9", "-max-tokens", "900", "-max-body-bytes", "2048", "-metrics-addr", "",
 			},
 			env: map[string]string{
 				"SEATGRAPH_ADDR": ":9000", "DATABASE_URL": "postgres://h/db",
@@ -58,8 +63,9 @@ func TestParseFlags(t *testing.T) {
 			},
 			want: with(func(c *Config) {
 				c.Addr, c.DB, c.CORSOrigins = ":7000", "file:/tmp/x.db", []string{"*"}
-				c.PageSize, c.MaxPageSize, c.Hold = 5, 7, 30*time.Second
+				c.Limits.PageSize, c.Limits.MaxPageSize, c.Hold = 5, 7, 30*time.Second
 				c.ShutdownGrace, c.Demo, c.RequestTimeout = 3*time.Second, true, 0
+				c.Limits.Depth, c.Limits.Tokens, c.Limits.BodyBytes, c.MetricsAddr = 9, 900, 2048, ""
 			}),
 		},
 		{
@@ -81,6 +87,24 @@ func TestParseFlags(t *testing.T) {
 		{name: "page size above max", args: []string{"-page-size", "200"}, wantErr: true},
 		{name: "zero page size", args: []string{"-page-size", "0"}, wantErr: true},
 		{name: "zero hold", args: []string{"-hold", "0s"}, wantErr: true},
+		{name: "zero cost limit", args: []string{"-max-cost", "0"}, wantErr: true},
+		{name: "bad env limit", env: map[string]string{"SEATGRAPH_MAX_DEPTH": "deep"}, wantErr: true},
+		{name: "bad introspection env", env: map[string]string{"SEATGRAPH_INTROSPECTION": "maybe"}, wantErr: true},
+		{
+			name: "introspection off",
+			args: []string{"-introspection=false"},
+			want: with(func(c *Config) { c.Introspection = false }),
+		},
+		{
+			name: "introspection off by env",
+			env:  map[string]string{"SEATGRAPH_INTROSPECTION": "false"},
+			want: with(func(c *Config) { c.Introspection = false }),
+		},
+		{
+			name: "introspection on in production when asked",
+			args: []string{"-production", "-introspection"},
+			want: with(func(c *Config) { c.Production, c.Introspection = true, true }),
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -16,7 +16,7 @@ import (
 	"github.com/rs/cors"
 
 	"seatgraph/i18n"
-	"seatgraph/listing"
+	"seatgraph/internal/limits"
 )
 
 // ReadinessTimeout bounds the database ping of /readyz: a probe that hangs
@@ -30,21 +30,14 @@ var CORSHeaders = []string{
 	"Accept-Language", "Idempotency-Key", "X-Request-Id",
 }
 
-// MuxOption adds an optional endpoint to NewMux.
-type MuxOption func(*http.ServeMux)
-
-// WithMetrics serves h (a Prometheus scrape handler) at GET /metrics.
-func WithMetrics(h http.Handler) MuxOption {
-	return func(mux *http.ServeMux) { mux.Handle("GET /metrics", h) }
-}
-
 // NewMux routes seatgraph's HTTP endpoints: graphql at /graphql, GraphiQL at
-// / (not in production), /healthz, /readyz, and what opts add (/metrics).
+// / (not in production), /healthz and /readyz. Metrics are not here: they
+// are served on an address of their own (see NewOpsMux).
 // Every request carries its response language and list limits in its
 // context (see RequestContext); GraphQL requests over HTTP are cut off
 // after cfg.RequestTimeout; CORS applies when cfg.CORSOrigins is set.
 // Request logging is added by Run.
-func NewMux(cfg Config, graphql http.Handler, db *sql.DB, opts ...MuxOption) http.Handler {
+func NewMux(cfg Config, graphql http.Handler, db *sql.DB) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", withTimeout(cfg.RequestTimeout, graphql))
 	if !cfg.Production {
@@ -56,13 +49,10 @@ func NewMux(cfg Config, graphql http.Handler, db *sql.DB, opts ...MuxOption) htt
 		writeStatus(w, http.StatusOK, "ok")
 	})
 	mux.HandleFunc("GET /readyz", readyz(db))
-	for _, opt := range opts {
-		opt(mux)
-	}
 
 	var h http.Handler = RequestContext(cfg, mux)
-	if cfg.MaxBodyBytes > 0 {
-		h = limitBody(cfg.MaxBodyBytes, h)
+	if cfg.Limits.BodyBytes > 0 {
+		h = limitBody(cfg.Limits.BodyBytes, h)
 	}
 	return CORS(cfg.CORSOrigins, h)
 }
@@ -97,12 +87,11 @@ func writeStatus(w http.ResponseWriter, code int, status string) {
 
 // RequestContext puts what resolvers need from the HTTP request into its
 // context: the response language negotiated from Accept-Language, and the
-// page-size limits of cfg.
+// request limits of cfg.
 func RequestContext(cfg Config, next http.Handler) http.Handler {
-	limits := listing.Limits{Default: cfg.PageSize, Max: cfg.MaxPageSize}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := i18n.WithLanguage(r.Context(), i18n.NegotiateLanguage(r.Header.Get("Accept-Language")))
-		ctx = listing.WithLimits(ctx, limits)
+		ctx = limits.With(ctx, cfg.Limits)
 		// Localized fields and formatted money depend on the header, so a
 		// shared cache must not hand one language's answer to another.
 		w.Header().Add("Vary", "Accept-Language")
@@ -172,6 +161,15 @@ func writeError(w http.ResponseWriter, status int, code, msg string) {
 	_ = json.NewEncoder(w).Encode(map[string]any{
 		"errors": []map[string]any{{"message": msg, "extensions": map[string]any{"code": code}}},
 	})
+}
+
+// NewOpsMux routes the operator's endpoints, served on an address of their
+// own (Config.MetricsAddr, loopback by default) and never on the public
+// port: GET /metrics, the Prometheus scrape of metrics.
+func NewOpsMux(metrics http.Handler) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", metrics)
+	return mux
 }
 
 // CORS lets browsers on the given origins call the API. With no origins it

@@ -14,11 +14,11 @@ import (
 	_ "github.com/mattn/go-sqlite3"
 
 	"seatgraph/i18n"
-	"seatgraph/listing"
+	"seatgraph/internal/limits"
 )
 
 func testConfig() Config {
-	return Config{Addr: "127.0.0.1:0", PageSize: 20, MaxPageSize: 100, MaxBodyBytes: 1 << 20}
+	return Config{Addr: "127.0.0.1:0", Limits: limits.Defaults}
 }
 
 func openDB(t *testing.T) *sql.DB {
@@ -194,12 +194,12 @@ func TestRequestContext(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.header, func(t *testing.T) {
 			cfg := testConfig()
-			cfg.PageSize, cfg.MaxPageSize = 7, 42
+			cfg.Limits.PageSize, cfg.Limits.MaxPageSize = 7, 42
 			var lang string
-			var limits listing.Limits
+			var got limits.Limits
 			inner := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				lang = i18n.Language(r.Context())
-				limits = listing.LimitsFrom(r.Context())
+				got = limits.From(r.Context())
 			})
 			r := httptest.NewRequest("POST", "/graphql", strings.NewReader("{}"))
 			if tt.header != "" {
@@ -209,8 +209,8 @@ func TestRequestContext(t *testing.T) {
 			if lang != tt.want {
 				t.Errorf("language = %q, want %q", lang, tt.want)
 			}
-			if want := (listing.Limits{Default: 7, Max: 42}); limits != want {
-				t.Errorf("limits = %+v, want %+v", limits, want)
+			if got != cfg.Limits {
+				t.Errorf("limits = %+v, want %+v", got, cfg.Limits)
 			}
 			if !strings.Contains(strings.Join(w.Header().Values("Vary"), ","), "Accept-Language") {
 				t.Errorf("Vary = %q, want Accept-Language", w.Header().Values("Vary"))
@@ -221,7 +221,7 @@ func TestRequestContext(t *testing.T) {
 
 func TestBodyLimit(t *testing.T) {
 	cfg := testConfig()
-	cfg.MaxBodyBytes = 16
+	cfg.Limits.BodyBytes = 16
 	var readErr error
 	inner := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, readErr = io.ReadAll(r.Body)

@@ -220,34 +220,64 @@ func TestMetricsRoute(t *testing.T) {
 		_, _ = io.WriteString(w, "seatgraph_up 1\n")
 	})
 	tests := []struct {
-		name       string
-		opts       []MuxOption
-		production bool
-		method     string
-		wantCode   int
-		wantBody   string
+		name     string
+		h        http.Handler
+		method   string
+		wantCode int
+		wantBody string
 	}{
-		{name: "served", opts: []MuxOption{WithMetrics(scrape)}, method: "GET", wantCode: 200, wantBody: "seatgraph_up 1"},
-		{name: "served in production too", opts: []MuxOption{WithMetrics(scrape)}, production: true, method: "GET", wantCode: 200, wantBody: "seatgraph_up 1"},
-		{name: "GET only", opts: []MuxOption{WithMetrics(scrape)}, method: "POST", wantCode: 405},
-		{name: "absent without the option", method: "GET", wantCode: 404},
+		{name: "served on the ops address", h: NewOpsMux(scrape), method: "GET", wantCode: 200, wantBody: "seatgraph_up 1"},
+		{name: "GET only", h: NewOpsMux(scrape), method: "POST", wantCode: 405},
+		{name: "never on the public port", h: NewMux(testConfig(), graphqlStub, openDB(t)), method: "GET", wantCode: 404},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cfg := testConfig()
-			cfg.Production = tt.production
-			w := serve(NewMux(cfg, graphqlStub, openDB(t), tt.opts...), httptest.NewRequest(tt.method, "/metrics", nil))
+			w := serve(tt.h, httptest.NewRequest(tt.method, "/metrics", nil))
 			if w.Code != tt.wantCode || !strings.Contains(w.Body.String(), tt.wantBody) {
 				t.Errorf("status %d body %q, want %d with %q", w.Code, w.Body, tt.wantCode, tt.wantBody)
 			}
 		})
 	}
-	// Scrapes are logged at debug level, like probes.
-	var buf bytes.Buffer
-	h := Logging(slog.New(slog.NewTextHandler(&buf, nil)), NewMux(testConfig(), graphqlStub, openDB(t), WithMetrics(scrape)))
-	serve(h, httptest.NewRequest("GET", "/metrics", nil))
-	if buf.Len() != 0 {
-		t.Errorf("scrape logged at Info: %q", buf.String())
+}
+
+// TestServeOps: the ops listener serves /metrics until its context ends,
+// and an address in use is an error at start.
+func TestServeOps(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	scrape := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = io.WriteString(w, "up 1\n") })
+	if err := ServeOps(ctx, addr, NewOpsMux(scrape), log); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Get("http://" + addr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || string(body) != "up 1\n" {
+		t.Errorf("GET /metrics: %d %q", resp.StatusCode, body)
+	}
+	if err := ServeOps(ctx, addr, NewOpsMux(scrape), log); err == nil {
+		t.Error("a second listener on the same address started")
+	}
+	cancel()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		if _, err := http.Get("http://" + addr + "/metrics"); err != nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the ops listener still serves after its context ended")
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
 

@@ -37,6 +37,30 @@ func Run(ctx context.Context, cfg Config, h http.Handler, log *slog.Logger) erro
 	return Serve(ctx, cfg, ln, h, log)
 }
 
+// ServeOps listens on addr and serves h (NewOpsMux) there until ctx is
+// cancelled. It returns once the listener is open, so that an address
+// in use stops the start; serving goes on in the background.
+func ServeOps(ctx context.Context, addr string, h http.Handler, log *slog.Logger) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s (-metrics-addr): %w", addr, err)
+	}
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: ReadHeaderTimeout,
+		WriteTimeout:      WriteTimeout,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("serving metrics", "error", err.Error())
+		}
+	}()
+	context.AfterFunc(ctx, func() { _ = srv.Close() })
+	log.Info("metrics listening", "addr", "http://"+ln.Addr().String()+"/metrics")
+	return nil
+}
+
 // Serve is Run on a listener the caller opened (tests use port 0). It
 // closes ln.
 func Serve(ctx context.Context, cfg Config, ln net.Listener, h http.Handler, log *slog.Logger) error {
