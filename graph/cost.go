@@ -66,66 +66,20 @@ func isIntrospection(f *ast.Field, root, query bool) bool {
 	return root && query && (f.Name == "__schema" || f.Name == "__type")
 }
 
-// maxIntrospectionDepth bounds how often fields, interfaces, possibleTypes
-// and inputFields nest in an introspection query (graphql-js's
-// MaxIntrospectionDepthRule uses the same 3): introspection costs nothing
-// and answers from memory, but every such level multiplies the answer by
-// the schema's size. The standard introspection query nests them once.
-const maxIntrospectionDepth = 3
-
 // checkIntrospection refuses introspection when it is off (__typename
-// always works: clients add it everywhere), and introspection queries that
-// nest deeper than any tool's.
+// always works: clients add it everywhere). How deep an introspection query
+// may nest is gqlparser's validation rule (graphql-js's
+// MaxIntrospectionDepthRule): introspection costs nothing here, but every
+// nested fields or possibleTypes multiplies the answer by the schema.
 func (g guard) checkIntrospection(doc *ast.QueryDocument, op *ast.OperationDefinition) *gqlerror.Error {
-	if op.Operation != ast.Query {
+	if g.introspection || op.Operation != ast.Query {
 		return nil // __schema and __type exist only on Query
-	}
-	var visit func(set ast.SelectionSet, depth int, seen map[string]bool) bool
-	// visit reports whether a selection set nests the introspection lists
-	// deeper than the limit, through fragments too.
-	visit = func(set ast.SelectionSet, depth int, seen map[string]bool) bool {
-		for _, sel := range set {
-			switch s := sel.(type) {
-			case *ast.Field:
-				d := depth
-				switch s.Name {
-				case "fields", "interfaces", "possibleTypes", "inputFields":
-					if d++; d > maxIntrospectionDepth {
-						return true
-					}
-				}
-				if visit(s.SelectionSet, d, seen) {
-					return true
-				}
-			case *ast.InlineFragment:
-				if visit(s.SelectionSet, depth, seen) {
-					return true
-				}
-			case *ast.FragmentSpread:
-				key := s.Name + "@" + strconv.Itoa(depth)
-				if seen[key] {
-					continue
-				}
-				seen[key] = true
-				if f := doc.Fragments.ForName(s.Name); f != nil && visit(f.SelectionSet, depth, seen) {
-					return true
-				}
-			}
-		}
-		return false
 	}
 	var roots []*ast.Field
 	collectRoot(doc, op.SelectionSet, map[string]bool{}, &roots)
 	for _, f := range roots {
-		if !isIntrospection(f, true, true) {
-			continue
-		}
-		if !g.introspection {
+		if isIntrospection(f, true, true) {
 			return &gqlerror.Error{Message: "introspection is disabled on this server",
-				Extensions: map[string]any{"code": CodeValidation}}
-		}
-		if visit(f.SelectionSet, 0, map[string]bool{}) {
-			return &gqlerror.Error{Message: fmt.Sprintf("the introspection query nests fields, interfaces, possibleTypes or inputFields more than %d levels deep", maxIntrospectionDepth),
 				Extensions: map[string]any{"code": CodeValidation}}
 		}
 	}

@@ -136,8 +136,12 @@ type requestErrors struct {
 // "variable" first in the path of exactly those errors.
 func codeVariableErrors(errs gqlerror.List) {
 	for _, e := range errs {
-		if len(e.Path) > 0 && e.Path[0] == ast.PathName("variable") {
-			e.Path = nil // the path is not a response path; the message names the variable
+		if len(e.Path) > 1 && e.Path[0] == ast.PathName("variable") {
+			// The path is not a response path: the message names the
+			// variable instead, as the operation checks' messages do.
+			where := "$" + e.Path[1:].String()
+			e.Message = "variable " + where + ": " + e.Message
+			e.Path = nil
 			errcode.Set(e, CodeBadUserInput)
 		}
 	}

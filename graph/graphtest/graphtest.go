@@ -118,7 +118,11 @@ func Each(t *testing.T, fn func(t *testing.T, e *Env)) {
 func SQLite(t testing.TB) *Env { return Open(t, "") }
 
 // Open opens a fresh database of kind ("" for SQLite, "postgres").
-func Open(t testing.TB, kind string) *Env {
+func Open(t testing.TB, kind string) *Env { return OpenWith(t, kind) }
+
+// OpenWith is Open with the server configured by command-line flags, as
+// an operator would start it (for example "-page-size", "5").
+func OpenWith(t testing.TB, kind string, flags ...string) *Env {
 	t.Helper()
 	ctx := context.Background()
 	var dsn, name string
@@ -143,7 +147,7 @@ func Open(t testing.TB, kind string) *Env {
 	e := &Env{Name: name, DB: db, Tenant: tid, Clock: &Clock{}}
 	counting := dialect.DebugWithContext(store.NewDriver(d, db), func(_ context.Context, args ...any) { e.note(args) })
 	e.Client = ent.NewClient(ent.Driver(counting))
-	cfg, err := server.ParseFlags(nil, func(string) string { return "" })
+	cfg, err := server.ParseFlags(flags, func(string) string { return "" })
 	if err != nil {
 		t.Fatal(err)
 	}
