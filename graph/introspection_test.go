@@ -148,7 +148,9 @@ func TestLimitsFollowFlags(t *testing.T) {
 				}
 				return
 			}
-			var out struct{ Events struct{ Nodes []struct{ ID string } } }
+			var out struct {
+				Events struct{ Nodes []struct{ ID string } }
+			}
 			if len(r.Errors) > 0 {
 				t.Fatalf("errors %v", r.Errors)
 			}
