@@ -4634,6 +4634,10 @@ type CollectionSegmentInfo {
 Filters a String field. ` + "`" + `contains` + "`" + `, ` + "`" + `startsWith` + "`" + ` and ` + "`" + `endsWith` + "`" + ` ignore case;
 ` + "`" + `eq` + "`" + ` does not. ` + "`" + `eq: null` + "`" + ` matches null; every negated operation is the exact
 complement of its positive, so null matches ` + "`" + `neq: "x"` + "`" + `.
+
+Every string in a ` + "`" + `where` + "`" + ` argument is at most 1,000 characters long (the
+server's ` + "`" + `-max-filter-length` + "`" + `); a longer one is refused with ` + "`" + `BAD_USER_INPUT` + "`" + `
+before the query runs, the same on every database.
 """
 input StringOperationFilterInput {
   and: [StringOperationFilterInput!]
@@ -4725,6 +4729,14 @@ input IdOperationFilterInput {
   nin: [ID]
 }
 
+"""
+The entry points for reading. Every request is bounded before it runs, by
+defaults an operator can change with flags: nesting 15 levels deep, 30
+aliases, a cost of 10,000 (an object counts 1, a list its page size times its
+children), 15,000 tokens, a 1 MiB body, and pages of at most 100 (20 when a
+list is not asked for a size). Introspection (` + "`" + `__schema` + "`" + `, ` + "`" + `__type` + "`" + ` and
+` + "`" + `__typename` + "`" + `) counts toward none of these limits.
+"""
 type Query {
   "Any object by its ID; null when there is none (or the caller may not see it)."
   node(id: ID!): Node
