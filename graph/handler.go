@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
-	"strings"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -118,10 +117,9 @@ func presentError(ctx context.Context, err error, log *slog.Logger) *gqlerror.Er
 		return gerr
 	}
 	if len(gerr.Path) == 0 && isTransportError(err) {
-		// The request itself is broken (not JSON, not a GraphQL request):
-		// the client's fault, said without echoing its body back.
-		msg, _, _ := strings.Cut(gerr.Message, " body:")
-		return &gqlerror.Error{Message: msg, Extensions: map[string]any{"code": CodeBadRequest}}
+		// The request itself is broken (a websocket message that is not a
+		// GraphQL request): the client's fault.
+		return &gqlerror.Error{Message: gerr.Message, Extensions: map[string]any{"code": CodeBadRequest}}
 	}
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		// The request timeout (server.Config.RequestTimeout) cut it off.
