@@ -12,11 +12,11 @@ import (
 	"slices"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/rs/cors"
 
 	"seatgraph/i18n"
 	"seatgraph/internal/limits"
+	"seatgraph/server/graphiql"
 )
 
 // ReadinessTimeout bounds the database ping of /readyz: a probe that hangs
@@ -43,7 +43,9 @@ func NewMux(cfg Config, graphql http.Handler, db *sql.DB) http.Handler {
 	if !cfg.Production {
 		// "/{$}" matches only the root, so unknown paths stay 404 rather
 		// than all answering with the GraphiQL page.
-		mux.Handle("GET /{$}", playground.Handler("seatgraph", "/graphql"))
+		gi := graphiql.Handler("/graphql")
+		mux.Handle("GET /{$}", gi)
+		mux.Handle("GET "+graphiql.Prefix, gi)
 	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeStatus(w, http.StatusOK, "ok")
