@@ -10,6 +10,7 @@ package graphiql
 import (
 	"bytes"
 	"compress/gzip"
+	"crypto/rand"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
@@ -53,23 +54,22 @@ const (
 // with every violation reported):
 //   - img-src and font-src data: graphiql.min.css carries its fonts and a
 //     few icons as data: URLs (and the page's icon is data:,).
-//   - style-src-elem 'unsafe-inline': GraphiQL's dialogs (settings, short
-//     keys; Radix UI's scroll lock) insert a <style> element with computed
-//     content, which no hash can cover, and the UMD build has no way to be
-//     given a nonce for it. That is the only
-//     inline style it needs: style-src stays 'self', so style attributes in
-//     markup (style-src-attr falls back to it) are still refused; styles set
-//     from script through the CSSOM, as React and CodeMirror do, are not
-//     subject to CSP. A browser without style-src-elem (Firefox < 108) falls
-//     back to style-src 'self' and only loses the scroll lock.
+//   - style-src 'nonce-…': GraphiQL's dialogs (settings, short keys: Radix
+//     UI's scroll lock, react-remove-scroll-bar) insert one <style> element
+//     whose content is computed from the scrollbar width, so no hash can
+//     cover it. That code gives its element the nonce in the global
+//     __webpack_nonce__, which the bootstrap sets from its own script tag's
+//     nonce; each response of the page has a fresh one. Nonces do not apply
+//     to style attributes, so those stay refused; styles set from script
+//     through the CSSOM, as React and CodeMirror do, are not subject to CSP.
 //   - Scripts are strictly 'self': no inline script, no eval.
 //
 // connect-src 'self' covers the same-origin ws:/wss: of subscriptions (CSP
-// Level 3); an endpoint on another origin is added to it by Handler.
+// Level 3); an endpoint on another origin is added to it by Handler. The
+// first %s is the nonce, the second the extra connect sources.
 const policy = "default-src 'self'; " +
 	"script-src 'self'; " +
-	"style-src 'self'; " +
-	"style-src-elem 'self' 'unsafe-inline'; " +
+	"style-src 'self' 'nonce-%s'; " +
 	"img-src 'self' data:; " +
 	"font-src 'self' data:; " +
 	"connect-src 'self'%s; " +
@@ -87,9 +87,11 @@ type asset struct {
 }
 
 type handler struct {
-	page   []byte
-	policy string
-	assets map[string]*asset // by path under Prefix
+	endpoint        string
+	scripts, styles []string          // the page's, in order, but the bootstrap
+	init            string            // the bootstrap, loaded last, with the nonce
+	connect         string            // extra connect-src sources
+	assets          map[string]*asset // by path under Prefix
 }
 
 var pageTemplate = template.Must(template.New("page").Parse(`<!DOCTYPE html>
@@ -106,7 +108,8 @@ var pageTemplate = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 <div id="graphiql" data-endpoint="{{.Endpoint}}">Loading GraphiQL…</div>
 <noscript>GraphiQL needs JavaScript. The API itself is at {{.Endpoint}}.</noscript>
 {{range .Scripts}}<script src="{{.}}"></script>
-{{end}}</body>
+{{end}}<script src="{{.Init}}" nonce="{{.Nonce}}"></script>
+</body>
 </html>
 `))
 
@@ -117,9 +120,7 @@ var pageTemplate = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 //	mux.Handle("GET /{$}", h)
 //	mux.Handle("GET /graphiql/", h)
 func Handler(endpoint string) http.Handler {
-	h := &handler{assets: map[string]*asset{}}
-
-	var scripts, styles []string
+	h := &handler{endpoint: endpoint, assets: map[string]*asset{}}
 	for _, v := range vendored {
 		dir := vendorDir(v.pkg)
 		ents, err := assets.ReadDir("assets/" + dir)
@@ -129,9 +130,9 @@ func Handler(endpoint string) http.Handler {
 		for _, e := range ents {
 			h.add(dir+"/"+e.Name(), dir+"/"+e.Name(), true)
 		}
-		scripts = append(scripts, Prefix+dir+"/"+v.file)
+		h.scripts = append(h.scripts, Prefix+dir+"/"+v.file)
 	}
-	styles = append(styles, Prefix+vendorDir("graphiql")+"/graphiql.min.css")
+	h.styles = append(h.styles, Prefix+vendorDir("graphiql")+"/graphiql.min.css")
 	for _, name := range []string{pageStyle, initScript} {
 		file := ownDir + "/" + name
 		a := h.add(file, file, false) // by its plain name: no-cache
@@ -139,22 +140,33 @@ func Handler(endpoint string) http.Handler {
 		hashed := ownDir + "/" + strings.TrimSuffix(name, ext) + "." + a.etag[1:13] + ext
 		h.add(hashed, file, true)
 		if ext == ".css" {
-			styles = append(styles, Prefix+hashed)
+			h.styles = append(h.styles, Prefix+hashed)
 		} else {
-			scripts = append(scripts, Prefix+hashed) // the bootstrap goes last
+			h.init = Prefix + hashed
 		}
 	}
+	h.connect = connectSources(endpoint)
 
-	var page bytes.Buffer
-	if err := pageTemplate.Execute(&page, map[string]any{
-		"Endpoint": endpoint, "Scripts": scripts, "Styles": styles,
-	}); err != nil {
+	// Fail now, not on the first request, if the page cannot be made.
+	if _, err := h.page("x"); err != nil {
 		panic(err)
 	}
-	h.page = page.Bytes()
-	h.policy = fmt.Sprintf(policy, connectSources(endpoint))
 	return h
 }
+
+// page renders the page with its bootstrap script carrying nonce.
+func (h *handler) page(nonce string) ([]byte, error) {
+	var page bytes.Buffer
+	err := pageTemplate.Execute(&page, map[string]any{
+		"Endpoint": h.endpoint, "Scripts": h.scripts, "Styles": h.styles,
+		"Init": h.init, "Nonce": nonce,
+	})
+	return page.Bytes(), err
+}
+
+// newNonce returns a CSP nonce: 128 random bits, in base32 (which a CSP
+// nonce may carry as it is).
+func newNonce() string { return rand.Text() }
 
 // vendorDir finds the one directory of pkg in assets/ (pkg@version).
 func vendorDir(pkg string) string {
@@ -216,13 +228,19 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hd.Set("X-Content-Type-Options", "nosniff")
 	switch {
 	case r.URL.Path == "/":
+		nonce := newNonce()
+		page, err := h.page(nonce)
+		if err != nil {
+			http.Error(w, "internal error", http.StatusInternalServerError)
+			return
+		}
 		hd.Set("Content-Type", "text/html; charset=utf-8")
-		hd.Set("Content-Security-Policy", h.policy)
+		hd.Set("Content-Security-Policy", fmt.Sprintf(policy, nonce, h.connect))
 		// The page names the current asset versions: always revalidate it.
 		hd.Set("Cache-Control", "no-cache")
 		hd.Set("Referrer-Policy", "no-referrer")
 		hd.Set("X-Frame-Options", "DENY")
-		http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(h.page))
+		http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(page))
 	case strings.HasPrefix(r.URL.Path, Prefix):
 		a := h.assets[strings.TrimPrefix(r.URL.Path, Prefix)]
 		if a == nil {

@@ -6,6 +6,15 @@
 (function () {
   'use strict';
 
+  // GraphiQL inserts one <style> element of its own (the scroll lock of its
+  // dialogs) and gives it the nonce it finds in this global. The page's CSP
+  // allows inline style elements only with the nonce of this response, which
+  // the server put on this script's tag.
+  var nonce = document.currentScript && document.currentScript.nonce;
+  if (nonce) {
+    window.__webpack_nonce__ = nonce;
+  }
+
   var root = document.getElementById('graphiql');
   // The endpoint comes from the page (data-endpoint), resolved against it:
   // same origin unless the server was told otherwise.
