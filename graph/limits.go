@@ -128,7 +128,7 @@ func (g guard) MutateOperationParameters(_ context.Context, p *graphql.RawParams
 // an internal error there), so neither database takes it.
 func nulInString() *gqlerror.Error {
 	return &gqlerror.Error{Message: "strings must not contain the NUL character (U+0000)",
-		Extensions: map[string]any{"code": "BAD_USER_INPUT"}}
+		Extensions: map[string]any{"code": CodeBadUserInput}}
 }
 
 // valueHasNUL reports whether a string in v contains U+0000.

@@ -283,7 +283,7 @@ func decodeObject(name string, raw []byte, dst *map[string]any) string {
 	if msg := checkText(raw); msg != "" {
 		return msg
 	}
-	if t := bytes.TrimLeft(raw, " \t\r\n"); len(t) > 0 && string(t) == "null" {
+	if isNull(raw) {
 		return ""
 	}
 	if t := bytes.TrimLeft(raw, " \t\r\n"); len(t) == 0 || t[0] != '{' {
