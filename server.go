@@ -6,29 +6,41 @@
 //	go run . key create --tenant acme --role STAFF
 package main
 
+// Ent first (it writes the list SDL gqlgen reads), then gqlgen. Both steps
+// live here because go generate visits packages in import-path order.
+//go:generate go run -mod=mod ./ent/entc.go
+//go:generate go run ./graph/gqlgen
+
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 	_ "time/tzdata" // event time zones must resolve on hosts without zoneinfo
 
-	"seatgraph/app"
-	"seatgraph/auth"
-	"seatgraph/booking"
-	"seatgraph/demo"
-	"seatgraph/server"
-	"seatgraph/store"
+	"seatgraph/ent"
+	"seatgraph/internal/auth"
+	"seatgraph/internal/booking"
+	"seatgraph/internal/config"
+	"seatgraph/internal/demo"
+	"seatgraph/internal/domain"
+	"seatgraph/internal/observe"
+	"seatgraph/internal/server"
+	"seatgraph/internal/store"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	// Lines logged with a request's context carry its request_id.
-	log := slog.New(server.WithRequestID(slog.NewJSONHandler(os.Stderr, nil)))
+	log := slog.New(observe.WithRequestID(slog.NewJSONHandler(os.Stderr, nil)))
 	if err := run(ctx, os.Args[1:], log); err != nil {
 		log.Error("seatgraph stopped", "error", err.Error())
 		os.Exit(1)
@@ -36,7 +48,7 @@ func main() {
 }
 
 func run(ctx context.Context, args []string, log *slog.Logger) error {
-	cfg, err := server.ParseFlags(args, os.Getenv)
+	cfg, err := config.Parse(args, os.Getenv)
 	if err != nil {
 		return err
 	}
@@ -72,7 +84,7 @@ func run(ctx context.Context, args []string, log *slog.Logger) error {
 		}
 		log.Info("demo data", "skipped", sum.Skipped, "events", sum.Events, "bookings", sum.Bookings)
 	}
-	a := app.New(cfg, client, db, target.Dialect, tid, log, booking.Options{})
+	a := server.NewApp(cfg, client, db, target.Dialect, tid, log, booking.Options{})
 	go a.Sweep(ctx, 5*time.Second)
 	if cfg.MetricsAddr != "" {
 		if err := server.ServeOps(ctx, cfg.MetricsAddr, server.NewOpsMux(a.Metrics.Handler()), log); err != nil {
@@ -82,4 +94,43 @@ func run(ctx context.Context, args []string, log *slog.Logger) error {
 	h := a.Handler
 	log.Info("seatgraph listening", "addr", "http://"+cfg.Addr, "graphiql", !cfg.Production)
 	return server.Run(ctx, cfg, h, log)
+}
+
+// command runs a subcommand (what follows the flags) and reports whether
+// there was one.
+func command(ctx context.Context, args []string, client *ent.Client, out io.Writer) (bool, error) {
+	if len(args) == 0 {
+		return false, nil
+	}
+	switch strings.Join(args[:min(2, len(args))], " ") {
+	case "tenant create":
+		if len(args) != 3 {
+			return true, errors.New("usage: seatgraph tenant create <slug>")
+		}
+		t, key, err := auth.CreateTenant(ctx, client, args[2], "")
+		if err != nil {
+			return true, err
+		}
+		fmt.Fprintf(out, "tenant %s created\nadmin key (shown once): %s\n", t.Slug, key)
+		return true, nil
+	case "key create":
+		fs := flag.NewFlagSet("key create", flag.ContinueOnError)
+		fs.SetOutput(out)
+		slug := fs.String("tenant", "default", "tenant slug")
+		role := fs.String("role", string(domain.RoleAdmin), "ADMIN, STAFF or CHECKIN")
+		if err := fs.Parse(args[2:]); err != nil {
+			return true, err
+		}
+		t, err := auth.TenantBySlug(ctx, client, *slug)
+		if err != nil {
+			return true, err
+		}
+		key, err := auth.CreateKey(ctx, client, t.ID, domain.Role(strings.ToUpper(*role)))
+		if err != nil {
+			return true, err
+		}
+		fmt.Fprintf(out, "%s key for tenant %s (shown once): %s\n", strings.ToUpper(*role), t.Slug, key)
+		return true, nil
+	}
+	return true, fmt.Errorf("unknown command %q; commands: tenant create <slug>, key create --tenant <slug> --role ADMIN|STAFF|CHECKIN", strings.Join(args, " "))
 }

@@ -5,7 +5,7 @@ package ent
 import (
 	"fmt"
 	"seatgraph/ent/apikey"
-	"seatgraph/enums"
+	"seatgraph/internal/domain"
 	"strings"
 	"time"
 
@@ -29,7 +29,7 @@ type APIKey struct {
 	// Prefix holds the value of the "prefix" field.
 	Prefix string `json:"prefix,omitempty"`
 	// Role holds the value of the "role" field.
-	Role enums.Role `json:"role,omitempty"`
+	Role domain.Role `json:"role,omitempty"`
 	// RevokedAt holds the value of the "revoked_at" field.
 	RevokedAt    *time.Time `json:"revoked_at,omitempty"`
 	selectValues sql.SelectValues
@@ -101,7 +101,7 @@ func (_m *APIKey) assignValues(columns []string, values []any) error {
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field role", values[i])
 			} else if value.Valid {
-				_m.Role = enums.Role(value.String)
+				_m.Role = domain.Role(value.String)
 			}
 		case apikey.FieldRevokedAt:
 			if value, ok := values[i].(*sql.NullTime); !ok {

@@ -7,7 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"seatgraph/ent/apikey"
-	"seatgraph/enums"
+	"seatgraph/internal/domain"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
@@ -70,7 +70,7 @@ func (_c *APIKeyCreate) SetPrefix(v string) *APIKeyCreate {
 }
 
 // SetRole sets the "role" field.
-func (_c *APIKeyCreate) SetRole(v enums.Role) *APIKeyCreate {
+func (_c *APIKeyCreate) SetRole(v domain.Role) *APIKeyCreate {
 	_c.mutation.SetRole(v)
 	return _c
 }

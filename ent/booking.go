@@ -5,10 +5,9 @@ package ent
 import (
 	"encoding/json"
 	"fmt"
-	"seatgraph/domain"
 	"seatgraph/ent/booking"
 	"seatgraph/ent/participant"
-	"seatgraph/enums"
+	"seatgraph/internal/domain"
 	"strings"
 	"time"
 
@@ -30,7 +29,7 @@ type Booking struct {
 	// OrderNumber holds the value of the "order_number" field.
 	OrderNumber string `json:"order_number,omitempty"`
 	// Status holds the value of the "status" field.
-	Status enums.BookingStatus `json:"status,omitempty"`
+	Status domain.BookingStatus `json:"status,omitempty"`
 	// BookerID holds the value of the "booker_id" field.
 	BookerID int `json:"booker_id,omitempty"`
 	// InvoiceAddress holds the value of the "invoice_address" field.
@@ -48,9 +47,9 @@ type Booking struct {
 	// RefundedAmount holds the value of the "refunded_amount" field.
 	RefundedAmount int64 `json:"refunded_amount,omitempty"`
 	// PaymentStatus holds the value of the "payment_status" field.
-	PaymentStatus enums.PaymentStatus `json:"payment_status,omitempty"`
+	PaymentStatus domain.PaymentStatus `json:"payment_status,omitempty"`
 	// PaymentMethod holds the value of the "payment_method" field.
-	PaymentMethod enums.PaymentMethod `json:"payment_method,omitempty"`
+	PaymentMethod domain.PaymentMethod `json:"payment_method,omitempty"`
 	// InvoiceNumber holds the value of the "invoice_number" field.
 	InvoiceNumber *string `json:"invoice_number,omitempty"`
 	// HoldExpiresAt holds the value of the "hold_expires_at" field.
@@ -197,7 +196,7 @@ func (_m *Booking) assignValues(columns []string, values []any) error {
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field status", values[i])
 			} else if value.Valid {
-				_m.Status = enums.BookingStatus(value.String)
+				_m.Status = domain.BookingStatus(value.String)
 			}
 		case booking.FieldBookerID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -252,13 +251,13 @@ func (_m *Booking) assignValues(columns []string, values []any) error {
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field payment_status", values[i])
 			} else if value.Valid {
-				_m.PaymentStatus = enums.PaymentStatus(value.String)
+				_m.PaymentStatus = domain.PaymentStatus(value.String)
 			}
 		case booking.FieldPaymentMethod:
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field payment_method", values[i])
 			} else if value.Valid {
-				_m.PaymentMethod = enums.PaymentMethod(value.String)
+				_m.PaymentMethod = domain.PaymentMethod(value.String)
 			}
 		case booking.FieldInvoiceNumber:
 			if value, ok := values[i].(*sql.NullString); !ok {

@@ -6,13 +6,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"seatgraph/domain"
 	"seatgraph/ent/booking"
 	"seatgraph/ent/event"
 	"seatgraph/ent/participant"
 	"seatgraph/ent/payment"
 	"seatgraph/ent/ticket"
-	"seatgraph/enums"
+	"seatgraph/internal/domain"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
@@ -69,7 +68,7 @@ func (_c *BookingCreate) SetOrderNumber(v string) *BookingCreate {
 }
 
 // SetStatus sets the "status" field.
-func (_c *BookingCreate) SetStatus(v enums.BookingStatus) *BookingCreate {
+func (_c *BookingCreate) SetStatus(v domain.BookingStatus) *BookingCreate {
 	_c.mutation.SetStatus(v)
 	return _c
 }
@@ -171,13 +170,13 @@ func (_c *BookingCreate) SetNillableRefundedAmount(v *int64) *BookingCreate {
 }
 
 // SetPaymentStatus sets the "payment_status" field.
-func (_c *BookingCreate) SetPaymentStatus(v enums.PaymentStatus) *BookingCreate {
+func (_c *BookingCreate) SetPaymentStatus(v domain.PaymentStatus) *BookingCreate {
 	_c.mutation.SetPaymentStatus(v)
 	return _c
 }
 
 // SetNillablePaymentStatus sets the "payment_status" field if the given value is not nil.
-func (_c *BookingCreate) SetNillablePaymentStatus(v *enums.PaymentStatus) *BookingCreate {
+func (_c *BookingCreate) SetNillablePaymentStatus(v *domain.PaymentStatus) *BookingCreate {
 	if v != nil {
 		_c.SetPaymentStatus(*v)
 	}
@@ -185,7 +184,7 @@ func (_c *BookingCreate) SetNillablePaymentStatus(v *enums.PaymentStatus) *Booki
 }
 
 // SetPaymentMethod sets the "payment_method" field.
-func (_c *BookingCreate) SetPaymentMethod(v enums.PaymentMethod) *BookingCreate {
+func (_c *BookingCreate) SetPaymentMethod(v domain.PaymentMethod) *BookingCreate {
 	_c.mutation.SetPaymentMethod(v)
 	return _c
 }
@@ -773,7 +772,7 @@ func (u *BookingUpsert) UpdateOrderNumber() *BookingUpsert {
 }
 
 // SetStatus sets the "status" field.
-func (u *BookingUpsert) SetStatus(v enums.BookingStatus) *BookingUpsert {
+func (u *BookingUpsert) SetStatus(v domain.BookingStatus) *BookingUpsert {
 	u.Set(booking.FieldStatus, v)
 	return u
 }
@@ -917,7 +916,7 @@ func (u *BookingUpsert) AddRefundedAmount(v int64) *BookingUpsert {
 }
 
 // SetPaymentStatus sets the "payment_status" field.
-func (u *BookingUpsert) SetPaymentStatus(v enums.PaymentStatus) *BookingUpsert {
+func (u *BookingUpsert) SetPaymentStatus(v domain.PaymentStatus) *BookingUpsert {
 	u.Set(booking.FieldPaymentStatus, v)
 	return u
 }
@@ -929,7 +928,7 @@ func (u *BookingUpsert) UpdatePaymentStatus() *BookingUpsert {
 }
 
 // SetPaymentMethod sets the "payment_method" field.
-func (u *BookingUpsert) SetPaymentMethod(v enums.PaymentMethod) *BookingUpsert {
+func (u *BookingUpsert) SetPaymentMethod(v domain.PaymentMethod) *BookingUpsert {
 	u.Set(booking.FieldPaymentMethod, v)
 	return u
 }
@@ -1197,7 +1196,7 @@ func (u *BookingUpsertOne) UpdateOrderNumber() *BookingUpsertOne {
 }
 
 // SetStatus sets the "status" field.
-func (u *BookingUpsertOne) SetStatus(v enums.BookingStatus) *BookingUpsertOne {
+func (u *BookingUpsertOne) SetStatus(v domain.BookingStatus) *BookingUpsertOne {
 	return u.Update(func(s *BookingUpsert) {
 		s.SetStatus(v)
 	})
@@ -1365,7 +1364,7 @@ func (u *BookingUpsertOne) UpdateRefundedAmount() *BookingUpsertOne {
 }
 
 // SetPaymentStatus sets the "payment_status" field.
-func (u *BookingUpsertOne) SetPaymentStatus(v enums.PaymentStatus) *BookingUpsertOne {
+func (u *BookingUpsertOne) SetPaymentStatus(v domain.PaymentStatus) *BookingUpsertOne {
 	return u.Update(func(s *BookingUpsert) {
 		s.SetPaymentStatus(v)
 	})
@@ -1379,7 +1378,7 @@ func (u *BookingUpsertOne) UpdatePaymentStatus() *BookingUpsertOne {
 }
 
 // SetPaymentMethod sets the "payment_method" field.
-func (u *BookingUpsertOne) SetPaymentMethod(v enums.PaymentMethod) *BookingUpsertOne {
+func (u *BookingUpsertOne) SetPaymentMethod(v domain.PaymentMethod) *BookingUpsertOne {
 	return u.Update(func(s *BookingUpsert) {
 		s.SetPaymentMethod(v)
 	})
@@ -1845,7 +1844,7 @@ func (u *BookingUpsertBulk) UpdateOrderNumber() *BookingUpsertBulk {
 }
 
 // SetStatus sets the "status" field.
-func (u *BookingUpsertBulk) SetStatus(v enums.BookingStatus) *BookingUpsertBulk {
+func (u *BookingUpsertBulk) SetStatus(v domain.BookingStatus) *BookingUpsertBulk {
 	return u.Update(func(s *BookingUpsert) {
 		s.SetStatus(v)
 	})
@@ -2013,7 +2012,7 @@ func (u *BookingUpsertBulk) UpdateRefundedAmount() *BookingUpsertBulk {
 }
 
 // SetPaymentStatus sets the "payment_status" field.
-func (u *BookingUpsertBulk) SetPaymentStatus(v enums.PaymentStatus) *BookingUpsertBulk {
+func (u *BookingUpsertBulk) SetPaymentStatus(v domain.PaymentStatus) *BookingUpsertBulk {
 	return u.Update(func(s *BookingUpsert) {
 		s.SetPaymentStatus(v)
 	})
@@ -2027,7 +2026,7 @@ func (u *BookingUpsertBulk) UpdatePaymentStatus() *BookingUpsertBulk {
 }
 
 // SetPaymentMethod sets the "payment_method" field.
-func (u *BookingUpsertBulk) SetPaymentMethod(v enums.PaymentMethod) *BookingUpsertBulk {
+func (u *BookingUpsertBulk) SetPaymentMethod(v domain.PaymentMethod) *BookingUpsertBulk {
 	return u.Update(func(s *BookingUpsert) {
 		s.SetPaymentMethod(v)
 	})

@@ -6,14 +6,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"seatgraph/domain"
 	"seatgraph/ent/booking"
 	"seatgraph/ent/event"
 	"seatgraph/ent/participant"
 	"seatgraph/ent/payment"
 	"seatgraph/ent/predicate"
 	"seatgraph/ent/ticket"
-	"seatgraph/enums"
+	"seatgraph/internal/domain"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
@@ -57,13 +56,13 @@ func (_u *BookingUpdate) SetNillableOrderNumber(v *string) *BookingUpdate {
 }
 
 // SetStatus sets the "status" field.
-func (_u *BookingUpdate) SetStatus(v enums.BookingStatus) *BookingUpdate {
+func (_u *BookingUpdate) SetStatus(v domain.BookingStatus) *BookingUpdate {
 	_u.mutation.SetStatus(v)
 	return _u
 }
 
 // SetNillableStatus sets the "status" field if the given value is not nil.
-func (_u *BookingUpdate) SetNillableStatus(v *enums.BookingStatus) *BookingUpdate {
+func (_u *BookingUpdate) SetNillableStatus(v *domain.BookingStatus) *BookingUpdate {
 	if v != nil {
 		_u.SetStatus(*v)
 	}
@@ -224,13 +223,13 @@ func (_u *BookingUpdate) AddRefundedAmount(v int64) *BookingUpdate {
 }
 
 // SetPaymentStatus sets the "payment_status" field.
-func (_u *BookingUpdate) SetPaymentStatus(v enums.PaymentStatus) *BookingUpdate {
+func (_u *BookingUpdate) SetPaymentStatus(v domain.PaymentStatus) *BookingUpdate {
 	_u.mutation.SetPaymentStatus(v)
 	return _u
 }
 
 // SetNillablePaymentStatus sets the "payment_status" field if the given value is not nil.
-func (_u *BookingUpdate) SetNillablePaymentStatus(v *enums.PaymentStatus) *BookingUpdate {
+func (_u *BookingUpdate) SetNillablePaymentStatus(v *domain.PaymentStatus) *BookingUpdate {
 	if v != nil {
 		_u.SetPaymentStatus(*v)
 	}
@@ -238,13 +237,13 @@ func (_u *BookingUpdate) SetNillablePaymentStatus(v *enums.PaymentStatus) *Booki
 }
 
 // SetPaymentMethod sets the "payment_method" field.
-func (_u *BookingUpdate) SetPaymentMethod(v enums.PaymentMethod) *BookingUpdate {
+func (_u *BookingUpdate) SetPaymentMethod(v domain.PaymentMethod) *BookingUpdate {
 	_u.mutation.SetPaymentMethod(v)
 	return _u
 }
 
 // SetNillablePaymentMethod sets the "payment_method" field if the given value is not nil.
-func (_u *BookingUpdate) SetNillablePaymentMethod(v *enums.PaymentMethod) *BookingUpdate {
+func (_u *BookingUpdate) SetNillablePaymentMethod(v *domain.PaymentMethod) *BookingUpdate {
 	if v != nil {
 		_u.SetPaymentMethod(*v)
 	}
@@ -981,13 +980,13 @@ func (_u *BookingUpdateOne) SetNillableOrderNumber(v *string) *BookingUpdateOne 
 }
 
 // SetStatus sets the "status" field.
-func (_u *BookingUpdateOne) SetStatus(v enums.BookingStatus) *BookingUpdateOne {
+func (_u *BookingUpdateOne) SetStatus(v domain.BookingStatus) *BookingUpdateOne {
 	_u.mutation.SetStatus(v)
 	return _u
 }
 
 // SetNillableStatus sets the "status" field if the given value is not nil.
-func (_u *BookingUpdateOne) SetNillableStatus(v *enums.BookingStatus) *BookingUpdateOne {
+func (_u *BookingUpdateOne) SetNillableStatus(v *domain.BookingStatus) *BookingUpdateOne {
 	if v != nil {
 		_u.SetStatus(*v)
 	}
@@ -1148,13 +1147,13 @@ func (_u *BookingUpdateOne) AddRefundedAmount(v int64) *BookingUpdateOne {
 }
 
 // SetPaymentStatus sets the "payment_status" field.
-func (_u *BookingUpdateOne) SetPaymentStatus(v enums.PaymentStatus) *BookingUpdateOne {
+func (_u *BookingUpdateOne) SetPaymentStatus(v domain.PaymentStatus) *BookingUpdateOne {
 	_u.mutation.SetPaymentStatus(v)
 	return _u
 }
 
 // SetNillablePaymentStatus sets the "payment_status" field if the given value is not nil.
-func (_u *BookingUpdateOne) SetNillablePaymentStatus(v *enums.PaymentStatus) *BookingUpdateOne {
+func (_u *BookingUpdateOne) SetNillablePaymentStatus(v *domain.PaymentStatus) *BookingUpdateOne {
 	if v != nil {
 		_u.SetPaymentStatus(*v)
 	}
@@ -1162,13 +1161,13 @@ func (_u *BookingUpdateOne) SetNillablePaymentStatus(v *enums.PaymentStatus) *Bo
 }
 
 // SetPaymentMethod sets the "payment_method" field.
-func (_u *BookingUpdateOne) SetPaymentMethod(v enums.PaymentMethod) *BookingUpdateOne {
+func (_u *BookingUpdateOne) SetPaymentMethod(v domain.PaymentMethod) *BookingUpdateOne {
 	_u.mutation.SetPaymentMethod(v)
 	return _u
 }
 
 // SetNillablePaymentMethod sets the "payment_method" field if the given value is not nil.
-func (_u *BookingUpdateOne) SetNillablePaymentMethod(v *enums.PaymentMethod) *BookingUpdateOne {
+func (_u *BookingUpdateOne) SetNillablePaymentMethod(v *domain.PaymentMethod) *BookingUpdateOne {
 	if v != nil {
 		_u.SetPaymentMethod(*v)
 	}

@@ -11,7 +11,7 @@ import (
 	"entgo.io/ent/entc"
 	"entgo.io/ent/entc/gen"
 
-	"seatgraph/listgen"
+	"seatgraph/internal/lists/listgen"
 )
 
 func main() {

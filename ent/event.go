@@ -5,9 +5,8 @@ package ent
 import (
 	"encoding/json"
 	"fmt"
-	"seatgraph/domain"
 	"seatgraph/ent/event"
-	"seatgraph/enums"
+	"seatgraph/internal/domain"
 	"strings"
 	"time"
 
@@ -31,7 +30,7 @@ type Event struct {
 	// Description holds the value of the "description" field.
 	Description *string `json:"description,omitempty"`
 	// Status holds the value of the "status" field.
-	Status enums.EventStatus `json:"status,omitempty"`
+	Status domain.EventStatus `json:"status,omitempty"`
 	// StartsAt holds the value of the "starts_at" field.
 	StartsAt time.Time `json:"starts_at,omitempty"`
 	// EndsAt holds the value of the "ends_at" field.
@@ -204,7 +203,7 @@ func (_m *Event) assignValues(columns []string, values []any) error {
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field status", values[i])
 			} else if value.Valid {
-				_m.Status = enums.EventStatus(value.String)
+				_m.Status = domain.EventStatus(value.String)
 			}
 		case event.FieldStartsAt:
 			if value, ok := values[i].(*sql.NullTime); !ok {

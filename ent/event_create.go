@@ -6,13 +6,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"seatgraph/domain"
 	"seatgraph/ent/booking"
 	"seatgraph/ent/event"
 	"seatgraph/ent/registration"
 	"seatgraph/ent/ticket"
 	"seatgraph/ent/ticketcategory"
-	"seatgraph/enums"
+	"seatgraph/internal/domain"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
@@ -83,13 +82,13 @@ func (_c *EventCreate) SetNillableDescription(v *string) *EventCreate {
 }
 
 // SetStatus sets the "status" field.
-func (_c *EventCreate) SetStatus(v enums.EventStatus) *EventCreate {
+func (_c *EventCreate) SetStatus(v domain.EventStatus) *EventCreate {
 	_c.mutation.SetStatus(v)
 	return _c
 }
 
 // SetNillableStatus sets the "status" field if the given value is not nil.
-func (_c *EventCreate) SetNillableStatus(v *enums.EventStatus) *EventCreate {
+func (_c *EventCreate) SetNillableStatus(v *domain.EventStatus) *EventCreate {
 	if v != nil {
 		_c.SetStatus(*v)
 	}
@@ -846,7 +845,7 @@ func (u *EventUpsert) ClearDescription() *EventUpsert {
 }
 
 // SetStatus sets the "status" field.
-func (u *EventUpsert) SetStatus(v enums.EventStatus) *EventUpsert {
+func (u *EventUpsert) SetStatus(v domain.EventStatus) *EventUpsert {
 	u.Set(event.FieldStatus, v)
 	return u
 }
@@ -1285,7 +1284,7 @@ func (u *EventUpsertOne) ClearDescription() *EventUpsertOne {
 }
 
 // SetStatus sets the "status" field.
-func (u *EventUpsertOne) SetStatus(v enums.EventStatus) *EventUpsertOne {
+func (u *EventUpsertOne) SetStatus(v domain.EventStatus) *EventUpsertOne {
 	return u.Update(func(s *EventUpsert) {
 		s.SetStatus(v)
 	})
@@ -1947,7 +1946,7 @@ func (u *EventUpsertBulk) ClearDescription() *EventUpsertBulk {
 }
 
 // SetStatus sets the "status" field.
-func (u *EventUpsertBulk) SetStatus(v enums.EventStatus) *EventUpsertBulk {
+func (u *EventUpsertBulk) SetStatus(v domain.EventStatus) *EventUpsertBulk {
 	return u.Update(func(s *EventUpsert) {
 		s.SetStatus(v)
 	})

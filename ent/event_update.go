@@ -6,14 +6,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"seatgraph/domain"
 	"seatgraph/ent/booking"
 	"seatgraph/ent/event"
 	"seatgraph/ent/predicate"
 	"seatgraph/ent/registration"
 	"seatgraph/ent/ticket"
 	"seatgraph/ent/ticketcategory"
-	"seatgraph/enums"
+	"seatgraph/internal/domain"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
@@ -76,13 +75,13 @@ func (_u *EventUpdate) ClearDescription() *EventUpdate {
 }
 
 // SetStatus sets the "status" field.
-func (_u *EventUpdate) SetStatus(v enums.EventStatus) *EventUpdate {
+func (_u *EventUpdate) SetStatus(v domain.EventStatus) *EventUpdate {
 	_u.mutation.SetStatus(v)
 	return _u
 }
 
 // SetNillableStatus sets the "status" field if the given value is not nil.
-func (_u *EventUpdate) SetNillableStatus(v *enums.EventStatus) *EventUpdate {
+func (_u *EventUpdate) SetNillableStatus(v *domain.EventStatus) *EventUpdate {
 	if v != nil {
 		_u.SetStatus(*v)
 	}
@@ -1071,13 +1070,13 @@ func (_u *EventUpdateOne) ClearDescription() *EventUpdateOne {
 }
 
 // SetStatus sets the "status" field.
-func (_u *EventUpdateOne) SetStatus(v enums.EventStatus) *EventUpdateOne {
+func (_u *EventUpdateOne) SetStatus(v domain.EventStatus) *EventUpdateOne {
 	_u.mutation.SetStatus(v)
 	return _u
 }
 
 // SetNillableStatus sets the "status" field if the given value is not nil.
-func (_u *EventUpdateOne) SetNillableStatus(v *enums.EventStatus) *EventUpdateOne {
+func (_u *EventUpdateOne) SetNillableStatus(v *domain.EventStatus) *EventUpdateOne {
 	if v != nil {
 		_u.SetStatus(*v)
 	}

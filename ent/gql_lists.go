@@ -16,31 +16,31 @@ import (
 	"seatgraph/ent/registration"
 	"seatgraph/ent/ticket"
 	"seatgraph/ent/ticketcategory"
-	"seatgraph/enums"
-	"seatgraph/gid"
-	"seatgraph/listing"
-	"seatgraph/money"
+	"seatgraph/internal/domain"
+	"seatgraph/internal/gid"
+	"seatgraph/internal/lists"
+	"seatgraph/internal/money"
 )
 
 var (
-	_ = enums.Localized[enums.SortEnumType]
+	_ = domain.Localized[domain.SortEnumType]
 	_ = money.New
 	_ = gid.Encode
 )
 
 // BookingStatusOperationFilterInput filters a BookingStatus field.
 type BookingStatusOperationFilterInput struct {
-	And []*BookingStatusOperationFilterInput    `json:"and,omitempty"`
-	Or  []*BookingStatusOperationFilterInput    `json:"or,omitempty"`
-	Eq  graphql.Omittable[*enums.BookingStatus] `json:"eq,omitempty"`
-	Neq graphql.Omittable[*enums.BookingStatus] `json:"neq,omitempty"`
-	In  []*enums.BookingStatus                  `json:"in,omitempty"`
-	Nin []*enums.BookingStatus                  `json:"nin,omitempty"`
+	And []*BookingStatusOperationFilterInput     `json:"and,omitempty"`
+	Or  []*BookingStatusOperationFilterInput     `json:"or,omitempty"`
+	Eq  graphql.Omittable[*domain.BookingStatus] `json:"eq,omitempty"`
+	Neq graphql.Omittable[*domain.BookingStatus] `json:"neq,omitempty"`
+	In  []*domain.BookingStatus                  `json:"in,omitempty"`
+	Nin []*domain.BookingStatus                  `json:"nin,omitempty"`
 }
 
 // Ops converts the input for the list runtime.
-func (in *BookingStatusOperationFilterInput) Ops(f listing.Field) (listing.Ops, error) {
-	o, err := listing.EnumOps(in.Eq, in.Neq, in.In, in.Nin)
+func (in *BookingStatusOperationFilterInput) Ops(f lists.Field) (lists.Ops, error) {
+	o, err := lists.EnumOps(in.Eq, in.Neq, in.In, in.Nin)
 	if err != nil {
 		return o, err
 	}
@@ -63,17 +63,17 @@ func (in *BookingStatusOperationFilterInput) Ops(f listing.Field) (listing.Ops, 
 
 // EventStatusOperationFilterInput filters a EventStatus field.
 type EventStatusOperationFilterInput struct {
-	And []*EventStatusOperationFilterInput    `json:"and,omitempty"`
-	Or  []*EventStatusOperationFilterInput    `json:"or,omitempty"`
-	Eq  graphql.Omittable[*enums.EventStatus] `json:"eq,omitempty"`
-	Neq graphql.Omittable[*enums.EventStatus] `json:"neq,omitempty"`
-	In  []*enums.EventStatus                  `json:"in,omitempty"`
-	Nin []*enums.EventStatus                  `json:"nin,omitempty"`
+	And []*EventStatusOperationFilterInput     `json:"and,omitempty"`
+	Or  []*EventStatusOperationFilterInput     `json:"or,omitempty"`
+	Eq  graphql.Omittable[*domain.EventStatus] `json:"eq,omitempty"`
+	Neq graphql.Omittable[*domain.EventStatus] `json:"neq,omitempty"`
+	In  []*domain.EventStatus                  `json:"in,omitempty"`
+	Nin []*domain.EventStatus                  `json:"nin,omitempty"`
 }
 
 // Ops converts the input for the list runtime.
-func (in *EventStatusOperationFilterInput) Ops(f listing.Field) (listing.Ops, error) {
-	o, err := listing.EnumOps(in.Eq, in.Neq, in.In, in.Nin)
+func (in *EventStatusOperationFilterInput) Ops(f lists.Field) (lists.Ops, error) {
+	o, err := lists.EnumOps(in.Eq, in.Neq, in.In, in.Nin)
 	if err != nil {
 		return o, err
 	}
@@ -96,17 +96,17 @@ func (in *EventStatusOperationFilterInput) Ops(f listing.Field) (listing.Ops, er
 
 // PaymentKindOperationFilterInput filters a PaymentKind field.
 type PaymentKindOperationFilterInput struct {
-	And []*PaymentKindOperationFilterInput    `json:"and,omitempty"`
-	Or  []*PaymentKindOperationFilterInput    `json:"or,omitempty"`
-	Eq  graphql.Omittable[*enums.PaymentKind] `json:"eq,omitempty"`
-	Neq graphql.Omittable[*enums.PaymentKind] `json:"neq,omitempty"`
-	In  []*enums.PaymentKind                  `json:"in,omitempty"`
-	Nin []*enums.PaymentKind                  `json:"nin,omitempty"`
+	And []*PaymentKindOperationFilterInput     `json:"and,omitempty"`
+	Or  []*PaymentKindOperationFilterInput     `json:"or,omitempty"`
+	Eq  graphql.Omittable[*domain.PaymentKind] `json:"eq,omitempty"`
+	Neq graphql.Omittable[*domain.PaymentKind] `json:"neq,omitempty"`
+	In  []*domain.PaymentKind                  `json:"in,omitempty"`
+	Nin []*domain.PaymentKind                  `json:"nin,omitempty"`
 }
 
 // Ops converts the input for the list runtime.
-func (in *PaymentKindOperationFilterInput) Ops(f listing.Field) (listing.Ops, error) {
-	o, err := listing.EnumOps(in.Eq, in.Neq, in.In, in.Nin)
+func (in *PaymentKindOperationFilterInput) Ops(f lists.Field) (lists.Ops, error) {
+	o, err := lists.EnumOps(in.Eq, in.Neq, in.In, in.Nin)
 	if err != nil {
 		return o, err
 	}
@@ -129,17 +129,17 @@ func (in *PaymentKindOperationFilterInput) Ops(f listing.Field) (listing.Ops, er
 
 // PaymentMethodOperationFilterInput filters a PaymentMethod field.
 type PaymentMethodOperationFilterInput struct {
-	And []*PaymentMethodOperationFilterInput    `json:"and,omitempty"`
-	Or  []*PaymentMethodOperationFilterInput    `json:"or,omitempty"`
-	Eq  graphql.Omittable[*enums.PaymentMethod] `json:"eq,omitempty"`
-	Neq graphql.Omittable[*enums.PaymentMethod] `json:"neq,omitempty"`
-	In  []*enums.PaymentMethod                  `json:"in,omitempty"`
-	Nin []*enums.PaymentMethod                  `json:"nin,omitempty"`
+	And []*PaymentMethodOperationFilterInput     `json:"and,omitempty"`
+	Or  []*PaymentMethodOperationFilterInput     `json:"or,omitempty"`
+	Eq  graphql.Omittable[*domain.PaymentMethod] `json:"eq,omitempty"`
+	Neq graphql.Omittable[*domain.PaymentMethod] `json:"neq,omitempty"`
+	In  []*domain.PaymentMethod                  `json:"in,omitempty"`
+	Nin []*domain.PaymentMethod                  `json:"nin,omitempty"`
 }
 
 // Ops converts the input for the list runtime.
-func (in *PaymentMethodOperationFilterInput) Ops(f listing.Field) (listing.Ops, error) {
-	o, err := listing.EnumOps(in.Eq, in.Neq, in.In, in.Nin)
+func (in *PaymentMethodOperationFilterInput) Ops(f lists.Field) (lists.Ops, error) {
+	o, err := lists.EnumOps(in.Eq, in.Neq, in.In, in.Nin)
 	if err != nil {
 		return o, err
 	}
@@ -162,17 +162,17 @@ func (in *PaymentMethodOperationFilterInput) Ops(f listing.Field) (listing.Ops, 
 
 // PaymentRecordStatusOperationFilterInput filters a PaymentRecordStatus field.
 type PaymentRecordStatusOperationFilterInput struct {
-	And []*PaymentRecordStatusOperationFilterInput    `json:"and,omitempty"`
-	Or  []*PaymentRecordStatusOperationFilterInput    `json:"or,omitempty"`
-	Eq  graphql.Omittable[*enums.PaymentRecordStatus] `json:"eq,omitempty"`
-	Neq graphql.Omittable[*enums.PaymentRecordStatus] `json:"neq,omitempty"`
-	In  []*enums.PaymentRecordStatus                  `json:"in,omitempty"`
-	Nin []*enums.PaymentRecordStatus                  `json:"nin,omitempty"`
+	And []*PaymentRecordStatusOperationFilterInput     `json:"and,omitempty"`
+	Or  []*PaymentRecordStatusOperationFilterInput     `json:"or,omitempty"`
+	Eq  graphql.Omittable[*domain.PaymentRecordStatus] `json:"eq,omitempty"`
+	Neq graphql.Omittable[*domain.PaymentRecordStatus] `json:"neq,omitempty"`
+	In  []*domain.PaymentRecordStatus                  `json:"in,omitempty"`
+	Nin []*domain.PaymentRecordStatus                  `json:"nin,omitempty"`
 }
 
 // Ops converts the input for the list runtime.
-func (in *PaymentRecordStatusOperationFilterInput) Ops(f listing.Field) (listing.Ops, error) {
-	o, err := listing.EnumOps(in.Eq, in.Neq, in.In, in.Nin)
+func (in *PaymentRecordStatusOperationFilterInput) Ops(f lists.Field) (lists.Ops, error) {
+	o, err := lists.EnumOps(in.Eq, in.Neq, in.In, in.Nin)
 	if err != nil {
 		return o, err
 	}
@@ -195,17 +195,17 @@ func (in *PaymentRecordStatusOperationFilterInput) Ops(f listing.Field) (listing
 
 // PaymentStatusOperationFilterInput filters a PaymentStatus field.
 type PaymentStatusOperationFilterInput struct {
-	And []*PaymentStatusOperationFilterInput    `json:"and,omitempty"`
-	Or  []*PaymentStatusOperationFilterInput    `json:"or,omitempty"`
-	Eq  graphql.Omittable[*enums.PaymentStatus] `json:"eq,omitempty"`
-	Neq graphql.Omittable[*enums.PaymentStatus] `json:"neq,omitempty"`
-	In  []*enums.PaymentStatus                  `json:"in,omitempty"`
-	Nin []*enums.PaymentStatus                  `json:"nin,omitempty"`
+	And []*PaymentStatusOperationFilterInput     `json:"and,omitempty"`
+	Or  []*PaymentStatusOperationFilterInput     `json:"or,omitempty"`
+	Eq  graphql.Omittable[*domain.PaymentStatus] `json:"eq,omitempty"`
+	Neq graphql.Omittable[*domain.PaymentStatus] `json:"neq,omitempty"`
+	In  []*domain.PaymentStatus                  `json:"in,omitempty"`
+	Nin []*domain.PaymentStatus                  `json:"nin,omitempty"`
 }
 
 // Ops converts the input for the list runtime.
-func (in *PaymentStatusOperationFilterInput) Ops(f listing.Field) (listing.Ops, error) {
-	o, err := listing.EnumOps(in.Eq, in.Neq, in.In, in.Nin)
+func (in *PaymentStatusOperationFilterInput) Ops(f lists.Field) (lists.Ops, error) {
+	o, err := lists.EnumOps(in.Eq, in.Neq, in.In, in.Nin)
 	if err != nil {
 		return o, err
 	}
@@ -228,17 +228,17 @@ func (in *PaymentStatusOperationFilterInput) Ops(f listing.Field) (listing.Ops, 
 
 // RegistrationStatusOperationFilterInput filters a RegistrationStatus field.
 type RegistrationStatusOperationFilterInput struct {
-	And []*RegistrationStatusOperationFilterInput    `json:"and,omitempty"`
-	Or  []*RegistrationStatusOperationFilterInput    `json:"or,omitempty"`
-	Eq  graphql.Omittable[*enums.RegistrationStatus] `json:"eq,omitempty"`
-	Neq graphql.Omittable[*enums.RegistrationStatus] `json:"neq,omitempty"`
-	In  []*enums.RegistrationStatus                  `json:"in,omitempty"`
-	Nin []*enums.RegistrationStatus                  `json:"nin,omitempty"`
+	And []*RegistrationStatusOperationFilterInput     `json:"and,omitempty"`
+	Or  []*RegistrationStatusOperationFilterInput     `json:"or,omitempty"`
+	Eq  graphql.Omittable[*domain.RegistrationStatus] `json:"eq,omitempty"`
+	Neq graphql.Omittable[*domain.RegistrationStatus] `json:"neq,omitempty"`
+	In  []*domain.RegistrationStatus                  `json:"in,omitempty"`
+	Nin []*domain.RegistrationStatus                  `json:"nin,omitempty"`
 }
 
 // Ops converts the input for the list runtime.
-func (in *RegistrationStatusOperationFilterInput) Ops(f listing.Field) (listing.Ops, error) {
-	o, err := listing.EnumOps(in.Eq, in.Neq, in.In, in.Nin)
+func (in *RegistrationStatusOperationFilterInput) Ops(f lists.Field) (lists.Ops, error) {
+	o, err := lists.EnumOps(in.Eq, in.Neq, in.In, in.Nin)
 	if err != nil {
 		return o, err
 	}
@@ -261,17 +261,17 @@ func (in *RegistrationStatusOperationFilterInput) Ops(f listing.Field) (listing.
 
 // TicketStatusOperationFilterInput filters a TicketStatus field.
 type TicketStatusOperationFilterInput struct {
-	And []*TicketStatusOperationFilterInput    `json:"and,omitempty"`
-	Or  []*TicketStatusOperationFilterInput    `json:"or,omitempty"`
-	Eq  graphql.Omittable[*enums.TicketStatus] `json:"eq,omitempty"`
-	Neq graphql.Omittable[*enums.TicketStatus] `json:"neq,omitempty"`
-	In  []*enums.TicketStatus                  `json:"in,omitempty"`
-	Nin []*enums.TicketStatus                  `json:"nin,omitempty"`
+	And []*TicketStatusOperationFilterInput     `json:"and,omitempty"`
+	Or  []*TicketStatusOperationFilterInput     `json:"or,omitempty"`
+	Eq  graphql.Omittable[*domain.TicketStatus] `json:"eq,omitempty"`
+	Neq graphql.Omittable[*domain.TicketStatus] `json:"neq,omitempty"`
+	In  []*domain.TicketStatus                  `json:"in,omitempty"`
+	Nin []*domain.TicketStatus                  `json:"nin,omitempty"`
 }
 
 // Ops converts the input for the list runtime.
-func (in *TicketStatusOperationFilterInput) Ops(f listing.Field) (listing.Ops, error) {
-	o, err := listing.EnumOps(in.Eq, in.Neq, in.In, in.Nin)
+func (in *TicketStatusOperationFilterInput) Ops(f lists.Field) (lists.Ops, error) {
+	o, err := lists.EnumOps(in.Eq, in.Neq, in.In, in.Nin)
 	if err != nil {
 		return o, err
 	}
@@ -294,83 +294,83 @@ func (in *TicketStatusOperationFilterInput) Ops(f listing.Field) (listing.Ops, e
 
 // bookingFields describes the stored fields of Booking to the list runtime.
 var bookingFields = struct {
-	ID                 listing.Field
-	CreatedAt          listing.Field
-	UpdatedAt          listing.Field
-	OrderNumber        listing.Field
-	Status             listing.Field
-	InvoiceAddress     listing.Field
-	Currency           listing.Field
-	Subtotal           listing.Field
-	TaxTotal           listing.Field
-	Total              listing.Field
-	PaidAmount         listing.Field
-	RefundedAmount     listing.Field
-	PaymentStatus      listing.Field
-	PaymentMethod      listing.Field
-	InvoiceNumber      listing.Field
-	HoldExpiresAt      listing.Field
-	ConfirmedAt        listing.Field
-	CancelledAt        listing.Field
-	CancellationReason listing.Field
-	UtmSource          listing.Field
-	UtmMedium          listing.Field
-	UtmCampaign        listing.Field
+	ID                 lists.Field
+	CreatedAt          lists.Field
+	UpdatedAt          lists.Field
+	OrderNumber        lists.Field
+	Status             lists.Field
+	InvoiceAddress     lists.Field
+	Currency           lists.Field
+	Subtotal           lists.Field
+	TaxTotal           lists.Field
+	Total              lists.Field
+	PaidAmount         lists.Field
+	RefundedAmount     lists.Field
+	PaymentStatus      lists.Field
+	PaymentMethod      lists.Field
+	InvoiceNumber      lists.Field
+	HoldExpiresAt      lists.Field
+	ConfirmedAt        lists.Field
+	CancelledAt        lists.Field
+	CancellationReason lists.Field
+	UtmSource          lists.Field
+	UtmMedium          lists.Field
+	UtmCampaign        lists.Field
 }{
-	ID:                 listing.Field{Name: "id", Column: booking.FieldID, Type: listing.TypeID, Nullable: false},
-	CreatedAt:          listing.Field{Name: "createdAt", Column: booking.FieldCreatedAt, Type: listing.TypeTime, Nullable: false},
-	UpdatedAt:          listing.Field{Name: "updatedAt", Column: booking.FieldUpdatedAt, Type: listing.TypeTime, Nullable: false},
-	OrderNumber:        listing.Field{Name: "orderNumber", Column: booking.FieldOrderNumber, Type: listing.TypeString, Nullable: false},
-	Status:             listing.Field{Name: "status", Column: booking.FieldStatus, Type: listing.TypeEnum, Nullable: false, Enum: []string{"WAITLISTED", "PENDING", "CONFIRMED", "CANCELLED", "EXPIRED"}},
-	InvoiceAddress:     listing.Field{Name: "invoiceAddress", Column: booking.FieldInvoiceAddress, Type: listing.TypeString, Nullable: true},
-	Currency:           listing.Field{Name: "currency", Column: booking.FieldCurrency, Type: listing.TypeString, Nullable: false},
-	Subtotal:           listing.Field{Name: "subtotal", Column: booking.FieldSubtotal, Type: listing.TypeMoney, Nullable: false, CurrencyColumn: booking.FieldCurrency},
-	TaxTotal:           listing.Field{Name: "taxTotal", Column: booking.FieldTaxTotal, Type: listing.TypeMoney, Nullable: false, CurrencyColumn: booking.FieldCurrency},
-	Total:              listing.Field{Name: "total", Column: booking.FieldTotal, Type: listing.TypeMoney, Nullable: false, CurrencyColumn: booking.FieldCurrency},
-	PaidAmount:         listing.Field{Name: "paidAmount", Column: booking.FieldPaidAmount, Type: listing.TypeMoney, Nullable: false, CurrencyColumn: booking.FieldCurrency},
-	RefundedAmount:     listing.Field{Name: "refundedAmount", Column: booking.FieldRefundedAmount, Type: listing.TypeMoney, Nullable: false, CurrencyColumn: booking.FieldCurrency},
-	PaymentStatus:      listing.Field{Name: "paymentStatus", Column: booking.FieldPaymentStatus, Type: listing.TypeEnum, Nullable: false, Enum: []string{"UNPAID", "PARTIALLY_PAID", "PAID", "PARTIALLY_REFUNDED", "REFUNDED"}},
-	PaymentMethod:      listing.Field{Name: "paymentMethod", Column: booking.FieldPaymentMethod, Type: listing.TypeEnum, Nullable: false, Enum: []string{"CARD", "INVOICE", "BANK_TRANSFER", "CASH", "EXTERNAL", "FREE"}},
-	InvoiceNumber:      listing.Field{Name: "invoiceNumber", Column: booking.FieldInvoiceNumber, Type: listing.TypeString, Nullable: true},
-	HoldExpiresAt:      listing.Field{Name: "holdExpiresAt", Column: booking.FieldHoldExpiresAt, Type: listing.TypeTime, Nullable: true},
-	ConfirmedAt:        listing.Field{Name: "confirmedAt", Column: booking.FieldConfirmedAt, Type: listing.TypeTime, Nullable: true},
-	CancelledAt:        listing.Field{Name: "cancelledAt", Column: booking.FieldCancelledAt, Type: listing.TypeTime, Nullable: true},
-	CancellationReason: listing.Field{Name: "cancellationReason", Column: booking.FieldCancellationReason, Type: listing.TypeString, Nullable: true},
-	UtmSource:          listing.Field{Name: "utmSource", Column: booking.FieldUtmSource, Type: listing.TypeString, Nullable: true},
-	UtmMedium:          listing.Field{Name: "utmMedium", Column: booking.FieldUtmMedium, Type: listing.TypeString, Nullable: true},
-	UtmCampaign:        listing.Field{Name: "utmCampaign", Column: booking.FieldUtmCampaign, Type: listing.TypeString, Nullable: true},
+	ID:                 lists.Field{Name: "id", Column: booking.FieldID, Type: lists.TypeID, Nullable: false},
+	CreatedAt:          lists.Field{Name: "createdAt", Column: booking.FieldCreatedAt, Type: lists.TypeTime, Nullable: false},
+	UpdatedAt:          lists.Field{Name: "updatedAt", Column: booking.FieldUpdatedAt, Type: lists.TypeTime, Nullable: false},
+	OrderNumber:        lists.Field{Name: "orderNumber", Column: booking.FieldOrderNumber, Type: lists.TypeString, Nullable: false},
+	Status:             lists.Field{Name: "status", Column: booking.FieldStatus, Type: lists.TypeEnum, Nullable: false, Enum: []string{"WAITLISTED", "PENDING", "CONFIRMED", "CANCELLED", "EXPIRED"}},
+	InvoiceAddress:     lists.Field{Name: "invoiceAddress", Column: booking.FieldInvoiceAddress, Type: lists.TypeString, Nullable: true},
+	Currency:           lists.Field{Name: "currency", Column: booking.FieldCurrency, Type: lists.TypeString, Nullable: false},
+	Subtotal:           lists.Field{Name: "subtotal", Column: booking.FieldSubtotal, Type: lists.TypeMoney, Nullable: false, CurrencyColumn: booking.FieldCurrency},
+	TaxTotal:           lists.Field{Name: "taxTotal", Column: booking.FieldTaxTotal, Type: lists.TypeMoney, Nullable: false, CurrencyColumn: booking.FieldCurrency},
+	Total:              lists.Field{Name: "total", Column: booking.FieldTotal, Type: lists.TypeMoney, Nullable: false, CurrencyColumn: booking.FieldCurrency},
+	PaidAmount:         lists.Field{Name: "paidAmount", Column: booking.FieldPaidAmount, Type: lists.TypeMoney, Nullable: false, CurrencyColumn: booking.FieldCurrency},
+	RefundedAmount:     lists.Field{Name: "refundedAmount", Column: booking.FieldRefundedAmount, Type: lists.TypeMoney, Nullable: false, CurrencyColumn: booking.FieldCurrency},
+	PaymentStatus:      lists.Field{Name: "paymentStatus", Column: booking.FieldPaymentStatus, Type: lists.TypeEnum, Nullable: false, Enum: []string{"UNPAID", "PARTIALLY_PAID", "PAID", "PARTIALLY_REFUNDED", "REFUNDED"}},
+	PaymentMethod:      lists.Field{Name: "paymentMethod", Column: booking.FieldPaymentMethod, Type: lists.TypeEnum, Nullable: false, Enum: []string{"CARD", "INVOICE", "BANK_TRANSFER", "CASH", "EXTERNAL", "FREE"}},
+	InvoiceNumber:      lists.Field{Name: "invoiceNumber", Column: booking.FieldInvoiceNumber, Type: lists.TypeString, Nullable: true},
+	HoldExpiresAt:      lists.Field{Name: "holdExpiresAt", Column: booking.FieldHoldExpiresAt, Type: lists.TypeTime, Nullable: true},
+	ConfirmedAt:        lists.Field{Name: "confirmedAt", Column: booking.FieldConfirmedAt, Type: lists.TypeTime, Nullable: true},
+	CancelledAt:        lists.Field{Name: "cancelledAt", Column: booking.FieldCancelledAt, Type: lists.TypeTime, Nullable: true},
+	CancellationReason: lists.Field{Name: "cancellationReason", Column: booking.FieldCancellationReason, Type: lists.TypeString, Nullable: true},
+	UtmSource:          lists.Field{Name: "utmSource", Column: booking.FieldUtmSource, Type: lists.TypeString, Nullable: true},
+	UtmMedium:          lists.Field{Name: "utmMedium", Column: booking.FieldUtmMedium, Type: lists.TypeString, Nullable: true},
+	UtmCampaign:        lists.Field{Name: "utmCampaign", Column: booking.FieldUtmCampaign, Type: lists.TypeString, Nullable: true},
 }
 
 // BookingFilterInput is the where argument of Booking lists.
 type BookingFilterInput struct {
-	And                []*BookingFilterInput                 `json:"and,omitempty"`
-	Or                 []*BookingFilterInput                 `json:"or,omitempty"`
-	ID                 *listing.IdOperationFilterInput       `json:"id,omitempty"`
-	CreatedAt          *listing.DateTimeOperationFilterInput `json:"createdAt,omitempty"`
-	UpdatedAt          *listing.DateTimeOperationFilterInput `json:"updatedAt,omitempty"`
-	OrderNumber        *listing.StringOperationFilterInput   `json:"orderNumber,omitempty"`
-	Status             *BookingStatusOperationFilterInput    `json:"status,omitempty"`
-	InvoiceAddress     *listing.StringOperationFilterInput   `json:"invoiceAddress,omitempty"`
-	Currency           *listing.StringOperationFilterInput   `json:"currency,omitempty"`
-	Subtotal           *listing.DecimalOperationFilterInput  `json:"subtotal,omitempty"`
-	TaxTotal           *listing.DecimalOperationFilterInput  `json:"taxTotal,omitempty"`
-	Total              *listing.DecimalOperationFilterInput  `json:"total,omitempty"`
-	PaidAmount         *listing.DecimalOperationFilterInput  `json:"paidAmount,omitempty"`
-	RefundedAmount     *listing.DecimalOperationFilterInput  `json:"refundedAmount,omitempty"`
-	PaymentStatus      *PaymentStatusOperationFilterInput    `json:"paymentStatus,omitempty"`
-	PaymentMethod      *PaymentMethodOperationFilterInput    `json:"paymentMethod,omitempty"`
-	InvoiceNumber      *listing.StringOperationFilterInput   `json:"invoiceNumber,omitempty"`
-	HoldExpiresAt      *listing.DateTimeOperationFilterInput `json:"holdExpiresAt,omitempty"`
-	ConfirmedAt        *listing.DateTimeOperationFilterInput `json:"confirmedAt,omitempty"`
-	CancelledAt        *listing.DateTimeOperationFilterInput `json:"cancelledAt,omitempty"`
-	CancellationReason *listing.StringOperationFilterInput   `json:"cancellationReason,omitempty"`
-	UtmSource          *listing.StringOperationFilterInput   `json:"utmSource,omitempty"`
-	UtmMedium          *listing.StringOperationFilterInput   `json:"utmMedium,omitempty"`
-	UtmCampaign        *listing.StringOperationFilterInput   `json:"utmCampaign,omitempty"`
-	Booker             *ParticipantFilterInput               `json:"booker,omitempty"`
-	Tickets            *ListTicketFilterInput                `json:"tickets,omitempty"`
-	Payments           *ListPaymentFilterInput               `json:"payments,omitempty"`
-	Events             *ListEventFilterInput                 `json:"events,omitempty"`
+	And                []*BookingFilterInput               `json:"and,omitempty"`
+	Or                 []*BookingFilterInput               `json:"or,omitempty"`
+	ID                 *lists.IdOperationFilterInput       `json:"id,omitempty"`
+	CreatedAt          *lists.DateTimeOperationFilterInput `json:"createdAt,omitempty"`
+	UpdatedAt          *lists.DateTimeOperationFilterInput `json:"updatedAt,omitempty"`
+	OrderNumber        *lists.StringOperationFilterInput   `json:"orderNumber,omitempty"`
+	Status             *BookingStatusOperationFilterInput  `json:"status,omitempty"`
+	InvoiceAddress     *lists.StringOperationFilterInput   `json:"invoiceAddress,omitempty"`
+	Currency           *lists.StringOperationFilterInput   `json:"currency,omitempty"`
+	Subtotal           *lists.DecimalOperationFilterInput  `json:"subtotal,omitempty"`
+	TaxTotal           *lists.DecimalOperationFilterInput  `json:"taxTotal,omitempty"`
+	Total              *lists.DecimalOperationFilterInput  `json:"total,omitempty"`
+	PaidAmount         *lists.DecimalOperationFilterInput  `json:"paidAmount,omitempty"`
+	RefundedAmount     *lists.DecimalOperationFilterInput  `json:"refundedAmount,omitempty"`
+	PaymentStatus      *PaymentStatusOperationFilterInput  `json:"paymentStatus,omitempty"`
+	PaymentMethod      *PaymentMethodOperationFilterInput  `json:"paymentMethod,omitempty"`
+	InvoiceNumber      *lists.StringOperationFilterInput   `json:"invoiceNumber,omitempty"`
+	HoldExpiresAt      *lists.DateTimeOperationFilterInput `json:"holdExpiresAt,omitempty"`
+	ConfirmedAt        *lists.DateTimeOperationFilterInput `json:"confirmedAt,omitempty"`
+	CancelledAt        *lists.DateTimeOperationFilterInput `json:"cancelledAt,omitempty"`
+	CancellationReason *lists.StringOperationFilterInput   `json:"cancellationReason,omitempty"`
+	UtmSource          *lists.StringOperationFilterInput   `json:"utmSource,omitempty"`
+	UtmMedium          *lists.StringOperationFilterInput   `json:"utmMedium,omitempty"`
+	UtmCampaign        *lists.StringOperationFilterInput   `json:"utmCampaign,omitempty"`
+	Booker             *ParticipantFilterInput             `json:"booker,omitempty"`
+	Tickets            *ListTicketFilterInput              `json:"tickets,omitempty"`
+	Payments           *ListPaymentFilterInput             `json:"payments,omitempty"`
+	Events             *ListEventFilterInput               `json:"events,omitempty"`
 }
 
 // Predicate translates the filter into an Ent predicate (nil: no condition).
@@ -382,11 +382,11 @@ func (f *BookingFilterInput) Predicate() (predicate.Booking, error) {
 	return predicate.Booking(p), nil
 }
 
-func (f *BookingFilterInput) pred() (listing.Predicate, error) {
+func (f *BookingFilterInput) pred() (lists.Predicate, error) {
 	if f == nil {
 		return nil, nil
 	}
-	var ps []listing.Predicate
+	var ps []lists.Predicate
 	for _, a := range f.And {
 		p, err := a.pred()
 		if err != nil {
@@ -395,7 +395,7 @@ func (f *BookingFilterInput) pred() (listing.Predicate, error) {
 		ps = append(ps, p)
 	}
 	if len(f.Or) > 0 {
-		ors := make([]listing.Predicate, 0, len(f.Or))
+		ors := make([]lists.Predicate, 0, len(f.Or))
 		for _, a := range f.Or {
 			p, err := a.pred()
 			if err != nil {
@@ -403,161 +403,161 @@ func (f *BookingFilterInput) pred() (listing.Predicate, error) {
 			}
 			ors = append(ors, p)
 		}
-		ps = append(ps, listing.Or(ors...))
+		ps = append(ps, lists.Or(ors...))
 	}
 	if f.ID != nil {
 		o, err := f.ID.Ops(bookingFields.ID)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(bookingFields.ID, o))
+		ps = append(ps, lists.Filter(bookingFields.ID, o))
 	}
 	if f.CreatedAt != nil {
 		o, err := f.CreatedAt.Ops(bookingFields.CreatedAt)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(bookingFields.CreatedAt, o))
+		ps = append(ps, lists.Filter(bookingFields.CreatedAt, o))
 	}
 	if f.UpdatedAt != nil {
 		o, err := f.UpdatedAt.Ops(bookingFields.UpdatedAt)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(bookingFields.UpdatedAt, o))
+		ps = append(ps, lists.Filter(bookingFields.UpdatedAt, o))
 	}
 	if f.OrderNumber != nil {
 		o, err := f.OrderNumber.Ops(bookingFields.OrderNumber)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(bookingFields.OrderNumber, o))
+		ps = append(ps, lists.Filter(bookingFields.OrderNumber, o))
 	}
 	if f.Status != nil {
 		o, err := f.Status.Ops(bookingFields.Status)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(bookingFields.Status, o))
+		ps = append(ps, lists.Filter(bookingFields.Status, o))
 	}
 	if f.InvoiceAddress != nil {
 		o, err := f.InvoiceAddress.Ops(bookingFields.InvoiceAddress)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(bookingFields.InvoiceAddress, o))
+		ps = append(ps, lists.Filter(bookingFields.InvoiceAddress, o))
 	}
 	if f.Currency != nil {
 		o, err := f.Currency.Ops(bookingFields.Currency)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(bookingFields.Currency, o))
+		ps = append(ps, lists.Filter(bookingFields.Currency, o))
 	}
 	if f.Subtotal != nil {
 		o, err := f.Subtotal.Ops(bookingFields.Subtotal)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(bookingFields.Subtotal, o))
+		ps = append(ps, lists.Filter(bookingFields.Subtotal, o))
 	}
 	if f.TaxTotal != nil {
 		o, err := f.TaxTotal.Ops(bookingFields.TaxTotal)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(bookingFields.TaxTotal, o))
+		ps = append(ps, lists.Filter(bookingFields.TaxTotal, o))
 	}
 	if f.Total != nil {
 		o, err := f.Total.Ops(bookingFields.Total)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(bookingFields.Total, o))
+		ps = append(ps, lists.Filter(bookingFields.Total, o))
 	}
 	if f.PaidAmount != nil {
 		o, err := f.PaidAmount.Ops(bookingFields.PaidAmount)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(bookingFields.PaidAmount, o))
+		ps = append(ps, lists.Filter(bookingFields.PaidAmount, o))
 	}
 	if f.RefundedAmount != nil {
 		o, err := f.RefundedAmount.Ops(bookingFields.RefundedAmount)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(bookingFields.RefundedAmount, o))
+		ps = append(ps, lists.Filter(bookingFields.RefundedAmount, o))
 	}
 	if f.PaymentStatus != nil {
 		o, err := f.PaymentStatus.Ops(bookingFields.PaymentStatus)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(bookingFields.PaymentStatus, o))
+		ps = append(ps, lists.Filter(bookingFields.PaymentStatus, o))
 	}
 	if f.PaymentMethod != nil {
 		o, err := f.PaymentMethod.Ops(bookingFields.PaymentMethod)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(bookingFields.PaymentMethod, o))
+		ps = append(ps, lists.Filter(bookingFields.PaymentMethod, o))
 	}
 	if f.InvoiceNumber != nil {
 		o, err := f.InvoiceNumber.Ops(bookingFields.InvoiceNumber)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(bookingFields.InvoiceNumber, o))
+		ps = append(ps, lists.Filter(bookingFields.InvoiceNumber, o))
 	}
 	if f.HoldExpiresAt != nil {
 		o, err := f.HoldExpiresAt.Ops(bookingFields.HoldExpiresAt)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(bookingFields.HoldExpiresAt, o))
+		ps = append(ps, lists.Filter(bookingFields.HoldExpiresAt, o))
 	}
 	if f.ConfirmedAt != nil {
 		o, err := f.ConfirmedAt.Ops(bookingFields.ConfirmedAt)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(bookingFields.ConfirmedAt, o))
+		ps = append(ps, lists.Filter(bookingFields.ConfirmedAt, o))
 	}
 	if f.CancelledAt != nil {
 		o, err := f.CancelledAt.Ops(bookingFields.CancelledAt)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(bookingFields.CancelledAt, o))
+		ps = append(ps, lists.Filter(bookingFields.CancelledAt, o))
 	}
 	if f.CancellationReason != nil {
 		o, err := f.CancellationReason.Ops(bookingFields.CancellationReason)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(bookingFields.CancellationReason, o))
+		ps = append(ps, lists.Filter(bookingFields.CancellationReason, o))
 	}
 	if f.UtmSource != nil {
 		o, err := f.UtmSource.Ops(bookingFields.UtmSource)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(bookingFields.UtmSource, o))
+		ps = append(ps, lists.Filter(bookingFields.UtmSource, o))
 	}
 	if f.UtmMedium != nil {
 		o, err := f.UtmMedium.Ops(bookingFields.UtmMedium)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(bookingFields.UtmMedium, o))
+		ps = append(ps, lists.Filter(bookingFields.UtmMedium, o))
 	}
 	if f.UtmCampaign != nil {
 		o, err := f.UtmCampaign.Ops(bookingFields.UtmCampaign)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(bookingFields.UtmCampaign, o))
+		ps = append(ps, lists.Filter(bookingFields.UtmCampaign, o))
 	}
 	if f.Booker != nil {
 		p, err := f.Booker.pred()
@@ -571,7 +571,7 @@ func (f *BookingFilterInput) pred() (listing.Predicate, error) {
 		}
 	}
 	if f.Tickets != nil {
-		p, err := f.Tickets.pred(func(p listing.Predicate) listing.Predicate {
+		p, err := f.Tickets.pred(func(p lists.Predicate) lists.Predicate {
 			if p == nil {
 				return booking.HasTickets()
 			}
@@ -583,7 +583,7 @@ func (f *BookingFilterInput) pred() (listing.Predicate, error) {
 		ps = append(ps, p)
 	}
 	if f.Payments != nil {
-		p, err := f.Payments.pred(func(p listing.Predicate) listing.Predicate {
+		p, err := f.Payments.pred(func(p lists.Predicate) lists.Predicate {
 			if p == nil {
 				return booking.HasPayments()
 			}
@@ -595,7 +595,7 @@ func (f *BookingFilterInput) pred() (listing.Predicate, error) {
 		ps = append(ps, p)
 	}
 	if f.Events != nil {
-		p, err := f.Events.pred(func(p listing.Predicate) listing.Predicate {
+		p, err := f.Events.pred(func(p lists.Predicate) lists.Predicate {
 			if p == nil {
 				return booking.HasEvents()
 			}
@@ -606,7 +606,7 @@ func (f *BookingFilterInput) pred() (listing.Predicate, error) {
 		}
 		ps = append(ps, p)
 	}
-	return listing.And(ps...), nil
+	return lists.And(ps...), nil
 }
 
 // ListBookingFilterInput filters on a to-many edge of Booking rows.
@@ -618,8 +618,8 @@ type ListBookingFilterInput struct {
 }
 
 // pred builds the edge condition; has(p) is "a neighbour matching p exists".
-func (l *ListBookingFilterInput) pred(has func(listing.Predicate) listing.Predicate) (listing.Predicate, error) {
-	var ps []listing.Predicate
+func (l *ListBookingFilterInput) pred(has func(lists.Predicate) lists.Predicate) (lists.Predicate, error) {
+	var ps []lists.Predicate
 	if l.Some != nil {
 		p, err := l.Some.pred()
 		if err != nil {
@@ -632,7 +632,7 @@ func (l *ListBookingFilterInput) pred(has func(listing.Predicate) listing.Predic
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Not(has(p)))
+		ps = append(ps, lists.Not(has(p)))
 	}
 	if l.All != nil {
 		p, err := l.All.pred()
@@ -640,134 +640,134 @@ func (l *ListBookingFilterInput) pred(has func(listing.Predicate) listing.Predic
 			return nil, err
 		}
 		if p != nil {
-			ps = append(ps, listing.Not(has(listing.Not(p))))
+			ps = append(ps, lists.Not(has(lists.Not(p))))
 		}
 	}
 	if l.Any != nil {
 		if *l.Any {
 			ps = append(ps, has(nil))
 		} else {
-			ps = append(ps, listing.Not(has(nil)))
+			ps = append(ps, lists.Not(has(nil)))
 		}
 	}
-	return listing.And(ps...), nil
+	return lists.And(ps...), nil
 }
 
 // BookingSortInput is one entry of the order argument of Booking lists.
 // Fields set side by side apply in schema order.
 type BookingSortInput struct {
-	ID                 *enums.SortEnumType   `json:"id,omitempty"`
-	CreatedAt          *enums.SortEnumType   `json:"createdAt,omitempty"`
-	UpdatedAt          *enums.SortEnumType   `json:"updatedAt,omitempty"`
-	OrderNumber        *enums.SortEnumType   `json:"orderNumber,omitempty"`
-	Status             *enums.SortEnumType   `json:"status,omitempty"`
-	InvoiceAddress     *enums.SortEnumType   `json:"invoiceAddress,omitempty"`
-	Currency           *enums.SortEnumType   `json:"currency,omitempty"`
-	Subtotal           *enums.SortEnumType   `json:"subtotal,omitempty"`
-	TaxTotal           *enums.SortEnumType   `json:"taxTotal,omitempty"`
-	Total              *enums.SortEnumType   `json:"total,omitempty"`
-	PaidAmount         *enums.SortEnumType   `json:"paidAmount,omitempty"`
-	RefundedAmount     *enums.SortEnumType   `json:"refundedAmount,omitempty"`
-	PaymentStatus      *enums.SortEnumType   `json:"paymentStatus,omitempty"`
-	PaymentMethod      *enums.SortEnumType   `json:"paymentMethod,omitempty"`
-	InvoiceNumber      *enums.SortEnumType   `json:"invoiceNumber,omitempty"`
-	HoldExpiresAt      *enums.SortEnumType   `json:"holdExpiresAt,omitempty"`
-	ConfirmedAt        *enums.SortEnumType   `json:"confirmedAt,omitempty"`
-	CancelledAt        *enums.SortEnumType   `json:"cancelledAt,omitempty"`
-	CancellationReason *enums.SortEnumType   `json:"cancellationReason,omitempty"`
-	UtmSource          *enums.SortEnumType   `json:"utmSource,omitempty"`
-	UtmMedium          *enums.SortEnumType   `json:"utmMedium,omitempty"`
-	UtmCampaign        *enums.SortEnumType   `json:"utmCampaign,omitempty"`
+	ID                 *domain.SortEnumType  `json:"id,omitempty"`
+	CreatedAt          *domain.SortEnumType  `json:"createdAt,omitempty"`
+	UpdatedAt          *domain.SortEnumType  `json:"updatedAt,omitempty"`
+	OrderNumber        *domain.SortEnumType  `json:"orderNumber,omitempty"`
+	Status             *domain.SortEnumType  `json:"status,omitempty"`
+	InvoiceAddress     *domain.SortEnumType  `json:"invoiceAddress,omitempty"`
+	Currency           *domain.SortEnumType  `json:"currency,omitempty"`
+	Subtotal           *domain.SortEnumType  `json:"subtotal,omitempty"`
+	TaxTotal           *domain.SortEnumType  `json:"taxTotal,omitempty"`
+	Total              *domain.SortEnumType  `json:"total,omitempty"`
+	PaidAmount         *domain.SortEnumType  `json:"paidAmount,omitempty"`
+	RefundedAmount     *domain.SortEnumType  `json:"refundedAmount,omitempty"`
+	PaymentStatus      *domain.SortEnumType  `json:"paymentStatus,omitempty"`
+	PaymentMethod      *domain.SortEnumType  `json:"paymentMethod,omitempty"`
+	InvoiceNumber      *domain.SortEnumType  `json:"invoiceNumber,omitempty"`
+	HoldExpiresAt      *domain.SortEnumType  `json:"holdExpiresAt,omitempty"`
+	ConfirmedAt        *domain.SortEnumType  `json:"confirmedAt,omitempty"`
+	CancelledAt        *domain.SortEnumType  `json:"cancelledAt,omitempty"`
+	CancellationReason *domain.SortEnumType  `json:"cancellationReason,omitempty"`
+	UtmSource          *domain.SortEnumType  `json:"utmSource,omitempty"`
+	UtmMedium          *domain.SortEnumType  `json:"utmMedium,omitempty"`
+	UtmCampaign        *domain.SortEnumType  `json:"utmCampaign,omitempty"`
 	Booker             *ParticipantSortInput `json:"booker,omitempty"`
 }
 
-func (o *BookingSortInput) keys() []listing.SortKey {
+func (o *BookingSortInput) keys() []lists.SortKey {
 	if o == nil {
 		return nil
 	}
-	var keys []listing.SortKey
+	var keys []lists.SortKey
 	if o.ID != nil {
-		keys = append(keys, listing.Key(bookingFields.ID, *o.ID))
+		keys = append(keys, lists.Key(bookingFields.ID, *o.ID))
 	}
 	if o.CreatedAt != nil {
-		keys = append(keys, listing.Key(bookingFields.CreatedAt, *o.CreatedAt))
+		keys = append(keys, lists.Key(bookingFields.CreatedAt, *o.CreatedAt))
 	}
 	if o.UpdatedAt != nil {
-		keys = append(keys, listing.Key(bookingFields.UpdatedAt, *o.UpdatedAt))
+		keys = append(keys, lists.Key(bookingFields.UpdatedAt, *o.UpdatedAt))
 	}
 	if o.OrderNumber != nil {
-		keys = append(keys, listing.Key(bookingFields.OrderNumber, *o.OrderNumber))
+		keys = append(keys, lists.Key(bookingFields.OrderNumber, *o.OrderNumber))
 	}
 	if o.Status != nil {
-		keys = append(keys, listing.Key(bookingFields.Status, *o.Status))
+		keys = append(keys, lists.Key(bookingFields.Status, *o.Status))
 	}
 	if o.InvoiceAddress != nil {
-		keys = append(keys, listing.Key(bookingFields.InvoiceAddress, *o.InvoiceAddress))
+		keys = append(keys, lists.Key(bookingFields.InvoiceAddress, *o.InvoiceAddress))
 	}
 	if o.Currency != nil {
-		keys = append(keys, listing.Key(bookingFields.Currency, *o.Currency))
+		keys = append(keys, lists.Key(bookingFields.Currency, *o.Currency))
 	}
 	if o.Subtotal != nil {
-		keys = append(keys, listing.Key(bookingFields.Subtotal, *o.Subtotal))
+		keys = append(keys, lists.Key(bookingFields.Subtotal, *o.Subtotal))
 	}
 	if o.TaxTotal != nil {
-		keys = append(keys, listing.Key(bookingFields.TaxTotal, *o.TaxTotal))
+		keys = append(keys, lists.Key(bookingFields.TaxTotal, *o.TaxTotal))
 	}
 	if o.Total != nil {
-		keys = append(keys, listing.Key(bookingFields.Total, *o.Total))
+		keys = append(keys, lists.Key(bookingFields.Total, *o.Total))
 	}
 	if o.PaidAmount != nil {
-		keys = append(keys, listing.Key(bookingFields.PaidAmount, *o.PaidAmount))
+		keys = append(keys, lists.Key(bookingFields.PaidAmount, *o.PaidAmount))
 	}
 	if o.RefundedAmount != nil {
-		keys = append(keys, listing.Key(bookingFields.RefundedAmount, *o.RefundedAmount))
+		keys = append(keys, lists.Key(bookingFields.RefundedAmount, *o.RefundedAmount))
 	}
 	if o.PaymentStatus != nil {
-		keys = append(keys, listing.Key(bookingFields.PaymentStatus, *o.PaymentStatus))
+		keys = append(keys, lists.Key(bookingFields.PaymentStatus, *o.PaymentStatus))
 	}
 	if o.PaymentMethod != nil {
-		keys = append(keys, listing.Key(bookingFields.PaymentMethod, *o.PaymentMethod))
+		keys = append(keys, lists.Key(bookingFields.PaymentMethod, *o.PaymentMethod))
 	}
 	if o.InvoiceNumber != nil {
-		keys = append(keys, listing.Key(bookingFields.InvoiceNumber, *o.InvoiceNumber))
+		keys = append(keys, lists.Key(bookingFields.InvoiceNumber, *o.InvoiceNumber))
 	}
 	if o.HoldExpiresAt != nil {
-		keys = append(keys, listing.Key(bookingFields.HoldExpiresAt, *o.HoldExpiresAt))
+		keys = append(keys, lists.Key(bookingFields.HoldExpiresAt, *o.HoldExpiresAt))
 	}
 	if o.ConfirmedAt != nil {
-		keys = append(keys, listing.Key(bookingFields.ConfirmedAt, *o.ConfirmedAt))
+		keys = append(keys, lists.Key(bookingFields.ConfirmedAt, *o.ConfirmedAt))
 	}
 	if o.CancelledAt != nil {
-		keys = append(keys, listing.Key(bookingFields.CancelledAt, *o.CancelledAt))
+		keys = append(keys, lists.Key(bookingFields.CancelledAt, *o.CancelledAt))
 	}
 	if o.CancellationReason != nil {
-		keys = append(keys, listing.Key(bookingFields.CancellationReason, *o.CancellationReason))
+		keys = append(keys, lists.Key(bookingFields.CancellationReason, *o.CancellationReason))
 	}
 	if o.UtmSource != nil {
-		keys = append(keys, listing.Key(bookingFields.UtmSource, *o.UtmSource))
+		keys = append(keys, lists.Key(bookingFields.UtmSource, *o.UtmSource))
 	}
 	if o.UtmMedium != nil {
-		keys = append(keys, listing.Key(bookingFields.UtmMedium, *o.UtmMedium))
+		keys = append(keys, lists.Key(bookingFields.UtmMedium, *o.UtmMedium))
 	}
 	if o.UtmCampaign != nil {
-		keys = append(keys, listing.Key(bookingFields.UtmCampaign, *o.UtmCampaign))
+		keys = append(keys, lists.Key(bookingFields.UtmCampaign, *o.UtmCampaign))
 	}
 	if o.Booker != nil {
-		keys = append(keys, listing.Through(listing.Hop{Name: "booker", Table: "participants", Column: "id", Local: "booker_id"}, o.Booker.keys())...)
+		keys = append(keys, lists.Through(lists.Hop{Name: "booker", Table: "participants", Column: "id", Local: "booker_id"}, o.Booker.keys())...)
 	}
 	return keys
 }
 
 // bookingDefaultOrder is the order of Booking lists without an order argument.
-var bookingDefaultOrder = []listing.SortKey{listing.Key(bookingFields.CreatedAt, enums.SortDESC)}
+var bookingDefaultOrder = []lists.SortKey{lists.Key(bookingFields.CreatedAt, domain.SortDESC)}
 
 // BookingOrder completes an order argument into the total order of a list.
-func BookingOrder(order []*BookingSortInput) listing.Order {
-	var keys []listing.SortKey
+func BookingOrder(order []*BookingSortInput) lists.Order {
+	var keys []lists.SortKey
 	for _, o := range order {
 		keys = append(keys, o.keys()...)
 	}
-	return listing.NewOrder(keys, bookingDefaultOrder, bookingFields.ID)
+	return lists.NewOrder(keys, bookingDefaultOrder, bookingFields.ID)
 }
 
 // bookingLister adapts a BookingQuery to the list runtime; collect
@@ -777,10 +777,10 @@ type bookingLister struct {
 	collect func(*BookingQuery)
 }
 
-func (l *bookingLister) Clone() listing.Query[*Booking] {
+func (l *bookingLister) Clone() lists.Query[*Booking] {
 	return &bookingLister{q: l.q.Clone(), collect: l.collect}
 }
-func (l *bookingLister) Where(p listing.Predicate)               { l.q.Where(predicate.Booking(p)) }
+func (l *bookingLister) Where(p lists.Predicate)                 { l.q.Where(predicate.Booking(p)) }
 func (l *bookingLister) Order(o func(*sql.Selector))             { l.q.Order(o) }
 func (l *bookingLister) Modify(m func(*sql.Selector))            { l.q.modifiers = append(l.q.modifiers, m) }
 func (l *bookingLister) Limit(n int)                             { l.q.Limit(n) }
@@ -801,7 +801,7 @@ func (l *bookingLister) Scan(ctx context.Context, modify func(*sql.Selector), v 
 type BookingConnection struct {
 	Edges    []*BookingEdge
 	Nodes    []*Booking
-	PageInfo *listing.PageInfo
+	PageInfo *lists.PageInfo
 	total    func(context.Context) (int, error)
 }
 
@@ -814,7 +814,7 @@ type BookingEdge struct {
 	Node   *Booking
 }
 
-func newBookingConnection(p *listing.Page[*Booking]) *BookingConnection {
+func newBookingConnection(p *lists.Page[*Booking]) *BookingConnection {
 	c := &BookingConnection{
 		Edges:    make([]*BookingEdge, len(p.Edges)),
 		Nodes:    make([]*Booking, len(p.Edges)),
@@ -831,7 +831,7 @@ func newBookingConnection(p *listing.Page[*Booking]) *BookingConnection {
 // BookingCollectionSegment is an offset page of Booking rows.
 type BookingCollectionSegment struct {
 	Items    []*Booking
-	PageInfo *listing.CollectionSegmentInfo
+	PageInfo *lists.CollectionSegmentInfo
 	total    func(context.Context) (int, error)
 }
 
@@ -840,7 +840,7 @@ func (c *BookingCollectionSegment) TotalCount(ctx context.Context) (int, error) 
 
 // Paginate answers a cursor paged Booking list over q (narrowed by where),
 // eager-loading what the GraphQL selection asks for.
-func (q *BookingQuery) Paginate(ctx context.Context, where *BookingFilterInput, order []*BookingSortInput, args listing.CursorArgs) (*BookingConnection, error) {
+func (q *BookingQuery) Paginate(ctx context.Context, where *BookingFilterInput, order []*BookingSortInput, args lists.CursorArgs) (*BookingConnection, error) {
 	p, err := where.pred()
 	if err != nil {
 		return nil, err
@@ -848,8 +848,8 @@ func (q *BookingQuery) Paginate(ctx context.Context, where *BookingFilterInput, 
 	if p != nil {
 		q.Where(predicate.Booking(p))
 	}
-	l := &bookingLister{q: q, collect: collectorBooking(ctx, listing.ConnectionNodes(ctx, "Booking"))}
-	page, err := listing.Paginate[*Booking](ctx, l, BookingOrder(order), args)
+	l := &bookingLister{q: q, collect: collectorBooking(ctx, lists.ConnectionNodes(ctx, "Booking"))}
+	page, err := lists.Paginate[*Booking](ctx, l, BookingOrder(order), args)
 	if err != nil {
 		return nil, err
 	}
@@ -857,7 +857,7 @@ func (q *BookingQuery) Paginate(ctx context.Context, where *BookingFilterInput, 
 }
 
 // Segment answers an offset paged Booking list over q (narrowed by where).
-func (q *BookingQuery) Segment(ctx context.Context, where *BookingFilterInput, order []*BookingSortInput, args listing.OffsetArgs) (*BookingCollectionSegment, error) {
+func (q *BookingQuery) Segment(ctx context.Context, where *BookingFilterInput, order []*BookingSortInput, args lists.OffsetArgs) (*BookingCollectionSegment, error) {
 	p, err := where.pred()
 	if err != nil {
 		return nil, err
@@ -865,8 +865,8 @@ func (q *BookingQuery) Segment(ctx context.Context, where *BookingFilterInput, o
 	if p != nil {
 		q.Where(predicate.Booking(p))
 	}
-	l := &bookingLister{q: q, collect: collectorBooking(ctx, listing.SegmentItems(ctx, "Booking"))}
-	seg, err := listing.Offset[*Booking](ctx, l, BookingOrder(order), args)
+	l := &bookingLister{q: q, collect: collectorBooking(ctx, lists.SegmentItems(ctx, "Booking"))}
+	seg, err := lists.Offset[*Booking](ctx, l, BookingOrder(order), args)
 	if err != nil {
 		return nil, err
 	}
@@ -921,14 +921,14 @@ var bookingGQLColumns = map[string][]string{
 // collect configures q to load, with the nodes, every edge the GraphQL
 // selection asks for: one query per edge and level, whatever the row count.
 func (q *BookingQuery) collect(ctx context.Context, fields []graphql.CollectedField) {
-	if cols, ok := listing.Columns(ctx, fields, bookingGQLColumns); ok {
+	if cols, ok := lists.Columns(ctx, fields, bookingGQLColumns); ok {
 		// Not on a query that walks from another node (path): Ent reads it
 		// DISTINCT, and PostgreSQL then wants its ORDER BY columns selected.
 		if len(q.ctx.Fields) == 0 && q.path == nil {
 			q.Select(cols...)
 		}
 	} else {
-		ctx = listing.WithAllColumns(ctx)
+		ctx = lists.WithAllColumns(ctx)
 	}
 	var toOne map[string][]graphql.CollectedField
 	for _, f := range fields {
@@ -937,13 +937,13 @@ func (q *BookingQuery) collect(ctx context.Context, fields []graphql.CollectedFi
 			if toOne == nil {
 				toOne = map[string][]graphql.CollectedField{}
 			}
-			toOne[f.Name] = append(toOne[f.Name], listing.Selection(ctx, f, "Participant")...)
+			toOne[f.Name] = append(toOne[f.Name], lists.Selection(ctx, f, "Participant")...)
 		case "tickets":
 			q.collectTickets(ctx, f)
 		case "payments":
 			q.collectPayments(ctx, f)
 		case "events":
-			sel, alias := listing.Selection(ctx, f, "Event"), f.Alias
+			sel, alias := lists.Selection(ctx, f, "Event"), f.Alias
 			q.WithNamedEvents(alias, func(cq *EventQuery) {
 				cq.Order(EventOrder(nil).Apply)
 				cq.collect(ctx, sel)
@@ -958,27 +958,27 @@ func (q *BookingQuery) collect(ctx context.Context, fields []graphql.CollectedFi
 // collectTickets loads the tickets connection of every Booking at once.
 func (q *BookingQuery) collectTickets(ctx context.Context, f graphql.CollectedField) {
 	alias := f.Alias
-	args := listing.ArgsOf(ctx, f)
+	args := lists.ArgsOf(ctx, f)
 	var (
 		where *TicketFilterInput
 		order []*TicketSortInput
 	)
 	cargs, err := args.Decode(ctx, &where, &order)
-	var p listing.Predicate
+	var p lists.Predicate
 	if err == nil {
 		p, err = where.pred()
 	}
-	link := listing.Link{FK: "booking_id"}
-	var n *listing.Nested[*Ticket]
+	link := lists.Link{FK: "booking_id"}
+	var n *lists.Nested[*Ticket]
 	if err == nil {
-		n, err = listing.NewNested[*Ticket](ctx, TicketOrder(order), cargs, link.Partition)
+		n, err = lists.NewNested[*Ticket](ctx, TicketOrder(order), cargs, link.Partition)
 	}
 	if err != nil {
 		// Leave the field to its resolver, which reports the argument error.
 		return
 	}
 	var ids []int
-	n.SetBase(func() listing.Grouper {
+	n.SetBase(func() lists.Grouper {
 		cq := (&TicketClient{config: q.config}).Query()
 		l := &ticketLister{q: cq}
 		if p != nil {
@@ -987,7 +987,7 @@ func (q *BookingQuery) collectTickets(ctx context.Context, f graphql.CollectedFi
 		l.Where(link.Scope(ids))
 		return l
 	})
-	sel := listing.ConnectionSelection(ctx, f, "Ticket")
+	sel := lists.ConnectionSelection(ctx, f, "Ticket")
 	q.WithNamedTickets(alias, func(cq *TicketQuery) {
 		l := &ticketLister{q: cq}
 		if p != nil {
@@ -1022,33 +1022,33 @@ func (_m *Booking) Tickets(ctx context.Context, where *TicketFilterInput, order 
 	if c, ok := _m.page(ctx).(*TicketConnection); ok {
 		return c, nil
 	}
-	return _m.QueryTickets().Paginate(ctx, where, order, listing.CursorArgs{First: first, After: after, Last: last, Before: before})
+	return _m.QueryTickets().Paginate(ctx, where, order, lists.CursorArgs{First: first, After: after, Last: last, Before: before})
 }
 
 // collectPayments loads the payments connection of every Booking at once.
 func (q *BookingQuery) collectPayments(ctx context.Context, f graphql.CollectedField) {
 	alias := f.Alias
-	args := listing.ArgsOf(ctx, f)
+	args := lists.ArgsOf(ctx, f)
 	var (
 		where *PaymentFilterInput
 		order []*PaymentSortInput
 	)
 	cargs, err := args.Decode(ctx, &where, &order)
-	var p listing.Predicate
+	var p lists.Predicate
 	if err == nil {
 		p, err = where.pred()
 	}
-	link := listing.Link{FK: "booking_id"}
-	var n *listing.Nested[*Payment]
+	link := lists.Link{FK: "booking_id"}
+	var n *lists.Nested[*Payment]
 	if err == nil {
-		n, err = listing.NewNested[*Payment](ctx, PaymentOrder(order), cargs, link.Partition)
+		n, err = lists.NewNested[*Payment](ctx, PaymentOrder(order), cargs, link.Partition)
 	}
 	if err != nil {
 		// Leave the field to its resolver, which reports the argument error.
 		return
 	}
 	var ids []int
-	n.SetBase(func() listing.Grouper {
+	n.SetBase(func() lists.Grouper {
 		cq := (&PaymentClient{config: q.config}).Query()
 		l := &paymentLister{q: cq}
 		if p != nil {
@@ -1057,7 +1057,7 @@ func (q *BookingQuery) collectPayments(ctx context.Context, f graphql.CollectedF
 		l.Where(link.Scope(ids))
 		return l
 	})
-	sel := listing.ConnectionSelection(ctx, f, "Payment")
+	sel := lists.ConnectionSelection(ctx, f, "Payment")
 	q.WithNamedPayments(alias, func(cq *PaymentQuery) {
 		l := &paymentLister{q: cq}
 		if p != nil {
@@ -1092,7 +1092,7 @@ func (_m *Booking) Payments(ctx context.Context, where *PaymentFilterInput, orde
 	if c, ok := _m.page(ctx).(*PaymentConnection); ok {
 		return c, nil
 	}
-	return _m.QueryPayments().Paginate(ctx, where, order, listing.CursorArgs{First: first, After: after, Last: last, Before: before})
+	return _m.QueryPayments().Paginate(ctx, where, order, lists.CursorArgs{First: first, After: after, Last: last, Before: before})
 }
 
 // Events answers the events list: from what was loaded with the
@@ -1104,7 +1104,7 @@ func (_m *Booking) Events(ctx context.Context) ([]*Event, error) {
 		}
 	}
 	q := _m.QueryEvents()
-	if c := collectorEvent(ctx, listing.FieldSelection(ctx, "Event")); c != nil {
+	if c := collectorEvent(ctx, lists.FieldSelection(ctx, "Event")); c != nil {
 		c(q)
 	}
 	return q.Order(EventOrder(nil).Apply).All(ctx)
@@ -1121,7 +1121,7 @@ func (_m *Booking) Booker(ctx context.Context) (*Participant, error) {
 		return nil, err
 	}
 	q := _m.QueryBooker()
-	if c := collectorParticipant(ctx, listing.FieldSelection(ctx, "Participant")); c != nil {
+	if c := collectorParticipant(ctx, lists.FieldSelection(ctx, "Participant")); c != nil {
 		c(q)
 	}
 	n, err = q.Only(ctx)
@@ -1147,7 +1147,7 @@ func (_m *Booking) page(ctx context.Context) any {
 
 // StatusLocalized names the status in the language of ctx.
 func (_m *Booking) StatusLocalized(ctx context.Context) string {
-	return enums.Localized(ctx, "BookingStatus", _m.Status)
+	return domain.Localized(ctx, "BookingStatus", _m.Status)
 }
 
 // SubtotalMoney is subtotal as Money.
@@ -1177,99 +1177,99 @@ func (_m *Booking) RefundedAmountMoney() money.Money {
 
 // PaymentStatusLocalized names the paymentStatus in the language of ctx.
 func (_m *Booking) PaymentStatusLocalized(ctx context.Context) string {
-	return enums.Localized(ctx, "PaymentStatus", _m.PaymentStatus)
+	return domain.Localized(ctx, "PaymentStatus", _m.PaymentStatus)
 }
 
 // PaymentMethodLocalized names the paymentMethod in the language of ctx.
 func (_m *Booking) PaymentMethodLocalized(ctx context.Context) string {
-	return enums.Localized(ctx, "PaymentMethod", _m.PaymentMethod)
+	return domain.Localized(ctx, "PaymentMethod", _m.PaymentMethod)
 }
 
 // eventFields describes the stored fields of Event to the list runtime.
 var eventFields = struct {
-	ID                   listing.Field
-	CreatedAt            listing.Field
-	UpdatedAt            listing.Field
-	Title                listing.Field
-	Description          listing.Field
-	Status               listing.Field
-	StartsAt             listing.Field
-	EndsAt               listing.Field
-	TimeZone             listing.Field
-	Venue                listing.Field
-	Address              listing.Field
-	OnlineUrl            listing.Field
-	Category             listing.Field
-	Capacity             listing.Field
-	WaitlistEnabled      listing.Field
-	RegistrationOpensAt  listing.Field
-	RegistrationClosesAt listing.Field
-	MaxTicketsPerBooking listing.Field
-	Currency             listing.Field
-	RegisteredCount      listing.Field
-	WaitlistCount        listing.Field
-	CheckedInCount       listing.Field
-	CancelledAt          listing.Field
-	CancellationReason   listing.Field
+	ID                   lists.Field
+	CreatedAt            lists.Field
+	UpdatedAt            lists.Field
+	Title                lists.Field
+	Description          lists.Field
+	Status               lists.Field
+	StartsAt             lists.Field
+	EndsAt               lists.Field
+	TimeZone             lists.Field
+	Venue                lists.Field
+	Address              lists.Field
+	OnlineUrl            lists.Field
+	Category             lists.Field
+	Capacity             lists.Field
+	WaitlistEnabled      lists.Field
+	RegistrationOpensAt  lists.Field
+	RegistrationClosesAt lists.Field
+	MaxTicketsPerBooking lists.Field
+	Currency             lists.Field
+	RegisteredCount      lists.Field
+	WaitlistCount        lists.Field
+	CheckedInCount       lists.Field
+	CancelledAt          lists.Field
+	CancellationReason   lists.Field
 }{
-	ID:                   listing.Field{Name: "id", Column: event.FieldID, Type: listing.TypeID, Nullable: false},
-	CreatedAt:            listing.Field{Name: "createdAt", Column: event.FieldCreatedAt, Type: listing.TypeTime, Nullable: false},
-	UpdatedAt:            listing.Field{Name: "updatedAt", Column: event.FieldUpdatedAt, Type: listing.TypeTime, Nullable: false},
-	Title:                listing.Field{Name: "title", Column: event.FieldTitle, Type: listing.TypeString, Nullable: false},
-	Description:          listing.Field{Name: "description", Column: event.FieldDescription, Type: listing.TypeString, Nullable: true},
-	Status:               listing.Field{Name: "status", Column: event.FieldStatus, Type: listing.TypeEnum, Nullable: false, Enum: []string{"DRAFT", "PUBLISHED", "CANCELLED"}},
-	StartsAt:             listing.Field{Name: "startsAt", Column: event.FieldStartsAt, Type: listing.TypeTime, Nullable: false},
-	EndsAt:               listing.Field{Name: "endsAt", Column: event.FieldEndsAt, Type: listing.TypeTime, Nullable: true},
-	TimeZone:             listing.Field{Name: "timeZone", Column: event.FieldTimeZone, Type: listing.TypeString, Nullable: false},
-	Venue:                listing.Field{Name: "venue", Column: event.FieldVenue, Type: listing.TypeString, Nullable: true},
-	Address:              listing.Field{Name: "address", Column: event.FieldAddress, Type: listing.TypeString, Nullable: true},
-	OnlineUrl:            listing.Field{Name: "onlineUrl", Column: event.FieldOnlineURL, Type: listing.TypeString, Nullable: true},
-	Category:             listing.Field{Name: "category", Column: event.FieldCategory, Type: listing.TypeString, Nullable: true},
-	Capacity:             listing.Field{Name: "capacity", Column: event.FieldCapacity, Type: listing.TypeInt, Nullable: true},
-	WaitlistEnabled:      listing.Field{Name: "waitlistEnabled", Column: event.FieldWaitlistEnabled, Type: listing.TypeBool, Nullable: false},
-	RegistrationOpensAt:  listing.Field{Name: "registrationOpensAt", Column: event.FieldRegistrationOpensAt, Type: listing.TypeTime, Nullable: true},
-	RegistrationClosesAt: listing.Field{Name: "registrationClosesAt", Column: event.FieldRegistrationClosesAt, Type: listing.TypeTime, Nullable: true},
-	MaxTicketsPerBooking: listing.Field{Name: "maxTicketsPerBooking", Column: event.FieldMaxTicketsPerBooking, Type: listing.TypeInt, Nullable: true},
-	Currency:             listing.Field{Name: "currency", Column: event.FieldCurrency, Type: listing.TypeString, Nullable: false},
-	RegisteredCount:      listing.Field{Name: "registeredCount", Column: event.FieldRegisteredCount, Type: listing.TypeInt, Nullable: false},
-	WaitlistCount:        listing.Field{Name: "waitlistCount", Column: event.FieldWaitlistCount, Type: listing.TypeInt, Nullable: false},
-	CheckedInCount:       listing.Field{Name: "checkedInCount", Column: event.FieldCheckedInCount, Type: listing.TypeInt, Nullable: false},
-	CancelledAt:          listing.Field{Name: "cancelledAt", Column: event.FieldCancelledAt, Type: listing.TypeTime, Nullable: true},
-	CancellationReason:   listing.Field{Name: "cancellationReason", Column: event.FieldCancellationReason, Type: listing.TypeString, Nullable: true},
+	ID:                   lists.Field{Name: "id", Column: event.FieldID, Type: lists.TypeID, Nullable: false},
+	CreatedAt:            lists.Field{Name: "createdAt", Column: event.FieldCreatedAt, Type: lists.TypeTime, Nullable: false},
+	UpdatedAt:            lists.Field{Name: "updatedAt", Column: event.FieldUpdatedAt, Type: lists.TypeTime, Nullable: false},
+	Title:                lists.Field{Name: "title", Column: event.FieldTitle, Type: lists.TypeString, Nullable: false},
+	Description:          lists.Field{Name: "description", Column: event.FieldDescription, Type: lists.TypeString, Nullable: true},
+	Status:               lists.Field{Name: "status", Column: event.FieldStatus, Type: lists.TypeEnum, Nullable: false, Enum: []string{"DRAFT", "PUBLISHED", "CANCELLED"}},
+	StartsAt:             lists.Field{Name: "startsAt", Column: event.FieldStartsAt, Type: lists.TypeTime, Nullable: false},
+	EndsAt:               lists.Field{Name: "endsAt", Column: event.FieldEndsAt, Type: lists.TypeTime, Nullable: true},
+	TimeZone:             lists.Field{Name: "timeZone", Column: event.FieldTimeZone, Type: lists.TypeString, Nullable: false},
+	Venue:                lists.Field{Name: "venue", Column: event.FieldVenue, Type: lists.TypeString, Nullable: true},
+	Address:              lists.Field{Name: "address", Column: event.FieldAddress, Type: lists.TypeString, Nullable: true},
+	OnlineUrl:            lists.Field{Name: "onlineUrl", Column: event.FieldOnlineURL, Type: lists.TypeString, Nullable: true},
+	Category:             lists.Field{Name: "category", Column: event.FieldCategory, Type: lists.TypeString, Nullable: true},
+	Capacity:             lists.Field{Name: "capacity", Column: event.FieldCapacity, Type: lists.TypeInt, Nullable: true},
+	WaitlistEnabled:      lists.Field{Name: "waitlistEnabled", Column: event.FieldWaitlistEnabled, Type: lists.TypeBool, Nullable: false},
+	RegistrationOpensAt:  lists.Field{Name: "registrationOpensAt", Column: event.FieldRegistrationOpensAt, Type: lists.TypeTime, Nullable: true},
+	RegistrationClosesAt: lists.Field{Name: "registrationClosesAt", Column: event.FieldRegistrationClosesAt, Type: lists.TypeTime, Nullable: true},
+	MaxTicketsPerBooking: lists.Field{Name: "maxTicketsPerBooking", Column: event.FieldMaxTicketsPerBooking, Type: lists.TypeInt, Nullable: true},
+	Currency:             lists.Field{Name: "currency", Column: event.FieldCurrency, Type: lists.TypeString, Nullable: false},
+	RegisteredCount:      lists.Field{Name: "registeredCount", Column: event.FieldRegisteredCount, Type: lists.TypeInt, Nullable: false},
+	WaitlistCount:        lists.Field{Name: "waitlistCount", Column: event.FieldWaitlistCount, Type: lists.TypeInt, Nullable: false},
+	CheckedInCount:       lists.Field{Name: "checkedInCount", Column: event.FieldCheckedInCount, Type: lists.TypeInt, Nullable: false},
+	CancelledAt:          lists.Field{Name: "cancelledAt", Column: event.FieldCancelledAt, Type: lists.TypeTime, Nullable: true},
+	CancellationReason:   lists.Field{Name: "cancellationReason", Column: event.FieldCancellationReason, Type: lists.TypeString, Nullable: true},
 }
 
 // EventFilterInput is the where argument of Event lists.
 type EventFilterInput struct {
-	And                  []*EventFilterInput                   `json:"and,omitempty"`
-	Or                   []*EventFilterInput                   `json:"or,omitempty"`
-	ID                   *listing.IdOperationFilterInput       `json:"id,omitempty"`
-	CreatedAt            *listing.DateTimeOperationFilterInput `json:"createdAt,omitempty"`
-	UpdatedAt            *listing.DateTimeOperationFilterInput `json:"updatedAt,omitempty"`
-	Title                *listing.StringOperationFilterInput   `json:"title,omitempty"`
-	Description          *listing.StringOperationFilterInput   `json:"description,omitempty"`
-	Status               *EventStatusOperationFilterInput      `json:"status,omitempty"`
-	StartsAt             *listing.DateTimeOperationFilterInput `json:"startsAt,omitempty"`
-	EndsAt               *listing.DateTimeOperationFilterInput `json:"endsAt,omitempty"`
-	TimeZone             *listing.StringOperationFilterInput   `json:"timeZone,omitempty"`
-	Venue                *listing.StringOperationFilterInput   `json:"venue,omitempty"`
-	Address              *listing.StringOperationFilterInput   `json:"address,omitempty"`
-	OnlineUrl            *listing.StringOperationFilterInput   `json:"onlineUrl,omitempty"`
-	Category             *listing.StringOperationFilterInput   `json:"category,omitempty"`
-	Capacity             *listing.IntOperationFilterInput      `json:"capacity,omitempty"`
-	WaitlistEnabled      *listing.BooleanOperationFilterInput  `json:"waitlistEnabled,omitempty"`
-	RegistrationOpensAt  *listing.DateTimeOperationFilterInput `json:"registrationOpensAt,omitempty"`
-	RegistrationClosesAt *listing.DateTimeOperationFilterInput `json:"registrationClosesAt,omitempty"`
-	MaxTicketsPerBooking *listing.IntOperationFilterInput      `json:"maxTicketsPerBooking,omitempty"`
-	Currency             *listing.StringOperationFilterInput   `json:"currency,omitempty"`
-	RegisteredCount      *listing.IntOperationFilterInput      `json:"registeredCount,omitempty"`
-	WaitlistCount        *listing.IntOperationFilterInput      `json:"waitlistCount,omitempty"`
-	CheckedInCount       *listing.IntOperationFilterInput      `json:"checkedInCount,omitempty"`
-	CancelledAt          *listing.DateTimeOperationFilterInput `json:"cancelledAt,omitempty"`
-	CancellationReason   *listing.StringOperationFilterInput   `json:"cancellationReason,omitempty"`
-	TicketCategories     *ListTicketCategoryFilterInput        `json:"ticketCategories,omitempty"`
-	Tickets              *ListTicketFilterInput                `json:"tickets,omitempty"`
-	Registrations        *ListRegistrationFilterInput          `json:"registrations,omitempty"`
-	Bookings             *ListBookingFilterInput               `json:"bookings,omitempty"`
+	And                  []*EventFilterInput                 `json:"and,omitempty"`
+	Or                   []*EventFilterInput                 `json:"or,omitempty"`
+	ID                   *lists.IdOperationFilterInput       `json:"id,omitempty"`
+	CreatedAt            *lists.DateTimeOperationFilterInput `json:"createdAt,omitempty"`
+	UpdatedAt            *lists.DateTimeOperationFilterInput `json:"updatedAt,omitempty"`
+	Title                *lists.StringOperationFilterInput   `json:"title,omitempty"`
+	Description          *lists.StringOperationFilterInput   `json:"description,omitempty"`
+	Status               *EventStatusOperationFilterInput    `json:"status,omitempty"`
+	StartsAt             *lists.DateTimeOperationFilterInput `json:"startsAt,omitempty"`
+	EndsAt               *lists.DateTimeOperationFilterInput `json:"endsAt,omitempty"`
+	TimeZone             *lists.StringOperationFilterInput   `json:"timeZone,omitempty"`
+	Venue                *lists.StringOperationFilterInput   `json:"venue,omitempty"`
+	Address              *lists.StringOperationFilterInput   `json:"address,omitempty"`
+	OnlineUrl            *lists.StringOperationFilterInput   `json:"onlineUrl,omitempty"`
+	Category             *lists.StringOperationFilterInput   `json:"category,omitempty"`
+	Capacity             *lists.IntOperationFilterInput      `json:"capacity,omitempty"`
+	WaitlistEnabled      *lists.BooleanOperationFilterInput  `json:"waitlistEnabled,omitempty"`
+	RegistrationOpensAt  *lists.DateTimeOperationFilterInput `json:"registrationOpensAt,omitempty"`
+	RegistrationClosesAt *lists.DateTimeOperationFilterInput `json:"registrationClosesAt,omitempty"`
+	MaxTicketsPerBooking *lists.IntOperationFilterInput      `json:"maxTicketsPerBooking,omitempty"`
+	Currency             *lists.StringOperationFilterInput   `json:"currency,omitempty"`
+	RegisteredCount      *lists.IntOperationFilterInput      `json:"registeredCount,omitempty"`
+	WaitlistCount        *lists.IntOperationFilterInput      `json:"waitlistCount,omitempty"`
+	CheckedInCount       *lists.IntOperationFilterInput      `json:"checkedInCount,omitempty"`
+	CancelledAt          *lists.DateTimeOperationFilterInput `json:"cancelledAt,omitempty"`
+	CancellationReason   *lists.StringOperationFilterInput   `json:"cancellationReason,omitempty"`
+	TicketCategories     *ListTicketCategoryFilterInput      `json:"ticketCategories,omitempty"`
+	Tickets              *ListTicketFilterInput              `json:"tickets,omitempty"`
+	Registrations        *ListRegistrationFilterInput        `json:"registrations,omitempty"`
+	Bookings             *ListBookingFilterInput             `json:"bookings,omitempty"`
 }
 
 // Predicate translates the filter into an Ent predicate (nil: no condition).
@@ -1281,11 +1281,11 @@ func (f *EventFilterInput) Predicate() (predicate.Event, error) {
 	return predicate.Event(p), nil
 }
 
-func (f *EventFilterInput) pred() (listing.Predicate, error) {
+func (f *EventFilterInput) pred() (lists.Predicate, error) {
 	if f == nil {
 		return nil, nil
 	}
-	var ps []listing.Predicate
+	var ps []lists.Predicate
 	for _, a := range f.And {
 		p, err := a.pred()
 		if err != nil {
@@ -1294,7 +1294,7 @@ func (f *EventFilterInput) pred() (listing.Predicate, error) {
 		ps = append(ps, p)
 	}
 	if len(f.Or) > 0 {
-		ors := make([]listing.Predicate, 0, len(f.Or))
+		ors := make([]lists.Predicate, 0, len(f.Or))
 		for _, a := range f.Or {
 			p, err := a.pred()
 			if err != nil {
@@ -1302,178 +1302,178 @@ func (f *EventFilterInput) pred() (listing.Predicate, error) {
 			}
 			ors = append(ors, p)
 		}
-		ps = append(ps, listing.Or(ors...))
+		ps = append(ps, lists.Or(ors...))
 	}
 	if f.ID != nil {
 		o, err := f.ID.Ops(eventFields.ID)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(eventFields.ID, o))
+		ps = append(ps, lists.Filter(eventFields.ID, o))
 	}
 	if f.CreatedAt != nil {
 		o, err := f.CreatedAt.Ops(eventFields.CreatedAt)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(eventFields.CreatedAt, o))
+		ps = append(ps, lists.Filter(eventFields.CreatedAt, o))
 	}
 	if f.UpdatedAt != nil {
 		o, err := f.UpdatedAt.Ops(eventFields.UpdatedAt)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(eventFields.UpdatedAt, o))
+		ps = append(ps, lists.Filter(eventFields.UpdatedAt, o))
 	}
 	if f.Title != nil {
 		o, err := f.Title.Ops(eventFields.Title)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(eventFields.Title, o))
+		ps = append(ps, lists.Filter(eventFields.Title, o))
 	}
 	if f.Description != nil {
 		o, err := f.Description.Ops(eventFields.Description)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(eventFields.Description, o))
+		ps = append(ps, lists.Filter(eventFields.Description, o))
 	}
 	if f.Status != nil {
 		o, err := f.Status.Ops(eventFields.Status)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(eventFields.Status, o))
+		ps = append(ps, lists.Filter(eventFields.Status, o))
 	}
 	if f.StartsAt != nil {
 		o, err := f.StartsAt.Ops(eventFields.StartsAt)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(eventFields.StartsAt, o))
+		ps = append(ps, lists.Filter(eventFields.StartsAt, o))
 	}
 	if f.EndsAt != nil {
 		o, err := f.EndsAt.Ops(eventFields.EndsAt)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(eventFields.EndsAt, o))
+		ps = append(ps, lists.Filter(eventFields.EndsAt, o))
 	}
 	if f.TimeZone != nil {
 		o, err := f.TimeZone.Ops(eventFields.TimeZone)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(eventFields.TimeZone, o))
+		ps = append(ps, lists.Filter(eventFields.TimeZone, o))
 	}
 	if f.Venue != nil {
 		o, err := f.Venue.Ops(eventFields.Venue)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(eventFields.Venue, o))
+		ps = append(ps, lists.Filter(eventFields.Venue, o))
 	}
 	if f.Address != nil {
 		o, err := f.Address.Ops(eventFields.Address)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(eventFields.Address, o))
+		ps = append(ps, lists.Filter(eventFields.Address, o))
 	}
 	if f.OnlineUrl != nil {
 		o, err := f.OnlineUrl.Ops(eventFields.OnlineUrl)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(eventFields.OnlineUrl, o))
+		ps = append(ps, lists.Filter(eventFields.OnlineUrl, o))
 	}
 	if f.Category != nil {
 		o, err := f.Category.Ops(eventFields.Category)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(eventFields.Category, o))
+		ps = append(ps, lists.Filter(eventFields.Category, o))
 	}
 	if f.Capacity != nil {
 		o, err := f.Capacity.Ops(eventFields.Capacity)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(eventFields.Capacity, o))
+		ps = append(ps, lists.Filter(eventFields.Capacity, o))
 	}
 	if f.WaitlistEnabled != nil {
 		o, err := f.WaitlistEnabled.Ops(eventFields.WaitlistEnabled)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(eventFields.WaitlistEnabled, o))
+		ps = append(ps, lists.Filter(eventFields.WaitlistEnabled, o))
 	}
 	if f.RegistrationOpensAt != nil {
 		o, err := f.RegistrationOpensAt.Ops(eventFields.RegistrationOpensAt)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(eventFields.RegistrationOpensAt, o))
+		ps = append(ps, lists.Filter(eventFields.RegistrationOpensAt, o))
 	}
 	if f.RegistrationClosesAt != nil {
 		o, err := f.RegistrationClosesAt.Ops(eventFields.RegistrationClosesAt)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(eventFields.RegistrationClosesAt, o))
+		ps = append(ps, lists.Filter(eventFields.RegistrationClosesAt, o))
 	}
 	if f.MaxTicketsPerBooking != nil {
 		o, err := f.MaxTicketsPerBooking.Ops(eventFields.MaxTicketsPerBooking)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(eventFields.MaxTicketsPerBooking, o))
+		ps = append(ps, lists.Filter(eventFields.MaxTicketsPerBooking, o))
 	}
 	if f.Currency != nil {
 		o, err := f.Currency.Ops(eventFields.Currency)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(eventFields.Currency, o))
+		ps = append(ps, lists.Filter(eventFields.Currency, o))
 	}
 	if f.RegisteredCount != nil {
 		o, err := f.RegisteredCount.Ops(eventFields.RegisteredCount)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(eventFields.RegisteredCount, o))
+		ps = append(ps, lists.Filter(eventFields.RegisteredCount, o))
 	}
 	if f.WaitlistCount != nil {
 		o, err := f.WaitlistCount.Ops(eventFields.WaitlistCount)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(eventFields.WaitlistCount, o))
+		ps = append(ps, lists.Filter(eventFields.WaitlistCount, o))
 	}
 	if f.CheckedInCount != nil {
 		o, err := f.CheckedInCount.Ops(eventFields.CheckedInCount)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(eventFields.CheckedInCount, o))
+		ps = append(ps, lists.Filter(eventFields.CheckedInCount, o))
 	}
 	if f.CancelledAt != nil {
 		o, err := f.CancelledAt.Ops(eventFields.CancelledAt)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(eventFields.CancelledAt, o))
+		ps = append(ps, lists.Filter(eventFields.CancelledAt, o))
 	}
 	if f.CancellationReason != nil {
 		o, err := f.CancellationReason.Ops(eventFields.CancellationReason)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(eventFields.CancellationReason, o))
+		ps = append(ps, lists.Filter(eventFields.CancellationReason, o))
 	}
 	if f.TicketCategories != nil {
-		p, err := f.TicketCategories.pred(func(p listing.Predicate) listing.Predicate {
+		p, err := f.TicketCategories.pred(func(p lists.Predicate) lists.Predicate {
 			if p == nil {
 				return event.HasTicketCategories()
 			}
@@ -1485,7 +1485,7 @@ func (f *EventFilterInput) pred() (listing.Predicate, error) {
 		ps = append(ps, p)
 	}
 	if f.Tickets != nil {
-		p, err := f.Tickets.pred(func(p listing.Predicate) listing.Predicate {
+		p, err := f.Tickets.pred(func(p lists.Predicate) lists.Predicate {
 			if p == nil {
 				return event.HasTickets()
 			}
@@ -1497,7 +1497,7 @@ func (f *EventFilterInput) pred() (listing.Predicate, error) {
 		ps = append(ps, p)
 	}
 	if f.Registrations != nil {
-		p, err := f.Registrations.pred(func(p listing.Predicate) listing.Predicate {
+		p, err := f.Registrations.pred(func(p lists.Predicate) lists.Predicate {
 			if p == nil {
 				return event.HasRegistrations()
 			}
@@ -1509,7 +1509,7 @@ func (f *EventFilterInput) pred() (listing.Predicate, error) {
 		ps = append(ps, p)
 	}
 	if f.Bookings != nil {
-		p, err := f.Bookings.pred(func(p listing.Predicate) listing.Predicate {
+		p, err := f.Bookings.pred(func(p lists.Predicate) lists.Predicate {
 			if p == nil {
 				return event.HasBookings()
 			}
@@ -1520,7 +1520,7 @@ func (f *EventFilterInput) pred() (listing.Predicate, error) {
 		}
 		ps = append(ps, p)
 	}
-	return listing.And(ps...), nil
+	return lists.And(ps...), nil
 }
 
 // ListEventFilterInput filters on a to-many edge of Event rows.
@@ -1532,8 +1532,8 @@ type ListEventFilterInput struct {
 }
 
 // pred builds the edge condition; has(p) is "a neighbour matching p exists".
-func (l *ListEventFilterInput) pred(has func(listing.Predicate) listing.Predicate) (listing.Predicate, error) {
-	var ps []listing.Predicate
+func (l *ListEventFilterInput) pred(has func(lists.Predicate) lists.Predicate) (lists.Predicate, error) {
+	var ps []lists.Predicate
 	if l.Some != nil {
 		p, err := l.Some.pred()
 		if err != nil {
@@ -1546,7 +1546,7 @@ func (l *ListEventFilterInput) pred(has func(listing.Predicate) listing.Predicat
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Not(has(p)))
+		ps = append(ps, lists.Not(has(p)))
 	}
 	if l.All != nil {
 		p, err := l.All.pred()
@@ -1554,138 +1554,138 @@ func (l *ListEventFilterInput) pred(has func(listing.Predicate) listing.Predicat
 			return nil, err
 		}
 		if p != nil {
-			ps = append(ps, listing.Not(has(listing.Not(p))))
+			ps = append(ps, lists.Not(has(lists.Not(p))))
 		}
 	}
 	if l.Any != nil {
 		if *l.Any {
 			ps = append(ps, has(nil))
 		} else {
-			ps = append(ps, listing.Not(has(nil)))
+			ps = append(ps, lists.Not(has(nil)))
 		}
 	}
-	return listing.And(ps...), nil
+	return lists.And(ps...), nil
 }
 
 // EventSortInput is one entry of the order argument of Event lists.
 // Fields set side by side apply in schema order.
 type EventSortInput struct {
-	ID                   *enums.SortEnumType `json:"id,omitempty"`
-	CreatedAt            *enums.SortEnumType `json:"createdAt,omitempty"`
-	UpdatedAt            *enums.SortEnumType `json:"updatedAt,omitempty"`
-	Title                *enums.SortEnumType `json:"title,omitempty"`
-	Description          *enums.SortEnumType `json:"description,omitempty"`
-	Status               *enums.SortEnumType `json:"status,omitempty"`
-	StartsAt             *enums.SortEnumType `json:"startsAt,omitempty"`
-	EndsAt               *enums.SortEnumType `json:"endsAt,omitempty"`
-	TimeZone             *enums.SortEnumType `json:"timeZone,omitempty"`
-	Venue                *enums.SortEnumType `json:"venue,omitempty"`
-	Address              *enums.SortEnumType `json:"address,omitempty"`
-	OnlineUrl            *enums.SortEnumType `json:"onlineUrl,omitempty"`
-	Category             *enums.SortEnumType `json:"category,omitempty"`
-	Capacity             *enums.SortEnumType `json:"capacity,omitempty"`
-	WaitlistEnabled      *enums.SortEnumType `json:"waitlistEnabled,omitempty"`
-	RegistrationOpensAt  *enums.SortEnumType `json:"registrationOpensAt,omitempty"`
-	RegistrationClosesAt *enums.SortEnumType `json:"registrationClosesAt,omitempty"`
-	MaxTicketsPerBooking *enums.SortEnumType `json:"maxTicketsPerBooking,omitempty"`
-	Currency             *enums.SortEnumType `json:"currency,omitempty"`
-	RegisteredCount      *enums.SortEnumType `json:"registeredCount,omitempty"`
-	WaitlistCount        *enums.SortEnumType `json:"waitlistCount,omitempty"`
-	CheckedInCount       *enums.SortEnumType `json:"checkedInCount,omitempty"`
-	CancelledAt          *enums.SortEnumType `json:"cancelledAt,omitempty"`
-	CancellationReason   *enums.SortEnumType `json:"cancellationReason,omitempty"`
+	ID                   *domain.SortEnumType `json:"id,omitempty"`
+	CreatedAt            *domain.SortEnumType `json:"createdAt,omitempty"`
+	UpdatedAt            *domain.SortEnumType `json:"updatedAt,omitempty"`
+	Title                *domain.SortEnumType `json:"title,omitempty"`
+	Description          *domain.SortEnumType `json:"description,omitempty"`
+	Status               *domain.SortEnumType `json:"status,omitempty"`
+	StartsAt             *domain.SortEnumType `json:"startsAt,omitempty"`
+	EndsAt               *domain.SortEnumType `json:"endsAt,omitempty"`
+	TimeZone             *domain.SortEnumType `json:"timeZone,omitempty"`
+	Venue                *domain.SortEnumType `json:"venue,omitempty"`
+	Address              *domain.SortEnumType `json:"address,omitempty"`
+	OnlineUrl            *domain.SortEnumType `json:"onlineUrl,omitempty"`
+	Category             *domain.SortEnumType `json:"category,omitempty"`
+	Capacity             *domain.SortEnumType `json:"capacity,omitempty"`
+	WaitlistEnabled      *domain.SortEnumType `json:"waitlistEnabled,omitempty"`
+	RegistrationOpensAt  *domain.SortEnumType `json:"registrationOpensAt,omitempty"`
+	RegistrationClosesAt *domain.SortEnumType `json:"registrationClosesAt,omitempty"`
+	MaxTicketsPerBooking *domain.SortEnumType `json:"maxTicketsPerBooking,omitempty"`
+	Currency             *domain.SortEnumType `json:"currency,omitempty"`
+	RegisteredCount      *domain.SortEnumType `json:"registeredCount,omitempty"`
+	WaitlistCount        *domain.SortEnumType `json:"waitlistCount,omitempty"`
+	CheckedInCount       *domain.SortEnumType `json:"checkedInCount,omitempty"`
+	CancelledAt          *domain.SortEnumType `json:"cancelledAt,omitempty"`
+	CancellationReason   *domain.SortEnumType `json:"cancellationReason,omitempty"`
 }
 
-func (o *EventSortInput) keys() []listing.SortKey {
+func (o *EventSortInput) keys() []lists.SortKey {
 	if o == nil {
 		return nil
 	}
-	var keys []listing.SortKey
+	var keys []lists.SortKey
 	if o.ID != nil {
-		keys = append(keys, listing.Key(eventFields.ID, *o.ID))
+		keys = append(keys, lists.Key(eventFields.ID, *o.ID))
 	}
 	if o.CreatedAt != nil {
-		keys = append(keys, listing.Key(eventFields.CreatedAt, *o.CreatedAt))
+		keys = append(keys, lists.Key(eventFields.CreatedAt, *o.CreatedAt))
 	}
 	if o.UpdatedAt != nil {
-		keys = append(keys, listing.Key(eventFields.UpdatedAt, *o.UpdatedAt))
+		keys = append(keys, lists.Key(eventFields.UpdatedAt, *o.UpdatedAt))
 	}
 	if o.Title != nil {
-		keys = append(keys, listing.Key(eventFields.Title, *o.Title))
+		keys = append(keys, lists.Key(eventFields.Title, *o.Title))
 	}
 	if o.Description != nil {
-		keys = append(keys, listing.Key(eventFields.Description, *o.Description))
+		keys = append(keys, lists.Key(eventFields.Description, *o.Description))
 	}
 	if o.Status != nil {
-		keys = append(keys, listing.Key(eventFields.Status, *o.Status))
+		keys = append(keys, lists.Key(eventFields.Status, *o.Status))
 	}
 	if o.StartsAt != nil {
-		keys = append(keys, listing.Key(eventFields.StartsAt, *o.StartsAt))
+		keys = append(keys, lists.Key(eventFields.StartsAt, *o.StartsAt))
 	}
 	if o.EndsAt != nil {
-		keys = append(keys, listing.Key(eventFields.EndsAt, *o.EndsAt))
+		keys = append(keys, lists.Key(eventFields.EndsAt, *o.EndsAt))
 	}
 	if o.TimeZone != nil {
-		keys = append(keys, listing.Key(eventFields.TimeZone, *o.TimeZone))
+		keys = append(keys, lists.Key(eventFields.TimeZone, *o.TimeZone))
 	}
 	if o.Venue != nil {
-		keys = append(keys, listing.Key(eventFields.Venue, *o.Venue))
+		keys = append(keys, lists.Key(eventFields.Venue, *o.Venue))
 	}
 	if o.Address != nil {
-		keys = append(keys, listing.Key(eventFields.Address, *o.Address))
+		keys = append(keys, lists.Key(eventFields.Address, *o.Address))
 	}
 	if o.OnlineUrl != nil {
-		keys = append(keys, listing.Key(eventFields.OnlineUrl, *o.OnlineUrl))
+		keys = append(keys, lists.Key(eventFields.OnlineUrl, *o.OnlineUrl))
 	}
 	if o.Category != nil {
-		keys = append(keys, listing.Key(eventFields.Category, *o.Category))
+		keys = append(keys, lists.Key(eventFields.Category, *o.Category))
 	}
 	if o.Capacity != nil {
-		keys = append(keys, listing.Key(eventFields.Capacity, *o.Capacity))
+		keys = append(keys, lists.Key(eventFields.Capacity, *o.Capacity))
 	}
 	if o.WaitlistEnabled != nil {
-		keys = append(keys, listing.Key(eventFields.WaitlistEnabled, *o.WaitlistEnabled))
+		keys = append(keys, lists.Key(eventFields.WaitlistEnabled, *o.WaitlistEnabled))
 	}
 	if o.RegistrationOpensAt != nil {
-		keys = append(keys, listing.Key(eventFields.RegistrationOpensAt, *o.RegistrationOpensAt))
+		keys = append(keys, lists.Key(eventFields.RegistrationOpensAt, *o.RegistrationOpensAt))
 	}
 	if o.RegistrationClosesAt != nil {
-		keys = append(keys, listing.Key(eventFields.RegistrationClosesAt, *o.RegistrationClosesAt))
+		keys = append(keys, lists.Key(eventFields.RegistrationClosesAt, *o.RegistrationClosesAt))
 	}
 	if o.MaxTicketsPerBooking != nil {
-		keys = append(keys, listing.Key(eventFields.MaxTicketsPerBooking, *o.MaxTicketsPerBooking))
+		keys = append(keys, lists.Key(eventFields.MaxTicketsPerBooking, *o.MaxTicketsPerBooking))
 	}
 	if o.Currency != nil {
-		keys = append(keys, listing.Key(eventFields.Currency, *o.Currency))
+		keys = append(keys, lists.Key(eventFields.Currency, *o.Currency))
 	}
 	if o.RegisteredCount != nil {
-		keys = append(keys, listing.Key(eventFields.RegisteredCount, *o.RegisteredCount))
+		keys = append(keys, lists.Key(eventFields.RegisteredCount, *o.RegisteredCount))
 	}
 	if o.WaitlistCount != nil {
-		keys = append(keys, listing.Key(eventFields.WaitlistCount, *o.WaitlistCount))
+		keys = append(keys, lists.Key(eventFields.WaitlistCount, *o.WaitlistCount))
 	}
 	if o.CheckedInCount != nil {
-		keys = append(keys, listing.Key(eventFields.CheckedInCount, *o.CheckedInCount))
+		keys = append(keys, lists.Key(eventFields.CheckedInCount, *o.CheckedInCount))
 	}
 	if o.CancelledAt != nil {
-		keys = append(keys, listing.Key(eventFields.CancelledAt, *o.CancelledAt))
+		keys = append(keys, lists.Key(eventFields.CancelledAt, *o.CancelledAt))
 	}
 	if o.CancellationReason != nil {
-		keys = append(keys, listing.Key(eventFields.CancellationReason, *o.CancellationReason))
+		keys = append(keys, lists.Key(eventFields.CancellationReason, *o.CancellationReason))
 	}
 	return keys
 }
 
 // eventDefaultOrder is the order of Event lists without an order argument.
-var eventDefaultOrder = []listing.SortKey{listing.Key(eventFields.StartsAt, enums.SortASC)}
+var eventDefaultOrder = []lists.SortKey{lists.Key(eventFields.StartsAt, domain.SortASC)}
 
 // EventOrder completes an order argument into the total order of a list.
-func EventOrder(order []*EventSortInput) listing.Order {
-	var keys []listing.SortKey
+func EventOrder(order []*EventSortInput) lists.Order {
+	var keys []lists.SortKey
 	for _, o := range order {
 		keys = append(keys, o.keys()...)
 	}
-	return listing.NewOrder(keys, eventDefaultOrder, eventFields.ID)
+	return lists.NewOrder(keys, eventDefaultOrder, eventFields.ID)
 }
 
 // eventLister adapts a EventQuery to the list runtime; collect
@@ -1695,10 +1695,10 @@ type eventLister struct {
 	collect func(*EventQuery)
 }
 
-func (l *eventLister) Clone() listing.Query[*Event] {
+func (l *eventLister) Clone() lists.Query[*Event] {
 	return &eventLister{q: l.q.Clone(), collect: l.collect}
 }
-func (l *eventLister) Where(p listing.Predicate)               { l.q.Where(predicate.Event(p)) }
+func (l *eventLister) Where(p lists.Predicate)                 { l.q.Where(predicate.Event(p)) }
 func (l *eventLister) Order(o func(*sql.Selector))             { l.q.Order(o) }
 func (l *eventLister) Modify(m func(*sql.Selector))            { l.q.modifiers = append(l.q.modifiers, m) }
 func (l *eventLister) Limit(n int)                             { l.q.Limit(n) }
@@ -1719,7 +1719,7 @@ func (l *eventLister) Scan(ctx context.Context, modify func(*sql.Selector), v an
 type EventConnection struct {
 	Edges    []*EventEdge
 	Nodes    []*Event
-	PageInfo *listing.PageInfo
+	PageInfo *lists.PageInfo
 	total    func(context.Context) (int, error)
 }
 
@@ -1732,7 +1732,7 @@ type EventEdge struct {
 	Node   *Event
 }
 
-func newEventConnection(p *listing.Page[*Event]) *EventConnection {
+func newEventConnection(p *lists.Page[*Event]) *EventConnection {
 	c := &EventConnection{
 		Edges:    make([]*EventEdge, len(p.Edges)),
 		Nodes:    make([]*Event, len(p.Edges)),
@@ -1749,7 +1749,7 @@ func newEventConnection(p *listing.Page[*Event]) *EventConnection {
 // EventCollectionSegment is an offset page of Event rows.
 type EventCollectionSegment struct {
 	Items    []*Event
-	PageInfo *listing.CollectionSegmentInfo
+	PageInfo *lists.CollectionSegmentInfo
 	total    func(context.Context) (int, error)
 }
 
@@ -1758,7 +1758,7 @@ func (c *EventCollectionSegment) TotalCount(ctx context.Context) (int, error) { 
 
 // Paginate answers a cursor paged Event list over q (narrowed by where),
 // eager-loading what the GraphQL selection asks for.
-func (q *EventQuery) Paginate(ctx context.Context, where *EventFilterInput, order []*EventSortInput, args listing.CursorArgs) (*EventConnection, error) {
+func (q *EventQuery) Paginate(ctx context.Context, where *EventFilterInput, order []*EventSortInput, args lists.CursorArgs) (*EventConnection, error) {
 	p, err := where.pred()
 	if err != nil {
 		return nil, err
@@ -1766,8 +1766,8 @@ func (q *EventQuery) Paginate(ctx context.Context, where *EventFilterInput, orde
 	if p != nil {
 		q.Where(predicate.Event(p))
 	}
-	l := &eventLister{q: q, collect: collectorEvent(ctx, listing.ConnectionNodes(ctx, "Event"))}
-	page, err := listing.Paginate[*Event](ctx, l, EventOrder(order), args)
+	l := &eventLister{q: q, collect: collectorEvent(ctx, lists.ConnectionNodes(ctx, "Event"))}
+	page, err := lists.Paginate[*Event](ctx, l, EventOrder(order), args)
 	if err != nil {
 		return nil, err
 	}
@@ -1775,7 +1775,7 @@ func (q *EventQuery) Paginate(ctx context.Context, where *EventFilterInput, orde
 }
 
 // Segment answers an offset paged Event list over q (narrowed by where).
-func (q *EventQuery) Segment(ctx context.Context, where *EventFilterInput, order []*EventSortInput, args listing.OffsetArgs) (*EventCollectionSegment, error) {
+func (q *EventQuery) Segment(ctx context.Context, where *EventFilterInput, order []*EventSortInput, args lists.OffsetArgs) (*EventCollectionSegment, error) {
 	p, err := where.pred()
 	if err != nil {
 		return nil, err
@@ -1783,8 +1783,8 @@ func (q *EventQuery) Segment(ctx context.Context, where *EventFilterInput, order
 	if p != nil {
 		q.Where(predicate.Event(p))
 	}
-	l := &eventLister{q: q, collect: collectorEvent(ctx, listing.SegmentItems(ctx, "Event"))}
-	seg, err := listing.Offset[*Event](ctx, l, EventOrder(order), args)
+	l := &eventLister{q: q, collect: collectorEvent(ctx, lists.SegmentItems(ctx, "Event"))}
+	seg, err := lists.Offset[*Event](ctx, l, EventOrder(order), args)
 	if err != nil {
 		return nil, err
 	}
@@ -1839,19 +1839,19 @@ var eventGQLColumns = map[string][]string{
 // collect configures q to load, with the nodes, every edge the GraphQL
 // selection asks for: one query per edge and level, whatever the row count.
 func (q *EventQuery) collect(ctx context.Context, fields []graphql.CollectedField) {
-	if cols, ok := listing.Columns(ctx, fields, eventGQLColumns); ok {
+	if cols, ok := lists.Columns(ctx, fields, eventGQLColumns); ok {
 		// Not on a query that walks from another node (path): Ent reads it
 		// DISTINCT, and PostgreSQL then wants its ORDER BY columns selected.
 		if len(q.ctx.Fields) == 0 && q.path == nil {
 			q.Select(cols...)
 		}
 	} else {
-		ctx = listing.WithAllColumns(ctx)
+		ctx = lists.WithAllColumns(ctx)
 	}
 	for _, f := range fields {
 		switch f.Name {
 		case "ticketCategories":
-			sel, alias := listing.Selection(ctx, f, "TicketCategory"), f.Alias
+			sel, alias := lists.Selection(ctx, f, "TicketCategory"), f.Alias
 			q.WithNamedTicketCategories(alias, func(cq *TicketCategoryQuery) {
 				cq.Order(TicketCategoryOrder(nil).Apply)
 				cq.collect(ctx, sel)
@@ -1888,7 +1888,7 @@ func (_m *Event) TicketCategories(ctx context.Context) ([]*TicketCategory, error
 		}
 	}
 	q := _m.QueryTicketCategories()
-	if c := collectorTicketCategory(ctx, listing.FieldSelection(ctx, "TicketCategory")); c != nil {
+	if c := collectorTicketCategory(ctx, lists.FieldSelection(ctx, "TicketCategory")); c != nil {
 		c(q)
 	}
 	return q.Order(TicketCategoryOrder(nil).Apply).All(ctx)
@@ -1897,27 +1897,27 @@ func (_m *Event) TicketCategories(ctx context.Context) ([]*TicketCategory, error
 // collectTickets loads the tickets connection of every Event at once.
 func (q *EventQuery) collectTickets(ctx context.Context, f graphql.CollectedField) {
 	alias := f.Alias
-	args := listing.ArgsOf(ctx, f)
+	args := lists.ArgsOf(ctx, f)
 	var (
 		where *TicketFilterInput
 		order []*TicketSortInput
 	)
 	cargs, err := args.Decode(ctx, &where, &order)
-	var p listing.Predicate
+	var p lists.Predicate
 	if err == nil {
 		p, err = where.pred()
 	}
-	link := listing.Link{FK: "event_id"}
-	var n *listing.Nested[*Ticket]
+	link := lists.Link{FK: "event_id"}
+	var n *lists.Nested[*Ticket]
 	if err == nil {
-		n, err = listing.NewNested[*Ticket](ctx, TicketOrder(order), cargs, link.Partition)
+		n, err = lists.NewNested[*Ticket](ctx, TicketOrder(order), cargs, link.Partition)
 	}
 	if err != nil {
 		// Leave the field to its resolver, which reports the argument error.
 		return
 	}
 	var ids []int
-	n.SetBase(func() listing.Grouper {
+	n.SetBase(func() lists.Grouper {
 		cq := (&TicketClient{config: q.config}).Query()
 		l := &ticketLister{q: cq}
 		if p != nil {
@@ -1926,7 +1926,7 @@ func (q *EventQuery) collectTickets(ctx context.Context, f graphql.CollectedFiel
 		l.Where(link.Scope(ids))
 		return l
 	})
-	sel := listing.ConnectionSelection(ctx, f, "Ticket")
+	sel := lists.ConnectionSelection(ctx, f, "Ticket")
 	q.WithNamedTickets(alias, func(cq *TicketQuery) {
 		l := &ticketLister{q: cq}
 		if p != nil {
@@ -1961,33 +1961,33 @@ func (_m *Event) Tickets(ctx context.Context, where *TicketFilterInput, order []
 	if c, ok := _m.page(ctx).(*TicketConnection); ok {
 		return c, nil
 	}
-	return _m.QueryTickets().Paginate(ctx, where, order, listing.CursorArgs{First: first, After: after, Last: last, Before: before})
+	return _m.QueryTickets().Paginate(ctx, where, order, lists.CursorArgs{First: first, After: after, Last: last, Before: before})
 }
 
 // collectRegistrations loads the registrations connection of every Event at once.
 func (q *EventQuery) collectRegistrations(ctx context.Context, f graphql.CollectedField) {
 	alias := f.Alias
-	args := listing.ArgsOf(ctx, f)
+	args := lists.ArgsOf(ctx, f)
 	var (
 		where *RegistrationFilterInput
 		order []*RegistrationSortInput
 	)
 	cargs, err := args.Decode(ctx, &where, &order)
-	var p listing.Predicate
+	var p lists.Predicate
 	if err == nil {
 		p, err = where.pred()
 	}
-	link := listing.Link{FK: "event_id"}
-	var n *listing.Nested[*Registration]
+	link := lists.Link{FK: "event_id"}
+	var n *lists.Nested[*Registration]
 	if err == nil {
-		n, err = listing.NewNested[*Registration](ctx, RegistrationOrder(order), cargs, link.Partition)
+		n, err = lists.NewNested[*Registration](ctx, RegistrationOrder(order), cargs, link.Partition)
 	}
 	if err != nil {
 		// Leave the field to its resolver, which reports the argument error.
 		return
 	}
 	var ids []int
-	n.SetBase(func() listing.Grouper {
+	n.SetBase(func() lists.Grouper {
 		cq := (&RegistrationClient{config: q.config}).Query()
 		l := &registrationLister{q: cq}
 		if p != nil {
@@ -1996,7 +1996,7 @@ func (q *EventQuery) collectRegistrations(ctx context.Context, f graphql.Collect
 		l.Where(link.Scope(ids))
 		return l
 	})
-	sel := listing.ConnectionSelection(ctx, f, "Registration")
+	sel := lists.ConnectionSelection(ctx, f, "Registration")
 	q.WithNamedRegistrations(alias, func(cq *RegistrationQuery) {
 		l := &registrationLister{q: cq}
 		if p != nil {
@@ -2031,33 +2031,33 @@ func (_m *Event) Registrations(ctx context.Context, where *RegistrationFilterInp
 	if c, ok := _m.page(ctx).(*RegistrationConnection); ok {
 		return c, nil
 	}
-	return _m.QueryRegistrations().Paginate(ctx, where, order, listing.CursorArgs{First: first, After: after, Last: last, Before: before})
+	return _m.QueryRegistrations().Paginate(ctx, where, order, lists.CursorArgs{First: first, After: after, Last: last, Before: before})
 }
 
 // collectBookings loads the bookings connection of every Event at once.
 func (q *EventQuery) collectBookings(ctx context.Context, f graphql.CollectedField) {
 	alias := f.Alias
-	args := listing.ArgsOf(ctx, f)
+	args := lists.ArgsOf(ctx, f)
 	var (
 		where *BookingFilterInput
 		order []*BookingSortInput
 	)
 	cargs, err := args.Decode(ctx, &where, &order)
-	var p listing.Predicate
+	var p lists.Predicate
 	if err == nil {
 		p, err = where.pred()
 	}
-	link := listing.Link{JoinTable: "event_bookings", JoinParent: "event_id", JoinChild: "booking_id"}
-	var n *listing.Nested[*Booking]
+	link := lists.Link{JoinTable: "event_bookings", JoinParent: "event_id", JoinChild: "booking_id"}
+	var n *lists.Nested[*Booking]
 	if err == nil {
-		n, err = listing.NewNested[*Booking](ctx, BookingOrder(order), cargs, link.Partition)
+		n, err = lists.NewNested[*Booking](ctx, BookingOrder(order), cargs, link.Partition)
 	}
 	if err != nil {
 		// Leave the field to its resolver, which reports the argument error.
 		return
 	}
 	var ids []int
-	n.SetBase(func() listing.Grouper {
+	n.SetBase(func() lists.Grouper {
 		cq := (&BookingClient{config: q.config}).Query()
 		l := &bookingLister{q: cq}
 		if p != nil {
@@ -2066,7 +2066,7 @@ func (q *EventQuery) collectBookings(ctx context.Context, f graphql.CollectedFie
 		l.Where(link.Scope(ids))
 		return l
 	})
-	sel := listing.ConnectionSelection(ctx, f, "Booking")
+	sel := lists.ConnectionSelection(ctx, f, "Booking")
 	q.WithNamedBookings(alias, func(cq *BookingQuery) {
 		l := &bookingLister{q: cq}
 		if p != nil {
@@ -2096,7 +2096,7 @@ func (_m *Event) Bookings(ctx context.Context, where *BookingFilterInput, order 
 	if c, ok := _m.page(ctx).(*BookingConnection); ok {
 		return c, nil
 	}
-	return _m.QueryBookings().Paginate(ctx, where, order, listing.CursorArgs{First: first, After: after, Last: last, Before: before})
+	return _m.QueryBookings().Paginate(ctx, where, order, lists.CursorArgs{First: first, After: after, Last: last, Before: before})
 }
 
 // setPage keeps a nested connection page loaded with the node.
@@ -2118,63 +2118,63 @@ func (_m *Event) page(ctx context.Context) any {
 
 // StatusLocalized names the status in the language of ctx.
 func (_m *Event) StatusLocalized(ctx context.Context) string {
-	return enums.Localized(ctx, "EventStatus", _m.Status)
+	return domain.Localized(ctx, "EventStatus", _m.Status)
 }
 
 // participantFields describes the stored fields of Participant to the list runtime.
 var participantFields = struct {
-	ID          listing.Field
-	CreatedAt   listing.Field
-	UpdatedAt   listing.Field
-	FirstName   listing.Field
-	LastName    listing.Field
-	Email       listing.Field
-	Phone       listing.Field
-	Company     listing.Field
-	JobTitle    listing.Field
-	Address     listing.Field
-	ZipCode     listing.Field
-	City        listing.Field
-	CountryCode listing.Field
-	ExternalRef listing.Field
+	ID          lists.Field
+	CreatedAt   lists.Field
+	UpdatedAt   lists.Field
+	FirstName   lists.Field
+	LastName    lists.Field
+	Email       lists.Field
+	Phone       lists.Field
+	Company     lists.Field
+	JobTitle    lists.Field
+	Address     lists.Field
+	ZipCode     lists.Field
+	City        lists.Field
+	CountryCode lists.Field
+	ExternalRef lists.Field
 }{
-	ID:          listing.Field{Name: "id", Column: participant.FieldID, Type: listing.TypeID, Nullable: false},
-	CreatedAt:   listing.Field{Name: "createdAt", Column: participant.FieldCreatedAt, Type: listing.TypeTime, Nullable: false},
-	UpdatedAt:   listing.Field{Name: "updatedAt", Column: participant.FieldUpdatedAt, Type: listing.TypeTime, Nullable: false},
-	FirstName:   listing.Field{Name: "firstName", Column: participant.FieldFirstName, Type: listing.TypeString, Nullable: false},
-	LastName:    listing.Field{Name: "lastName", Column: participant.FieldLastName, Type: listing.TypeString, Nullable: false},
-	Email:       listing.Field{Name: "email", Column: participant.FieldEmail, Type: listing.TypeString, Nullable: false},
-	Phone:       listing.Field{Name: "phone", Column: participant.FieldPhone, Type: listing.TypeString, Nullable: true},
-	Company:     listing.Field{Name: "company", Column: participant.FieldCompany, Type: listing.TypeString, Nullable: true},
-	JobTitle:    listing.Field{Name: "jobTitle", Column: participant.FieldJobTitle, Type: listing.TypeString, Nullable: true},
-	Address:     listing.Field{Name: "address", Column: participant.FieldAddress, Type: listing.TypeString, Nullable: true},
-	ZipCode:     listing.Field{Name: "zipCode", Column: participant.FieldZipCode, Type: listing.TypeString, Nullable: true},
-	City:        listing.Field{Name: "city", Column: participant.FieldCity, Type: listing.TypeString, Nullable: true},
-	CountryCode: listing.Field{Name: "countryCode", Column: participant.FieldCountryCode, Type: listing.TypeString, Nullable: true},
-	ExternalRef: listing.Field{Name: "externalRef", Column: participant.FieldExternalRef, Type: listing.TypeString, Nullable: true},
+	ID:          lists.Field{Name: "id", Column: participant.FieldID, Type: lists.TypeID, Nullable: false},
+	CreatedAt:   lists.Field{Name: "createdAt", Column: participant.FieldCreatedAt, Type: lists.TypeTime, Nullable: false},
+	UpdatedAt:   lists.Field{Name: "updatedAt", Column: participant.FieldUpdatedAt, Type: lists.TypeTime, Nullable: false},
+	FirstName:   lists.Field{Name: "firstName", Column: participant.FieldFirstName, Type: lists.TypeString, Nullable: false},
+	LastName:    lists.Field{Name: "lastName", Column: participant.FieldLastName, Type: lists.TypeString, Nullable: false},
+	Email:       lists.Field{Name: "email", Column: participant.FieldEmail, Type: lists.TypeString, Nullable: false},
+	Phone:       lists.Field{Name: "phone", Column: participant.FieldPhone, Type: lists.TypeString, Nullable: true},
+	Company:     lists.Field{Name: "company", Column: participant.FieldCompany, Type: lists.TypeString, Nullable: true},
+	JobTitle:    lists.Field{Name: "jobTitle", Column: participant.FieldJobTitle, Type: lists.TypeString, Nullable: true},
+	Address:     lists.Field{Name: "address", Column: participant.FieldAddress, Type: lists.TypeString, Nullable: true},
+	ZipCode:     lists.Field{Name: "zipCode", Column: participant.FieldZipCode, Type: lists.TypeString, Nullable: true},
+	City:        lists.Field{Name: "city", Column: participant.FieldCity, Type: lists.TypeString, Nullable: true},
+	CountryCode: lists.Field{Name: "countryCode", Column: participant.FieldCountryCode, Type: lists.TypeString, Nullable: true},
+	ExternalRef: lists.Field{Name: "externalRef", Column: participant.FieldExternalRef, Type: lists.TypeString, Nullable: true},
 }
 
 // ParticipantFilterInput is the where argument of Participant lists.
 type ParticipantFilterInput struct {
-	And           []*ParticipantFilterInput             `json:"and,omitempty"`
-	Or            []*ParticipantFilterInput             `json:"or,omitempty"`
-	ID            *listing.IdOperationFilterInput       `json:"id,omitempty"`
-	CreatedAt     *listing.DateTimeOperationFilterInput `json:"createdAt,omitempty"`
-	UpdatedAt     *listing.DateTimeOperationFilterInput `json:"updatedAt,omitempty"`
-	FirstName     *listing.StringOperationFilterInput   `json:"firstName,omitempty"`
-	LastName      *listing.StringOperationFilterInput   `json:"lastName,omitempty"`
-	Email         *listing.StringOperationFilterInput   `json:"email,omitempty"`
-	Phone         *listing.StringOperationFilterInput   `json:"phone,omitempty"`
-	Company       *listing.StringOperationFilterInput   `json:"company,omitempty"`
-	JobTitle      *listing.StringOperationFilterInput   `json:"jobTitle,omitempty"`
-	Address       *listing.StringOperationFilterInput   `json:"address,omitempty"`
-	ZipCode       *listing.StringOperationFilterInput   `json:"zipCode,omitempty"`
-	City          *listing.StringOperationFilterInput   `json:"city,omitempty"`
-	CountryCode   *listing.StringOperationFilterInput   `json:"countryCode,omitempty"`
-	ExternalRef   *listing.StringOperationFilterInput   `json:"externalRef,omitempty"`
-	Bookings      *ListBookingFilterInput               `json:"bookings,omitempty"`
-	Tickets       *ListTicketFilterInput                `json:"tickets,omitempty"`
-	Registrations *ListRegistrationFilterInput          `json:"registrations,omitempty"`
+	And           []*ParticipantFilterInput           `json:"and,omitempty"`
+	Or            []*ParticipantFilterInput           `json:"or,omitempty"`
+	ID            *lists.IdOperationFilterInput       `json:"id,omitempty"`
+	CreatedAt     *lists.DateTimeOperationFilterInput `json:"createdAt,omitempty"`
+	UpdatedAt     *lists.DateTimeOperationFilterInput `json:"updatedAt,omitempty"`
+	FirstName     *lists.StringOperationFilterInput   `json:"firstName,omitempty"`
+	LastName      *lists.StringOperationFilterInput   `json:"lastName,omitempty"`
+	Email         *lists.StringOperationFilterInput   `json:"email,omitempty"`
+	Phone         *lists.StringOperationFilterInput   `json:"phone,omitempty"`
+	Company       *lists.StringOperationFilterInput   `json:"company,omitempty"`
+	JobTitle      *lists.StringOperationFilterInput   `json:"jobTitle,omitempty"`
+	Address       *lists.StringOperationFilterInput   `json:"address,omitempty"`
+	ZipCode       *lists.StringOperationFilterInput   `json:"zipCode,omitempty"`
+	City          *lists.StringOperationFilterInput   `json:"city,omitempty"`
+	CountryCode   *lists.StringOperationFilterInput   `json:"countryCode,omitempty"`
+	ExternalRef   *lists.StringOperationFilterInput   `json:"externalRef,omitempty"`
+	Bookings      *ListBookingFilterInput             `json:"bookings,omitempty"`
+	Tickets       *ListTicketFilterInput              `json:"tickets,omitempty"`
+	Registrations *ListRegistrationFilterInput        `json:"registrations,omitempty"`
 }
 
 // Predicate translates the filter into an Ent predicate (nil: no condition).
@@ -2186,11 +2186,11 @@ func (f *ParticipantFilterInput) Predicate() (predicate.Participant, error) {
 	return predicate.Participant(p), nil
 }
 
-func (f *ParticipantFilterInput) pred() (listing.Predicate, error) {
+func (f *ParticipantFilterInput) pred() (lists.Predicate, error) {
 	if f == nil {
 		return nil, nil
 	}
-	var ps []listing.Predicate
+	var ps []lists.Predicate
 	for _, a := range f.And {
 		p, err := a.pred()
 		if err != nil {
@@ -2199,7 +2199,7 @@ func (f *ParticipantFilterInput) pred() (listing.Predicate, error) {
 		ps = append(ps, p)
 	}
 	if len(f.Or) > 0 {
-		ors := make([]listing.Predicate, 0, len(f.Or))
+		ors := make([]lists.Predicate, 0, len(f.Or))
 		for _, a := range f.Or {
 			p, err := a.pred()
 			if err != nil {
@@ -2207,108 +2207,108 @@ func (f *ParticipantFilterInput) pred() (listing.Predicate, error) {
 			}
 			ors = append(ors, p)
 		}
-		ps = append(ps, listing.Or(ors...))
+		ps = append(ps, lists.Or(ors...))
 	}
 	if f.ID != nil {
 		o, err := f.ID.Ops(participantFields.ID)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(participantFields.ID, o))
+		ps = append(ps, lists.Filter(participantFields.ID, o))
 	}
 	if f.CreatedAt != nil {
 		o, err := f.CreatedAt.Ops(participantFields.CreatedAt)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(participantFields.CreatedAt, o))
+		ps = append(ps, lists.Filter(participantFields.CreatedAt, o))
 	}
 	if f.UpdatedAt != nil {
 		o, err := f.UpdatedAt.Ops(participantFields.UpdatedAt)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(participantFields.UpdatedAt, o))
+		ps = append(ps, lists.Filter(participantFields.UpdatedAt, o))
 	}
 	if f.FirstName != nil {
 		o, err := f.FirstName.Ops(participantFields.FirstName)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(participantFields.FirstName, o))
+		ps = append(ps, lists.Filter(participantFields.FirstName, o))
 	}
 	if f.LastName != nil {
 		o, err := f.LastName.Ops(participantFields.LastName)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(participantFields.LastName, o))
+		ps = append(ps, lists.Filter(participantFields.LastName, o))
 	}
 	if f.Email != nil {
 		o, err := f.Email.Ops(participantFields.Email)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(participantFields.Email, o))
+		ps = append(ps, lists.Filter(participantFields.Email, o))
 	}
 	if f.Phone != nil {
 		o, err := f.Phone.Ops(participantFields.Phone)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(participantFields.Phone, o))
+		ps = append(ps, lists.Filter(participantFields.Phone, o))
 	}
 	if f.Company != nil {
 		o, err := f.Company.Ops(participantFields.Company)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(participantFields.Company, o))
+		ps = append(ps, lists.Filter(participantFields.Company, o))
 	}
 	if f.JobTitle != nil {
 		o, err := f.JobTitle.Ops(participantFields.JobTitle)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(participantFields.JobTitle, o))
+		ps = append(ps, lists.Filter(participantFields.JobTitle, o))
 	}
 	if f.Address != nil {
 		o, err := f.Address.Ops(participantFields.Address)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(participantFields.Address, o))
+		ps = append(ps, lists.Filter(participantFields.Address, o))
 	}
 	if f.ZipCode != nil {
 		o, err := f.ZipCode.Ops(participantFields.ZipCode)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(participantFields.ZipCode, o))
+		ps = append(ps, lists.Filter(participantFields.ZipCode, o))
 	}
 	if f.City != nil {
 		o, err := f.City.Ops(participantFields.City)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(participantFields.City, o))
+		ps = append(ps, lists.Filter(participantFields.City, o))
 	}
 	if f.CountryCode != nil {
 		o, err := f.CountryCode.Ops(participantFields.CountryCode)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(participantFields.CountryCode, o))
+		ps = append(ps, lists.Filter(participantFields.CountryCode, o))
 	}
 	if f.ExternalRef != nil {
 		o, err := f.ExternalRef.Ops(participantFields.ExternalRef)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(participantFields.ExternalRef, o))
+		ps = append(ps, lists.Filter(participantFields.ExternalRef, o))
 	}
 	if f.Bookings != nil {
-		p, err := f.Bookings.pred(func(p listing.Predicate) listing.Predicate {
+		p, err := f.Bookings.pred(func(p lists.Predicate) lists.Predicate {
 			if p == nil {
 				return participant.HasBookings()
 			}
@@ -2320,7 +2320,7 @@ func (f *ParticipantFilterInput) pred() (listing.Predicate, error) {
 		ps = append(ps, p)
 	}
 	if f.Tickets != nil {
-		p, err := f.Tickets.pred(func(p listing.Predicate) listing.Predicate {
+		p, err := f.Tickets.pred(func(p lists.Predicate) lists.Predicate {
 			if p == nil {
 				return participant.HasTickets()
 			}
@@ -2332,7 +2332,7 @@ func (f *ParticipantFilterInput) pred() (listing.Predicate, error) {
 		ps = append(ps, p)
 	}
 	if f.Registrations != nil {
-		p, err := f.Registrations.pred(func(p listing.Predicate) listing.Predicate {
+		p, err := f.Registrations.pred(func(p lists.Predicate) lists.Predicate {
 			if p == nil {
 				return participant.HasRegistrations()
 			}
@@ -2343,7 +2343,7 @@ func (f *ParticipantFilterInput) pred() (listing.Predicate, error) {
 		}
 		ps = append(ps, p)
 	}
-	return listing.And(ps...), nil
+	return lists.And(ps...), nil
 }
 
 // ListParticipantFilterInput filters on a to-many edge of Participant rows.
@@ -2355,8 +2355,8 @@ type ListParticipantFilterInput struct {
 }
 
 // pred builds the edge condition; has(p) is "a neighbour matching p exists".
-func (l *ListParticipantFilterInput) pred(has func(listing.Predicate) listing.Predicate) (listing.Predicate, error) {
-	var ps []listing.Predicate
+func (l *ListParticipantFilterInput) pred(has func(lists.Predicate) lists.Predicate) (lists.Predicate, error) {
+	var ps []lists.Predicate
 	if l.Some != nil {
 		p, err := l.Some.pred()
 		if err != nil {
@@ -2369,7 +2369,7 @@ func (l *ListParticipantFilterInput) pred(has func(listing.Predicate) listing.Pr
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Not(has(p)))
+		ps = append(ps, lists.Not(has(p)))
 	}
 	if l.All != nil {
 		p, err := l.All.pred()
@@ -2377,98 +2377,98 @@ func (l *ListParticipantFilterInput) pred(has func(listing.Predicate) listing.Pr
 			return nil, err
 		}
 		if p != nil {
-			ps = append(ps, listing.Not(has(listing.Not(p))))
+			ps = append(ps, lists.Not(has(lists.Not(p))))
 		}
 	}
 	if l.Any != nil {
 		if *l.Any {
 			ps = append(ps, has(nil))
 		} else {
-			ps = append(ps, listing.Not(has(nil)))
+			ps = append(ps, lists.Not(has(nil)))
 		}
 	}
-	return listing.And(ps...), nil
+	return lists.And(ps...), nil
 }
 
 // ParticipantSortInput is one entry of the order argument of Participant lists.
 // Fields set side by side apply in schema order.
 type ParticipantSortInput struct {
-	ID          *enums.SortEnumType `json:"id,omitempty"`
-	CreatedAt   *enums.SortEnumType `json:"createdAt,omitempty"`
-	UpdatedAt   *enums.SortEnumType `json:"updatedAt,omitempty"`
-	FirstName   *enums.SortEnumType `json:"firstName,omitempty"`
-	LastName    *enums.SortEnumType `json:"lastName,omitempty"`
-	Email       *enums.SortEnumType `json:"email,omitempty"`
-	Phone       *enums.SortEnumType `json:"phone,omitempty"`
-	Company     *enums.SortEnumType `json:"company,omitempty"`
-	JobTitle    *enums.SortEnumType `json:"jobTitle,omitempty"`
-	Address     *enums.SortEnumType `json:"address,omitempty"`
-	ZipCode     *enums.SortEnumType `json:"zipCode,omitempty"`
-	City        *enums.SortEnumType `json:"city,omitempty"`
-	CountryCode *enums.SortEnumType `json:"countryCode,omitempty"`
-	ExternalRef *enums.SortEnumType `json:"externalRef,omitempty"`
+	ID          *domain.SortEnumType `json:"id,omitempty"`
+	CreatedAt   *domain.SortEnumType `json:"createdAt,omitempty"`
+	UpdatedAt   *domain.SortEnumType `json:"updatedAt,omitempty"`
+	FirstName   *domain.SortEnumType `json:"firstName,omitempty"`
+	LastName    *domain.SortEnumType `json:"lastName,omitempty"`
+	Email       *domain.SortEnumType `json:"email,omitempty"`
+	Phone       *domain.SortEnumType `json:"phone,omitempty"`
+	Company     *domain.SortEnumType `json:"company,omitempty"`
+	JobTitle    *domain.SortEnumType `json:"jobTitle,omitempty"`
+	Address     *domain.SortEnumType `json:"address,omitempty"`
+	ZipCode     *domain.SortEnumType `json:"zipCode,omitempty"`
+	City        *domain.SortEnumType `json:"city,omitempty"`
+	CountryCode *domain.SortEnumType `json:"countryCode,omitempty"`
+	ExternalRef *domain.SortEnumType `json:"externalRef,omitempty"`
 }
 
-func (o *ParticipantSortInput) keys() []listing.SortKey {
+func (o *ParticipantSortInput) keys() []lists.SortKey {
 	if o == nil {
 		return nil
 	}
-	var keys []listing.SortKey
+	var keys []lists.SortKey
 	if o.ID != nil {
-		keys = append(keys, listing.Key(participantFields.ID, *o.ID))
+		keys = append(keys, lists.Key(participantFields.ID, *o.ID))
 	}
 	if o.CreatedAt != nil {
-		keys = append(keys, listing.Key(participantFields.CreatedAt, *o.CreatedAt))
+		keys = append(keys, lists.Key(participantFields.CreatedAt, *o.CreatedAt))
 	}
 	if o.UpdatedAt != nil {
-		keys = append(keys, listing.Key(participantFields.UpdatedAt, *o.UpdatedAt))
+		keys = append(keys, lists.Key(participantFields.UpdatedAt, *o.UpdatedAt))
 	}
 	if o.FirstName != nil {
-		keys = append(keys, listing.Key(participantFields.FirstName, *o.FirstName))
+		keys = append(keys, lists.Key(participantFields.FirstName, *o.FirstName))
 	}
 	if o.LastName != nil {
-		keys = append(keys, listing.Key(participantFields.LastName, *o.LastName))
+		keys = append(keys, lists.Key(participantFields.LastName, *o.LastName))
 	}
 	if o.Email != nil {
-		keys = append(keys, listing.Key(participantFields.Email, *o.Email))
+		keys = append(keys, lists.Key(participantFields.Email, *o.Email))
 	}
 	if o.Phone != nil {
-		keys = append(keys, listing.Key(participantFields.Phone, *o.Phone))
+		keys = append(keys, lists.Key(participantFields.Phone, *o.Phone))
 	}
 	if o.Company != nil {
-		keys = append(keys, listing.Key(participantFields.Company, *o.Company))
+		keys = append(keys, lists.Key(participantFields.Company, *o.Company))
 	}
 	if o.JobTitle != nil {
-		keys = append(keys, listing.Key(participantFields.JobTitle, *o.JobTitle))
+		keys = append(keys, lists.Key(participantFields.JobTitle, *o.JobTitle))
 	}
 	if o.Address != nil {
-		keys = append(keys, listing.Key(participantFields.Address, *o.Address))
+		keys = append(keys, lists.Key(participantFields.Address, *o.Address))
 	}
 	if o.ZipCode != nil {
-		keys = append(keys, listing.Key(participantFields.ZipCode, *o.ZipCode))
+		keys = append(keys, lists.Key(participantFields.ZipCode, *o.ZipCode))
 	}
 	if o.City != nil {
-		keys = append(keys, listing.Key(participantFields.City, *o.City))
+		keys = append(keys, lists.Key(participantFields.City, *o.City))
 	}
 	if o.CountryCode != nil {
-		keys = append(keys, listing.Key(participantFields.CountryCode, *o.CountryCode))
+		keys = append(keys, lists.Key(participantFields.CountryCode, *o.CountryCode))
 	}
 	if o.ExternalRef != nil {
-		keys = append(keys, listing.Key(participantFields.ExternalRef, *o.ExternalRef))
+		keys = append(keys, lists.Key(participantFields.ExternalRef, *o.ExternalRef))
 	}
 	return keys
 }
 
 // participantDefaultOrder is the order of Participant lists without an order argument.
-var participantDefaultOrder = []listing.SortKey{listing.Key(participantFields.CreatedAt, enums.SortDESC)}
+var participantDefaultOrder = []lists.SortKey{lists.Key(participantFields.CreatedAt, domain.SortDESC)}
 
 // ParticipantOrder completes an order argument into the total order of a list.
-func ParticipantOrder(order []*ParticipantSortInput) listing.Order {
-	var keys []listing.SortKey
+func ParticipantOrder(order []*ParticipantSortInput) lists.Order {
+	var keys []lists.SortKey
 	for _, o := range order {
 		keys = append(keys, o.keys()...)
 	}
-	return listing.NewOrder(keys, participantDefaultOrder, participantFields.ID)
+	return lists.NewOrder(keys, participantDefaultOrder, participantFields.ID)
 }
 
 // participantLister adapts a ParticipantQuery to the list runtime; collect
@@ -2478,10 +2478,10 @@ type participantLister struct {
 	collect func(*ParticipantQuery)
 }
 
-func (l *participantLister) Clone() listing.Query[*Participant] {
+func (l *participantLister) Clone() lists.Query[*Participant] {
 	return &participantLister{q: l.q.Clone(), collect: l.collect}
 }
-func (l *participantLister) Where(p listing.Predicate)               { l.q.Where(predicate.Participant(p)) }
+func (l *participantLister) Where(p lists.Predicate)                 { l.q.Where(predicate.Participant(p)) }
 func (l *participantLister) Order(o func(*sql.Selector))             { l.q.Order(o) }
 func (l *participantLister) Modify(m func(*sql.Selector))            { l.q.modifiers = append(l.q.modifiers, m) }
 func (l *participantLister) Limit(n int)                             { l.q.Limit(n) }
@@ -2502,7 +2502,7 @@ func (l *participantLister) Scan(ctx context.Context, modify func(*sql.Selector)
 type ParticipantConnection struct {
 	Edges    []*ParticipantEdge
 	Nodes    []*Participant
-	PageInfo *listing.PageInfo
+	PageInfo *lists.PageInfo
 	total    func(context.Context) (int, error)
 }
 
@@ -2515,7 +2515,7 @@ type ParticipantEdge struct {
 	Node   *Participant
 }
 
-func newParticipantConnection(p *listing.Page[*Participant]) *ParticipantConnection {
+func newParticipantConnection(p *lists.Page[*Participant]) *ParticipantConnection {
 	c := &ParticipantConnection{
 		Edges:    make([]*ParticipantEdge, len(p.Edges)),
 		Nodes:    make([]*Participant, len(p.Edges)),
@@ -2532,7 +2532,7 @@ func newParticipantConnection(p *listing.Page[*Participant]) *ParticipantConnect
 // ParticipantCollectionSegment is an offset page of Participant rows.
 type ParticipantCollectionSegment struct {
 	Items    []*Participant
-	PageInfo *listing.CollectionSegmentInfo
+	PageInfo *lists.CollectionSegmentInfo
 	total    func(context.Context) (int, error)
 }
 
@@ -2543,7 +2543,7 @@ func (c *ParticipantCollectionSegment) TotalCount(ctx context.Context) (int, err
 
 // Paginate answers a cursor paged Participant list over q (narrowed by where),
 // eager-loading what the GraphQL selection asks for.
-func (q *ParticipantQuery) Paginate(ctx context.Context, where *ParticipantFilterInput, order []*ParticipantSortInput, args listing.CursorArgs) (*ParticipantConnection, error) {
+func (q *ParticipantQuery) Paginate(ctx context.Context, where *ParticipantFilterInput, order []*ParticipantSortInput, args lists.CursorArgs) (*ParticipantConnection, error) {
 	p, err := where.pred()
 	if err != nil {
 		return nil, err
@@ -2551,8 +2551,8 @@ func (q *ParticipantQuery) Paginate(ctx context.Context, where *ParticipantFilte
 	if p != nil {
 		q.Where(predicate.Participant(p))
 	}
-	l := &participantLister{q: q, collect: collectorParticipant(ctx, listing.ConnectionNodes(ctx, "Participant"))}
-	page, err := listing.Paginate[*Participant](ctx, l, ParticipantOrder(order), args)
+	l := &participantLister{q: q, collect: collectorParticipant(ctx, lists.ConnectionNodes(ctx, "Participant"))}
+	page, err := lists.Paginate[*Participant](ctx, l, ParticipantOrder(order), args)
 	if err != nil {
 		return nil, err
 	}
@@ -2560,7 +2560,7 @@ func (q *ParticipantQuery) Paginate(ctx context.Context, where *ParticipantFilte
 }
 
 // Segment answers an offset paged Participant list over q (narrowed by where).
-func (q *ParticipantQuery) Segment(ctx context.Context, where *ParticipantFilterInput, order []*ParticipantSortInput, args listing.OffsetArgs) (*ParticipantCollectionSegment, error) {
+func (q *ParticipantQuery) Segment(ctx context.Context, where *ParticipantFilterInput, order []*ParticipantSortInput, args lists.OffsetArgs) (*ParticipantCollectionSegment, error) {
 	p, err := where.pred()
 	if err != nil {
 		return nil, err
@@ -2568,8 +2568,8 @@ func (q *ParticipantQuery) Segment(ctx context.Context, where *ParticipantFilter
 	if p != nil {
 		q.Where(predicate.Participant(p))
 	}
-	l := &participantLister{q: q, collect: collectorParticipant(ctx, listing.SegmentItems(ctx, "Participant"))}
-	seg, err := listing.Offset[*Participant](ctx, l, ParticipantOrder(order), args)
+	l := &participantLister{q: q, collect: collectorParticipant(ctx, lists.SegmentItems(ctx, "Participant"))}
+	seg, err := lists.Offset[*Participant](ctx, l, ParticipantOrder(order), args)
 	if err != nil {
 		return nil, err
 	}
@@ -2612,14 +2612,14 @@ var participantGQLColumns = map[string][]string{
 // collect configures q to load, with the nodes, every edge the GraphQL
 // selection asks for: one query per edge and level, whatever the row count.
 func (q *ParticipantQuery) collect(ctx context.Context, fields []graphql.CollectedField) {
-	if cols, ok := listing.Columns(ctx, fields, participantGQLColumns); ok {
+	if cols, ok := lists.Columns(ctx, fields, participantGQLColumns); ok {
 		// Not on a query that walks from another node (path): Ent reads it
 		// DISTINCT, and PostgreSQL then wants its ORDER BY columns selected.
 		if len(q.ctx.Fields) == 0 && q.path == nil {
 			q.Select(cols...)
 		}
 	} else {
-		ctx = listing.WithAllColumns(ctx)
+		ctx = lists.WithAllColumns(ctx)
 	}
 	for _, f := range fields {
 		switch f.Name {
@@ -2636,27 +2636,27 @@ func (q *ParticipantQuery) collect(ctx context.Context, fields []graphql.Collect
 // collectBookings loads the bookings connection of every Participant at once.
 func (q *ParticipantQuery) collectBookings(ctx context.Context, f graphql.CollectedField) {
 	alias := f.Alias
-	args := listing.ArgsOf(ctx, f)
+	args := lists.ArgsOf(ctx, f)
 	var (
 		where *BookingFilterInput
 		order []*BookingSortInput
 	)
 	cargs, err := args.Decode(ctx, &where, &order)
-	var p listing.Predicate
+	var p lists.Predicate
 	if err == nil {
 		p, err = where.pred()
 	}
-	link := listing.Link{FK: "booker_id"}
-	var n *listing.Nested[*Booking]
+	link := lists.Link{FK: "booker_id"}
+	var n *lists.Nested[*Booking]
 	if err == nil {
-		n, err = listing.NewNested[*Booking](ctx, BookingOrder(order), cargs, link.Partition)
+		n, err = lists.NewNested[*Booking](ctx, BookingOrder(order), cargs, link.Partition)
 	}
 	if err != nil {
 		// Leave the field to its resolver, which reports the argument error.
 		return
 	}
 	var ids []int
-	n.SetBase(func() listing.Grouper {
+	n.SetBase(func() lists.Grouper {
 		cq := (&BookingClient{config: q.config}).Query()
 		l := &bookingLister{q: cq}
 		if p != nil {
@@ -2665,7 +2665,7 @@ func (q *ParticipantQuery) collectBookings(ctx context.Context, f graphql.Collec
 		l.Where(link.Scope(ids))
 		return l
 	})
-	sel := listing.ConnectionSelection(ctx, f, "Booking")
+	sel := lists.ConnectionSelection(ctx, f, "Booking")
 	q.WithNamedBookings(alias, func(cq *BookingQuery) {
 		l := &bookingLister{q: cq}
 		if p != nil {
@@ -2700,33 +2700,33 @@ func (_m *Participant) Bookings(ctx context.Context, where *BookingFilterInput, 
 	if c, ok := _m.page(ctx).(*BookingConnection); ok {
 		return c, nil
 	}
-	return _m.QueryBookings().Paginate(ctx, where, order, listing.CursorArgs{First: first, After: after, Last: last, Before: before})
+	return _m.QueryBookings().Paginate(ctx, where, order, lists.CursorArgs{First: first, After: after, Last: last, Before: before})
 }
 
 // collectTickets loads the tickets connection of every Participant at once.
 func (q *ParticipantQuery) collectTickets(ctx context.Context, f graphql.CollectedField) {
 	alias := f.Alias
-	args := listing.ArgsOf(ctx, f)
+	args := lists.ArgsOf(ctx, f)
 	var (
 		where *TicketFilterInput
 		order []*TicketSortInput
 	)
 	cargs, err := args.Decode(ctx, &where, &order)
-	var p listing.Predicate
+	var p lists.Predicate
 	if err == nil {
 		p, err = where.pred()
 	}
-	link := listing.Link{FK: "holder_id"}
-	var n *listing.Nested[*Ticket]
+	link := lists.Link{FK: "holder_id"}
+	var n *lists.Nested[*Ticket]
 	if err == nil {
-		n, err = listing.NewNested[*Ticket](ctx, TicketOrder(order), cargs, link.Partition)
+		n, err = lists.NewNested[*Ticket](ctx, TicketOrder(order), cargs, link.Partition)
 	}
 	if err != nil {
 		// Leave the field to its resolver, which reports the argument error.
 		return
 	}
 	var ids []int
-	n.SetBase(func() listing.Grouper {
+	n.SetBase(func() lists.Grouper {
 		cq := (&TicketClient{config: q.config}).Query()
 		l := &ticketLister{q: cq}
 		if p != nil {
@@ -2735,7 +2735,7 @@ func (q *ParticipantQuery) collectTickets(ctx context.Context, f graphql.Collect
 		l.Where(link.Scope(ids))
 		return l
 	})
-	sel := listing.ConnectionSelection(ctx, f, "Ticket")
+	sel := lists.ConnectionSelection(ctx, f, "Ticket")
 	q.WithNamedTickets(alias, func(cq *TicketQuery) {
 		l := &ticketLister{q: cq}
 		if p != nil {
@@ -2770,33 +2770,33 @@ func (_m *Participant) Tickets(ctx context.Context, where *TicketFilterInput, or
 	if c, ok := _m.page(ctx).(*TicketConnection); ok {
 		return c, nil
 	}
-	return _m.QueryTickets().Paginate(ctx, where, order, listing.CursorArgs{First: first, After: after, Last: last, Before: before})
+	return _m.QueryTickets().Paginate(ctx, where, order, lists.CursorArgs{First: first, After: after, Last: last, Before: before})
 }
 
 // collectRegistrations loads the registrations connection of every Participant at once.
 func (q *ParticipantQuery) collectRegistrations(ctx context.Context, f graphql.CollectedField) {
 	alias := f.Alias
-	args := listing.ArgsOf(ctx, f)
+	args := lists.ArgsOf(ctx, f)
 	var (
 		where *RegistrationFilterInput
 		order []*RegistrationSortInput
 	)
 	cargs, err := args.Decode(ctx, &where, &order)
-	var p listing.Predicate
+	var p lists.Predicate
 	if err == nil {
 		p, err = where.pred()
 	}
-	link := listing.Link{FK: "participant_id"}
-	var n *listing.Nested[*Registration]
+	link := lists.Link{FK: "participant_id"}
+	var n *lists.Nested[*Registration]
 	if err == nil {
-		n, err = listing.NewNested[*Registration](ctx, RegistrationOrder(order), cargs, link.Partition)
+		n, err = lists.NewNested[*Registration](ctx, RegistrationOrder(order), cargs, link.Partition)
 	}
 	if err != nil {
 		// Leave the field to its resolver, which reports the argument error.
 		return
 	}
 	var ids []int
-	n.SetBase(func() listing.Grouper {
+	n.SetBase(func() lists.Grouper {
 		cq := (&RegistrationClient{config: q.config}).Query()
 		l := &registrationLister{q: cq}
 		if p != nil {
@@ -2805,7 +2805,7 @@ func (q *ParticipantQuery) collectRegistrations(ctx context.Context, f graphql.C
 		l.Where(link.Scope(ids))
 		return l
 	})
-	sel := listing.ConnectionSelection(ctx, f, "Registration")
+	sel := lists.ConnectionSelection(ctx, f, "Registration")
 	q.WithNamedRegistrations(alias, func(cq *RegistrationQuery) {
 		l := &registrationLister{q: cq}
 		if p != nil {
@@ -2840,7 +2840,7 @@ func (_m *Participant) Registrations(ctx context.Context, where *RegistrationFil
 	if c, ok := _m.page(ctx).(*RegistrationConnection); ok {
 		return c, nil
 	}
-	return _m.QueryRegistrations().Paginate(ctx, where, order, listing.CursorArgs{First: first, After: after, Last: last, Before: before})
+	return _m.QueryRegistrations().Paginate(ctx, where, order, lists.CursorArgs{First: first, After: after, Last: last, Before: before})
 }
 
 // setPage keeps a nested connection page loaded with the node.
@@ -2862,46 +2862,46 @@ func (_m *Participant) page(ctx context.Context) any {
 
 // paymentFields describes the stored fields of Payment to the list runtime.
 var paymentFields = struct {
-	ID                listing.Field
-	CreatedAt         listing.Field
-	UpdatedAt         listing.Field
-	Kind              listing.Field
-	Amount            listing.Field
-	Currency          listing.Field
-	Method            listing.Field
-	Status            listing.Field
-	ProviderReference listing.Field
-	PaidAt            listing.Field
-	Note              listing.Field
+	ID                lists.Field
+	CreatedAt         lists.Field
+	UpdatedAt         lists.Field
+	Kind              lists.Field
+	Amount            lists.Field
+	Currency          lists.Field
+	Method            lists.Field
+	Status            lists.Field
+	ProviderReference lists.Field
+	PaidAt            lists.Field
+	Note              lists.Field
 }{
-	ID:                listing.Field{Name: "id", Column: payment.FieldID, Type: listing.TypeID, Nullable: false},
-	CreatedAt:         listing.Field{Name: "createdAt", Column: payment.FieldCreatedAt, Type: listing.TypeTime, Nullable: false},
-	UpdatedAt:         listing.Field{Name: "updatedAt", Column: payment.FieldUpdatedAt, Type: listing.TypeTime, Nullable: false},
-	Kind:              listing.Field{Name: "kind", Column: payment.FieldKind, Type: listing.TypeEnum, Nullable: false, Enum: []string{"PAYMENT", "REFUND"}},
-	Amount:            listing.Field{Name: "amount", Column: payment.FieldAmount, Type: listing.TypeMoney, Nullable: false, CurrencyColumn: payment.FieldCurrency},
-	Currency:          listing.Field{Name: "currency", Column: payment.FieldCurrency, Type: listing.TypeString, Nullable: false},
-	Method:            listing.Field{Name: "method", Column: payment.FieldMethod, Type: listing.TypeEnum, Nullable: false, Enum: []string{"CARD", "INVOICE", "BANK_TRANSFER", "CASH", "EXTERNAL", "FREE"}},
-	Status:            listing.Field{Name: "status", Column: payment.FieldStatus, Type: listing.TypeEnum, Nullable: false, Enum: []string{"PENDING", "SUCCEEDED", "FAILED", "CANCELLED"}},
-	ProviderReference: listing.Field{Name: "providerReference", Column: payment.FieldProviderReference, Type: listing.TypeString, Nullable: true},
-	PaidAt:            listing.Field{Name: "paidAt", Column: payment.FieldPaidAt, Type: listing.TypeTime, Nullable: true},
-	Note:              listing.Field{Name: "note", Column: payment.FieldNote, Type: listing.TypeString, Nullable: true},
+	ID:                lists.Field{Name: "id", Column: payment.FieldID, Type: lists.TypeID, Nullable: false},
+	CreatedAt:         lists.Field{Name: "createdAt", Column: payment.FieldCreatedAt, Type: lists.TypeTime, Nullable: false},
+	UpdatedAt:         lists.Field{Name: "updatedAt", Column: payment.FieldUpdatedAt, Type: lists.TypeTime, Nullable: false},
+	Kind:              lists.Field{Name: "kind", Column: payment.FieldKind, Type: lists.TypeEnum, Nullable: false, Enum: []string{"PAYMENT", "REFUND"}},
+	Amount:            lists.Field{Name: "amount", Column: payment.FieldAmount, Type: lists.TypeMoney, Nullable: false, CurrencyColumn: payment.FieldCurrency},
+	Currency:          lists.Field{Name: "currency", Column: payment.FieldCurrency, Type: lists.TypeString, Nullable: false},
+	Method:            lists.Field{Name: "method", Column: payment.FieldMethod, Type: lists.TypeEnum, Nullable: false, Enum: []string{"CARD", "INVOICE", "BANK_TRANSFER", "CASH", "EXTERNAL", "FREE"}},
+	Status:            lists.Field{Name: "status", Column: payment.FieldStatus, Type: lists.TypeEnum, Nullable: false, Enum: []string{"PENDING", "SUCCEEDED", "FAILED", "CANCELLED"}},
+	ProviderReference: lists.Field{Name: "providerReference", Column: payment.FieldProviderReference, Type: lists.TypeString, Nullable: true},
+	PaidAt:            lists.Field{Name: "paidAt", Column: payment.FieldPaidAt, Type: lists.TypeTime, Nullable: true},
+	Note:              lists.Field{Name: "note", Column: payment.FieldNote, Type: lists.TypeString, Nullable: true},
 }
 
 // PaymentFilterInput is the where argument of Payment lists.
 type PaymentFilterInput struct {
 	And               []*PaymentFilterInput                    `json:"and,omitempty"`
 	Or                []*PaymentFilterInput                    `json:"or,omitempty"`
-	ID                *listing.IdOperationFilterInput          `json:"id,omitempty"`
-	CreatedAt         *listing.DateTimeOperationFilterInput    `json:"createdAt,omitempty"`
-	UpdatedAt         *listing.DateTimeOperationFilterInput    `json:"updatedAt,omitempty"`
+	ID                *lists.IdOperationFilterInput            `json:"id,omitempty"`
+	CreatedAt         *lists.DateTimeOperationFilterInput      `json:"createdAt,omitempty"`
+	UpdatedAt         *lists.DateTimeOperationFilterInput      `json:"updatedAt,omitempty"`
 	Kind              *PaymentKindOperationFilterInput         `json:"kind,omitempty"`
-	Amount            *listing.DecimalOperationFilterInput     `json:"amount,omitempty"`
-	Currency          *listing.StringOperationFilterInput      `json:"currency,omitempty"`
+	Amount            *lists.DecimalOperationFilterInput       `json:"amount,omitempty"`
+	Currency          *lists.StringOperationFilterInput        `json:"currency,omitempty"`
 	Method            *PaymentMethodOperationFilterInput       `json:"method,omitempty"`
 	Status            *PaymentRecordStatusOperationFilterInput `json:"status,omitempty"`
-	ProviderReference *listing.StringOperationFilterInput      `json:"providerReference,omitempty"`
-	PaidAt            *listing.DateTimeOperationFilterInput    `json:"paidAt,omitempty"`
-	Note              *listing.StringOperationFilterInput      `json:"note,omitempty"`
+	ProviderReference *lists.StringOperationFilterInput        `json:"providerReference,omitempty"`
+	PaidAt            *lists.DateTimeOperationFilterInput      `json:"paidAt,omitempty"`
+	Note              *lists.StringOperationFilterInput        `json:"note,omitempty"`
 	Booking           *BookingFilterInput                      `json:"booking,omitempty"`
 }
 
@@ -2914,11 +2914,11 @@ func (f *PaymentFilterInput) Predicate() (predicate.Payment, error) {
 	return predicate.Payment(p), nil
 }
 
-func (f *PaymentFilterInput) pred() (listing.Predicate, error) {
+func (f *PaymentFilterInput) pred() (lists.Predicate, error) {
 	if f == nil {
 		return nil, nil
 	}
-	var ps []listing.Predicate
+	var ps []lists.Predicate
 	for _, a := range f.And {
 		p, err := a.pred()
 		if err != nil {
@@ -2927,7 +2927,7 @@ func (f *PaymentFilterInput) pred() (listing.Predicate, error) {
 		ps = append(ps, p)
 	}
 	if len(f.Or) > 0 {
-		ors := make([]listing.Predicate, 0, len(f.Or))
+		ors := make([]lists.Predicate, 0, len(f.Or))
 		for _, a := range f.Or {
 			p, err := a.pred()
 			if err != nil {
@@ -2935,84 +2935,84 @@ func (f *PaymentFilterInput) pred() (listing.Predicate, error) {
 			}
 			ors = append(ors, p)
 		}
-		ps = append(ps, listing.Or(ors...))
+		ps = append(ps, lists.Or(ors...))
 	}
 	if f.ID != nil {
 		o, err := f.ID.Ops(paymentFields.ID)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(paymentFields.ID, o))
+		ps = append(ps, lists.Filter(paymentFields.ID, o))
 	}
 	if f.CreatedAt != nil {
 		o, err := f.CreatedAt.Ops(paymentFields.CreatedAt)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(paymentFields.CreatedAt, o))
+		ps = append(ps, lists.Filter(paymentFields.CreatedAt, o))
 	}
 	if f.UpdatedAt != nil {
 		o, err := f.UpdatedAt.Ops(paymentFields.UpdatedAt)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(paymentFields.UpdatedAt, o))
+		ps = append(ps, lists.Filter(paymentFields.UpdatedAt, o))
 	}
 	if f.Kind != nil {
 		o, err := f.Kind.Ops(paymentFields.Kind)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(paymentFields.Kind, o))
+		ps = append(ps, lists.Filter(paymentFields.Kind, o))
 	}
 	if f.Amount != nil {
 		o, err := f.Amount.Ops(paymentFields.Amount)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(paymentFields.Amount, o))
+		ps = append(ps, lists.Filter(paymentFields.Amount, o))
 	}
 	if f.Currency != nil {
 		o, err := f.Currency.Ops(paymentFields.Currency)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(paymentFields.Currency, o))
+		ps = append(ps, lists.Filter(paymentFields.Currency, o))
 	}
 	if f.Method != nil {
 		o, err := f.Method.Ops(paymentFields.Method)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(paymentFields.Method, o))
+		ps = append(ps, lists.Filter(paymentFields.Method, o))
 	}
 	if f.Status != nil {
 		o, err := f.Status.Ops(paymentFields.Status)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(paymentFields.Status, o))
+		ps = append(ps, lists.Filter(paymentFields.Status, o))
 	}
 	if f.ProviderReference != nil {
 		o, err := f.ProviderReference.Ops(paymentFields.ProviderReference)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(paymentFields.ProviderReference, o))
+		ps = append(ps, lists.Filter(paymentFields.ProviderReference, o))
 	}
 	if f.PaidAt != nil {
 		o, err := f.PaidAt.Ops(paymentFields.PaidAt)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(paymentFields.PaidAt, o))
+		ps = append(ps, lists.Filter(paymentFields.PaidAt, o))
 	}
 	if f.Note != nil {
 		o, err := f.Note.Ops(paymentFields.Note)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(paymentFields.Note, o))
+		ps = append(ps, lists.Filter(paymentFields.Note, o))
 	}
 	if f.Booking != nil {
 		p, err := f.Booking.pred()
@@ -3025,7 +3025,7 @@ func (f *PaymentFilterInput) pred() (listing.Predicate, error) {
 			ps = append(ps, payment.HasBooking())
 		}
 	}
-	return listing.And(ps...), nil
+	return lists.And(ps...), nil
 }
 
 // ListPaymentFilterInput filters on a to-many edge of Payment rows.
@@ -3037,8 +3037,8 @@ type ListPaymentFilterInput struct {
 }
 
 // pred builds the edge condition; has(p) is "a neighbour matching p exists".
-func (l *ListPaymentFilterInput) pred(has func(listing.Predicate) listing.Predicate) (listing.Predicate, error) {
-	var ps []listing.Predicate
+func (l *ListPaymentFilterInput) pred(has func(lists.Predicate) lists.Predicate) (lists.Predicate, error) {
+	var ps []lists.Predicate
 	if l.Some != nil {
 		p, err := l.Some.pred()
 		if err != nil {
@@ -3051,7 +3051,7 @@ func (l *ListPaymentFilterInput) pred(has func(listing.Predicate) listing.Predic
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Not(has(p)))
+		ps = append(ps, lists.Not(has(p)))
 	}
 	if l.All != nil {
 		p, err := l.All.pred()
@@ -3059,90 +3059,90 @@ func (l *ListPaymentFilterInput) pred(has func(listing.Predicate) listing.Predic
 			return nil, err
 		}
 		if p != nil {
-			ps = append(ps, listing.Not(has(listing.Not(p))))
+			ps = append(ps, lists.Not(has(lists.Not(p))))
 		}
 	}
 	if l.Any != nil {
 		if *l.Any {
 			ps = append(ps, has(nil))
 		} else {
-			ps = append(ps, listing.Not(has(nil)))
+			ps = append(ps, lists.Not(has(nil)))
 		}
 	}
-	return listing.And(ps...), nil
+	return lists.And(ps...), nil
 }
 
 // PaymentSortInput is one entry of the order argument of Payment lists.
 // Fields set side by side apply in schema order.
 type PaymentSortInput struct {
-	ID                *enums.SortEnumType `json:"id,omitempty"`
-	CreatedAt         *enums.SortEnumType `json:"createdAt,omitempty"`
-	UpdatedAt         *enums.SortEnumType `json:"updatedAt,omitempty"`
-	Kind              *enums.SortEnumType `json:"kind,omitempty"`
-	Amount            *enums.SortEnumType `json:"amount,omitempty"`
-	Currency          *enums.SortEnumType `json:"currency,omitempty"`
-	Method            *enums.SortEnumType `json:"method,omitempty"`
-	Status            *enums.SortEnumType `json:"status,omitempty"`
-	ProviderReference *enums.SortEnumType `json:"providerReference,omitempty"`
-	PaidAt            *enums.SortEnumType `json:"paidAt,omitempty"`
-	Note              *enums.SortEnumType `json:"note,omitempty"`
-	Booking           *BookingSortInput   `json:"booking,omitempty"`
+	ID                *domain.SortEnumType `json:"id,omitempty"`
+	CreatedAt         *domain.SortEnumType `json:"createdAt,omitempty"`
+	UpdatedAt         *domain.SortEnumType `json:"updatedAt,omitempty"`
+	Kind              *domain.SortEnumType `json:"kind,omitempty"`
+	Amount            *domain.SortEnumType `json:"amount,omitempty"`
+	Currency          *domain.SortEnumType `json:"currency,omitempty"`
+	Method            *domain.SortEnumType `json:"method,omitempty"`
+	Status            *domain.SortEnumType `json:"status,omitempty"`
+	ProviderReference *domain.SortEnumType `json:"providerReference,omitempty"`
+	PaidAt            *domain.SortEnumType `json:"paidAt,omitempty"`
+	Note              *domain.SortEnumType `json:"note,omitempty"`
+	Booking           *BookingSortInput    `json:"booking,omitempty"`
 }
 
-func (o *PaymentSortInput) keys() []listing.SortKey {
+func (o *PaymentSortInput) keys() []lists.SortKey {
 	if o == nil {
 		return nil
 	}
-	var keys []listing.SortKey
+	var keys []lists.SortKey
 	if o.ID != nil {
-		keys = append(keys, listing.Key(paymentFields.ID, *o.ID))
+		keys = append(keys, lists.Key(paymentFields.ID, *o.ID))
 	}
 	if o.CreatedAt != nil {
-		keys = append(keys, listing.Key(paymentFields.CreatedAt, *o.CreatedAt))
+		keys = append(keys, lists.Key(paymentFields.CreatedAt, *o.CreatedAt))
 	}
 	if o.UpdatedAt != nil {
-		keys = append(keys, listing.Key(paymentFields.UpdatedAt, *o.UpdatedAt))
+		keys = append(keys, lists.Key(paymentFields.UpdatedAt, *o.UpdatedAt))
 	}
 	if o.Kind != nil {
-		keys = append(keys, listing.Key(paymentFields.Kind, *o.Kind))
+		keys = append(keys, lists.Key(paymentFields.Kind, *o.Kind))
 	}
 	if o.Amount != nil {
-		keys = append(keys, listing.Key(paymentFields.Amount, *o.Amount))
+		keys = append(keys, lists.Key(paymentFields.Amount, *o.Amount))
 	}
 	if o.Currency != nil {
-		keys = append(keys, listing.Key(paymentFields.Currency, *o.Currency))
+		keys = append(keys, lists.Key(paymentFields.Currency, *o.Currency))
 	}
 	if o.Method != nil {
-		keys = append(keys, listing.Key(paymentFields.Method, *o.Method))
+		keys = append(keys, lists.Key(paymentFields.Method, *o.Method))
 	}
 	if o.Status != nil {
-		keys = append(keys, listing.Key(paymentFields.Status, *o.Status))
+		keys = append(keys, lists.Key(paymentFields.Status, *o.Status))
 	}
 	if o.ProviderReference != nil {
-		keys = append(keys, listing.Key(paymentFields.ProviderReference, *o.ProviderReference))
+		keys = append(keys, lists.Key(paymentFields.ProviderReference, *o.ProviderReference))
 	}
 	if o.PaidAt != nil {
-		keys = append(keys, listing.Key(paymentFields.PaidAt, *o.PaidAt))
+		keys = append(keys, lists.Key(paymentFields.PaidAt, *o.PaidAt))
 	}
 	if o.Note != nil {
-		keys = append(keys, listing.Key(paymentFields.Note, *o.Note))
+		keys = append(keys, lists.Key(paymentFields.Note, *o.Note))
 	}
 	if o.Booking != nil {
-		keys = append(keys, listing.Through(listing.Hop{Name: "booking", Table: "bookings", Column: "id", Local: "booking_id"}, o.Booking.keys())...)
+		keys = append(keys, lists.Through(lists.Hop{Name: "booking", Table: "bookings", Column: "id", Local: "booking_id"}, o.Booking.keys())...)
 	}
 	return keys
 }
 
 // paymentDefaultOrder is the order of Payment lists without an order argument.
-var paymentDefaultOrder = []listing.SortKey{listing.Key(paymentFields.CreatedAt, enums.SortDESC)}
+var paymentDefaultOrder = []lists.SortKey{lists.Key(paymentFields.CreatedAt, domain.SortDESC)}
 
 // PaymentOrder completes an order argument into the total order of a list.
-func PaymentOrder(order []*PaymentSortInput) listing.Order {
-	var keys []listing.SortKey
+func PaymentOrder(order []*PaymentSortInput) lists.Order {
+	var keys []lists.SortKey
 	for _, o := range order {
 		keys = append(keys, o.keys()...)
 	}
-	return listing.NewOrder(keys, paymentDefaultOrder, paymentFields.ID)
+	return lists.NewOrder(keys, paymentDefaultOrder, paymentFields.ID)
 }
 
 // paymentLister adapts a PaymentQuery to the list runtime; collect
@@ -3152,10 +3152,10 @@ type paymentLister struct {
 	collect func(*PaymentQuery)
 }
 
-func (l *paymentLister) Clone() listing.Query[*Payment] {
+func (l *paymentLister) Clone() lists.Query[*Payment] {
 	return &paymentLister{q: l.q.Clone(), collect: l.collect}
 }
-func (l *paymentLister) Where(p listing.Predicate)               { l.q.Where(predicate.Payment(p)) }
+func (l *paymentLister) Where(p lists.Predicate)                 { l.q.Where(predicate.Payment(p)) }
 func (l *paymentLister) Order(o func(*sql.Selector))             { l.q.Order(o) }
 func (l *paymentLister) Modify(m func(*sql.Selector))            { l.q.modifiers = append(l.q.modifiers, m) }
 func (l *paymentLister) Limit(n int)                             { l.q.Limit(n) }
@@ -3176,7 +3176,7 @@ func (l *paymentLister) Scan(ctx context.Context, modify func(*sql.Selector), v 
 type PaymentConnection struct {
 	Edges    []*PaymentEdge
 	Nodes    []*Payment
-	PageInfo *listing.PageInfo
+	PageInfo *lists.PageInfo
 	total    func(context.Context) (int, error)
 }
 
@@ -3189,7 +3189,7 @@ type PaymentEdge struct {
 	Node   *Payment
 }
 
-func newPaymentConnection(p *listing.Page[*Payment]) *PaymentConnection {
+func newPaymentConnection(p *lists.Page[*Payment]) *PaymentConnection {
 	c := &PaymentConnection{
 		Edges:    make([]*PaymentEdge, len(p.Edges)),
 		Nodes:    make([]*Payment, len(p.Edges)),
@@ -3206,7 +3206,7 @@ func newPaymentConnection(p *listing.Page[*Payment]) *PaymentConnection {
 // PaymentCollectionSegment is an offset page of Payment rows.
 type PaymentCollectionSegment struct {
 	Items    []*Payment
-	PageInfo *listing.CollectionSegmentInfo
+	PageInfo *lists.CollectionSegmentInfo
 	total    func(context.Context) (int, error)
 }
 
@@ -3215,7 +3215,7 @@ func (c *PaymentCollectionSegment) TotalCount(ctx context.Context) (int, error) 
 
 // Paginate answers a cursor paged Payment list over q (narrowed by where),
 // eager-loading what the GraphQL selection asks for.
-func (q *PaymentQuery) Paginate(ctx context.Context, where *PaymentFilterInput, order []*PaymentSortInput, args listing.CursorArgs) (*PaymentConnection, error) {
+func (q *PaymentQuery) Paginate(ctx context.Context, where *PaymentFilterInput, order []*PaymentSortInput, args lists.CursorArgs) (*PaymentConnection, error) {
 	p, err := where.pred()
 	if err != nil {
 		return nil, err
@@ -3223,8 +3223,8 @@ func (q *PaymentQuery) Paginate(ctx context.Context, where *PaymentFilterInput, 
 	if p != nil {
 		q.Where(predicate.Payment(p))
 	}
-	l := &paymentLister{q: q, collect: collectorPayment(ctx, listing.ConnectionNodes(ctx, "Payment"))}
-	page, err := listing.Paginate[*Payment](ctx, l, PaymentOrder(order), args)
+	l := &paymentLister{q: q, collect: collectorPayment(ctx, lists.ConnectionNodes(ctx, "Payment"))}
+	page, err := lists.Paginate[*Payment](ctx, l, PaymentOrder(order), args)
 	if err != nil {
 		return nil, err
 	}
@@ -3232,7 +3232,7 @@ func (q *PaymentQuery) Paginate(ctx context.Context, where *PaymentFilterInput, 
 }
 
 // Segment answers an offset paged Payment list over q (narrowed by where).
-func (q *PaymentQuery) Segment(ctx context.Context, where *PaymentFilterInput, order []*PaymentSortInput, args listing.OffsetArgs) (*PaymentCollectionSegment, error) {
+func (q *PaymentQuery) Segment(ctx context.Context, where *PaymentFilterInput, order []*PaymentSortInput, args lists.OffsetArgs) (*PaymentCollectionSegment, error) {
 	p, err := where.pred()
 	if err != nil {
 		return nil, err
@@ -3240,8 +3240,8 @@ func (q *PaymentQuery) Segment(ctx context.Context, where *PaymentFilterInput, o
 	if p != nil {
 		q.Where(predicate.Payment(p))
 	}
-	l := &paymentLister{q: q, collect: collectorPayment(ctx, listing.SegmentItems(ctx, "Payment"))}
-	seg, err := listing.Offset[*Payment](ctx, l, PaymentOrder(order), args)
+	l := &paymentLister{q: q, collect: collectorPayment(ctx, lists.SegmentItems(ctx, "Payment"))}
+	seg, err := lists.Offset[*Payment](ctx, l, PaymentOrder(order), args)
 	if err != nil {
 		return nil, err
 	}
@@ -3282,14 +3282,14 @@ var paymentGQLColumns = map[string][]string{
 // collect configures q to load, with the nodes, every edge the GraphQL
 // selection asks for: one query per edge and level, whatever the row count.
 func (q *PaymentQuery) collect(ctx context.Context, fields []graphql.CollectedField) {
-	if cols, ok := listing.Columns(ctx, fields, paymentGQLColumns); ok {
+	if cols, ok := lists.Columns(ctx, fields, paymentGQLColumns); ok {
 		// Not on a query that walks from another node (path): Ent reads it
 		// DISTINCT, and PostgreSQL then wants its ORDER BY columns selected.
 		if len(q.ctx.Fields) == 0 && q.path == nil {
 			q.Select(cols...)
 		}
 	} else {
-		ctx = listing.WithAllColumns(ctx)
+		ctx = lists.WithAllColumns(ctx)
 	}
 	var toOne map[string][]graphql.CollectedField
 	for _, f := range fields {
@@ -3298,7 +3298,7 @@ func (q *PaymentQuery) collect(ctx context.Context, fields []graphql.CollectedFi
 			if toOne == nil {
 				toOne = map[string][]graphql.CollectedField{}
 			}
-			toOne[f.Name] = append(toOne[f.Name], listing.Selection(ctx, f, "Booking")...)
+			toOne[f.Name] = append(toOne[f.Name], lists.Selection(ctx, f, "Booking")...)
 		}
 	}
 	if sel, ok := toOne["booking"]; ok {
@@ -3317,7 +3317,7 @@ func (_m *Payment) Booking(ctx context.Context) (*Booking, error) {
 		return nil, err
 	}
 	q := _m.QueryBooking()
-	if c := collectorBooking(ctx, listing.FieldSelection(ctx, "Booking")); c != nil {
+	if c := collectorBooking(ctx, lists.FieldSelection(ctx, "Booking")); c != nil {
 		c(q)
 	}
 	n, err = q.Only(ctx)
@@ -3343,7 +3343,7 @@ func (_m *Payment) page(ctx context.Context) any {
 
 // KindLocalized names the kind in the language of ctx.
 func (_m *Payment) KindLocalized(ctx context.Context) string {
-	return enums.Localized(ctx, "PaymentKind", _m.Kind)
+	return domain.Localized(ctx, "PaymentKind", _m.Kind)
 }
 
 // AmountMoney is amount as Money.
@@ -3353,38 +3353,38 @@ func (_m *Payment) AmountMoney() money.Money {
 
 // MethodLocalized names the method in the language of ctx.
 func (_m *Payment) MethodLocalized(ctx context.Context) string {
-	return enums.Localized(ctx, "PaymentMethod", _m.Method)
+	return domain.Localized(ctx, "PaymentMethod", _m.Method)
 }
 
 // StatusLocalized names the status in the language of ctx.
 func (_m *Payment) StatusLocalized(ctx context.Context) string {
-	return enums.Localized(ctx, "PaymentRecordStatus", _m.Status)
+	return domain.Localized(ctx, "PaymentRecordStatus", _m.Status)
 }
 
 // registrationFields describes the stored fields of Registration to the list runtime.
 var registrationFields = struct {
-	ID               listing.Field
-	CreatedAt        listing.Field
-	UpdatedAt        listing.Field
-	Status           listing.Field
-	WaitlistPosition listing.Field
+	ID               lists.Field
+	CreatedAt        lists.Field
+	UpdatedAt        lists.Field
+	Status           lists.Field
+	WaitlistPosition lists.Field
 }{
-	ID:               listing.Field{Name: "id", Column: registration.FieldID, Type: listing.TypeID, Nullable: false},
-	CreatedAt:        listing.Field{Name: "createdAt", Column: registration.FieldCreatedAt, Type: listing.TypeTime, Nullable: false},
-	UpdatedAt:        listing.Field{Name: "updatedAt", Column: registration.FieldUpdatedAt, Type: listing.TypeTime, Nullable: false},
-	Status:           listing.Field{Name: "status", Column: registration.FieldStatus, Type: listing.TypeEnum, Nullable: false, Enum: []string{"PENDING", "ACCEPTED", "WAITLISTED", "DECLINED", "REMOVED", "CANCELLED"}},
-	WaitlistPosition: listing.Field{Name: "waitlistPosition", Column: registration.FieldWaitlistPosition, Type: listing.TypeInt, Nullable: true},
+	ID:               lists.Field{Name: "id", Column: registration.FieldID, Type: lists.TypeID, Nullable: false},
+	CreatedAt:        lists.Field{Name: "createdAt", Column: registration.FieldCreatedAt, Type: lists.TypeTime, Nullable: false},
+	UpdatedAt:        lists.Field{Name: "updatedAt", Column: registration.FieldUpdatedAt, Type: lists.TypeTime, Nullable: false},
+	Status:           lists.Field{Name: "status", Column: registration.FieldStatus, Type: lists.TypeEnum, Nullable: false, Enum: []string{"PENDING", "ACCEPTED", "WAITLISTED", "DECLINED", "REMOVED", "CANCELLED"}},
+	WaitlistPosition: lists.Field{Name: "waitlistPosition", Column: registration.FieldWaitlistPosition, Type: lists.TypeInt, Nullable: true},
 }
 
 // RegistrationFilterInput is the where argument of Registration lists.
 type RegistrationFilterInput struct {
 	And              []*RegistrationFilterInput              `json:"and,omitempty"`
 	Or               []*RegistrationFilterInput              `json:"or,omitempty"`
-	ID               *listing.IdOperationFilterInput         `json:"id,omitempty"`
-	CreatedAt        *listing.DateTimeOperationFilterInput   `json:"createdAt,omitempty"`
-	UpdatedAt        *listing.DateTimeOperationFilterInput   `json:"updatedAt,omitempty"`
+	ID               *lists.IdOperationFilterInput           `json:"id,omitempty"`
+	CreatedAt        *lists.DateTimeOperationFilterInput     `json:"createdAt,omitempty"`
+	UpdatedAt        *lists.DateTimeOperationFilterInput     `json:"updatedAt,omitempty"`
 	Status           *RegistrationStatusOperationFilterInput `json:"status,omitempty"`
-	WaitlistPosition *listing.IntOperationFilterInput        `json:"waitlistPosition,omitempty"`
+	WaitlistPosition *lists.IntOperationFilterInput          `json:"waitlistPosition,omitempty"`
 	Event            *EventFilterInput                       `json:"event,omitempty"`
 	Participant      *ParticipantFilterInput                 `json:"participant,omitempty"`
 	Ticket           *TicketFilterInput                      `json:"ticket,omitempty"`
@@ -3399,11 +3399,11 @@ func (f *RegistrationFilterInput) Predicate() (predicate.Registration, error) {
 	return predicate.Registration(p), nil
 }
 
-func (f *RegistrationFilterInput) pred() (listing.Predicate, error) {
+func (f *RegistrationFilterInput) pred() (lists.Predicate, error) {
 	if f == nil {
 		return nil, nil
 	}
-	var ps []listing.Predicate
+	var ps []lists.Predicate
 	for _, a := range f.And {
 		p, err := a.pred()
 		if err != nil {
@@ -3412,7 +3412,7 @@ func (f *RegistrationFilterInput) pred() (listing.Predicate, error) {
 		ps = append(ps, p)
 	}
 	if len(f.Or) > 0 {
-		ors := make([]listing.Predicate, 0, len(f.Or))
+		ors := make([]lists.Predicate, 0, len(f.Or))
 		for _, a := range f.Or {
 			p, err := a.pred()
 			if err != nil {
@@ -3420,42 +3420,42 @@ func (f *RegistrationFilterInput) pred() (listing.Predicate, error) {
 			}
 			ors = append(ors, p)
 		}
-		ps = append(ps, listing.Or(ors...))
+		ps = append(ps, lists.Or(ors...))
 	}
 	if f.ID != nil {
 		o, err := f.ID.Ops(registrationFields.ID)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(registrationFields.ID, o))
+		ps = append(ps, lists.Filter(registrationFields.ID, o))
 	}
 	if f.CreatedAt != nil {
 		o, err := f.CreatedAt.Ops(registrationFields.CreatedAt)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(registrationFields.CreatedAt, o))
+		ps = append(ps, lists.Filter(registrationFields.CreatedAt, o))
 	}
 	if f.UpdatedAt != nil {
 		o, err := f.UpdatedAt.Ops(registrationFields.UpdatedAt)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(registrationFields.UpdatedAt, o))
+		ps = append(ps, lists.Filter(registrationFields.UpdatedAt, o))
 	}
 	if f.Status != nil {
 		o, err := f.Status.Ops(registrationFields.Status)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(registrationFields.Status, o))
+		ps = append(ps, lists.Filter(registrationFields.Status, o))
 	}
 	if f.WaitlistPosition != nil {
 		o, err := f.WaitlistPosition.Ops(registrationFields.WaitlistPosition)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(registrationFields.WaitlistPosition, o))
+		ps = append(ps, lists.Filter(registrationFields.WaitlistPosition, o))
 	}
 	if f.Event != nil {
 		p, err := f.Event.pred()
@@ -3490,7 +3490,7 @@ func (f *RegistrationFilterInput) pred() (listing.Predicate, error) {
 			ps = append(ps, registration.HasTicket())
 		}
 	}
-	return listing.And(ps...), nil
+	return lists.And(ps...), nil
 }
 
 // ListRegistrationFilterInput filters on a to-many edge of Registration rows.
@@ -3502,8 +3502,8 @@ type ListRegistrationFilterInput struct {
 }
 
 // pred builds the edge condition; has(p) is "a neighbour matching p exists".
-func (l *ListRegistrationFilterInput) pred(has func(listing.Predicate) listing.Predicate) (listing.Predicate, error) {
-	var ps []listing.Predicate
+func (l *ListRegistrationFilterInput) pred(has func(lists.Predicate) lists.Predicate) (lists.Predicate, error) {
+	var ps []lists.Predicate
 	if l.Some != nil {
 		p, err := l.Some.pred()
 		if err != nil {
@@ -3516,7 +3516,7 @@ func (l *ListRegistrationFilterInput) pred(has func(listing.Predicate) listing.P
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Not(has(p)))
+		ps = append(ps, lists.Not(has(p)))
 	}
 	if l.All != nil {
 		p, err := l.All.pred()
@@ -3524,74 +3524,74 @@ func (l *ListRegistrationFilterInput) pred(has func(listing.Predicate) listing.P
 			return nil, err
 		}
 		if p != nil {
-			ps = append(ps, listing.Not(has(listing.Not(p))))
+			ps = append(ps, lists.Not(has(lists.Not(p))))
 		}
 	}
 	if l.Any != nil {
 		if *l.Any {
 			ps = append(ps, has(nil))
 		} else {
-			ps = append(ps, listing.Not(has(nil)))
+			ps = append(ps, lists.Not(has(nil)))
 		}
 	}
-	return listing.And(ps...), nil
+	return lists.And(ps...), nil
 }
 
 // RegistrationSortInput is one entry of the order argument of Registration lists.
 // Fields set side by side apply in schema order.
 type RegistrationSortInput struct {
-	ID               *enums.SortEnumType   `json:"id,omitempty"`
-	CreatedAt        *enums.SortEnumType   `json:"createdAt,omitempty"`
-	UpdatedAt        *enums.SortEnumType   `json:"updatedAt,omitempty"`
-	Status           *enums.SortEnumType   `json:"status,omitempty"`
-	WaitlistPosition *enums.SortEnumType   `json:"waitlistPosition,omitempty"`
+	ID               *domain.SortEnumType  `json:"id,omitempty"`
+	CreatedAt        *domain.SortEnumType  `json:"createdAt,omitempty"`
+	UpdatedAt        *domain.SortEnumType  `json:"updatedAt,omitempty"`
+	Status           *domain.SortEnumType  `json:"status,omitempty"`
+	WaitlistPosition *domain.SortEnumType  `json:"waitlistPosition,omitempty"`
 	Event            *EventSortInput       `json:"event,omitempty"`
 	Participant      *ParticipantSortInput `json:"participant,omitempty"`
 	Ticket           *TicketSortInput      `json:"ticket,omitempty"`
 }
 
-func (o *RegistrationSortInput) keys() []listing.SortKey {
+func (o *RegistrationSortInput) keys() []lists.SortKey {
 	if o == nil {
 		return nil
 	}
-	var keys []listing.SortKey
+	var keys []lists.SortKey
 	if o.ID != nil {
-		keys = append(keys, listing.Key(registrationFields.ID, *o.ID))
+		keys = append(keys, lists.Key(registrationFields.ID, *o.ID))
 	}
 	if o.CreatedAt != nil {
-		keys = append(keys, listing.Key(registrationFields.CreatedAt, *o.CreatedAt))
+		keys = append(keys, lists.Key(registrationFields.CreatedAt, *o.CreatedAt))
 	}
 	if o.UpdatedAt != nil {
-		keys = append(keys, listing.Key(registrationFields.UpdatedAt, *o.UpdatedAt))
+		keys = append(keys, lists.Key(registrationFields.UpdatedAt, *o.UpdatedAt))
 	}
 	if o.Status != nil {
-		keys = append(keys, listing.Key(registrationFields.Status, *o.Status))
+		keys = append(keys, lists.Key(registrationFields.Status, *o.Status))
 	}
 	if o.WaitlistPosition != nil {
-		keys = append(keys, listing.Key(registrationFields.WaitlistPosition, *o.WaitlistPosition))
+		keys = append(keys, lists.Key(registrationFields.WaitlistPosition, *o.WaitlistPosition))
 	}
 	if o.Event != nil {
-		keys = append(keys, listing.Through(listing.Hop{Name: "event", Table: "events", Column: "id", Local: "event_id"}, o.Event.keys())...)
+		keys = append(keys, lists.Through(lists.Hop{Name: "event", Table: "events", Column: "id", Local: "event_id"}, o.Event.keys())...)
 	}
 	if o.Participant != nil {
-		keys = append(keys, listing.Through(listing.Hop{Name: "participant", Table: "participants", Column: "id", Local: "participant_id"}, o.Participant.keys())...)
+		keys = append(keys, lists.Through(lists.Hop{Name: "participant", Table: "participants", Column: "id", Local: "participant_id"}, o.Participant.keys())...)
 	}
 	if o.Ticket != nil {
-		keys = append(keys, listing.Through(listing.Hop{Name: "ticket", Table: "tickets", Column: "registration_id", Local: "id"}, o.Ticket.keys())...)
+		keys = append(keys, lists.Through(lists.Hop{Name: "ticket", Table: "tickets", Column: "registration_id", Local: "id"}, o.Ticket.keys())...)
 	}
 	return keys
 }
 
 // registrationDefaultOrder is the order of Registration lists without an order argument.
-var registrationDefaultOrder = []listing.SortKey{listing.Key(registrationFields.CreatedAt, enums.SortDESC)}
+var registrationDefaultOrder = []lists.SortKey{lists.Key(registrationFields.CreatedAt, domain.SortDESC)}
 
 // RegistrationOrder completes an order argument into the total order of a list.
-func RegistrationOrder(order []*RegistrationSortInput) listing.Order {
-	var keys []listing.SortKey
+func RegistrationOrder(order []*RegistrationSortInput) lists.Order {
+	var keys []lists.SortKey
 	for _, o := range order {
 		keys = append(keys, o.keys()...)
 	}
-	return listing.NewOrder(keys, registrationDefaultOrder, registrationFields.ID)
+	return lists.NewOrder(keys, registrationDefaultOrder, registrationFields.ID)
 }
 
 // registrationLister adapts a RegistrationQuery to the list runtime; collect
@@ -3601,10 +3601,10 @@ type registrationLister struct {
 	collect func(*RegistrationQuery)
 }
 
-func (l *registrationLister) Clone() listing.Query[*Registration] {
+func (l *registrationLister) Clone() lists.Query[*Registration] {
 	return &registrationLister{q: l.q.Clone(), collect: l.collect}
 }
-func (l *registrationLister) Where(p listing.Predicate)               { l.q.Where(predicate.Registration(p)) }
+func (l *registrationLister) Where(p lists.Predicate)                 { l.q.Where(predicate.Registration(p)) }
 func (l *registrationLister) Order(o func(*sql.Selector))             { l.q.Order(o) }
 func (l *registrationLister) Modify(m func(*sql.Selector))            { l.q.modifiers = append(l.q.modifiers, m) }
 func (l *registrationLister) Limit(n int)                             { l.q.Limit(n) }
@@ -3625,7 +3625,7 @@ func (l *registrationLister) Scan(ctx context.Context, modify func(*sql.Selector
 type RegistrationConnection struct {
 	Edges    []*RegistrationEdge
 	Nodes    []*Registration
-	PageInfo *listing.PageInfo
+	PageInfo *lists.PageInfo
 	total    func(context.Context) (int, error)
 }
 
@@ -3638,7 +3638,7 @@ type RegistrationEdge struct {
 	Node   *Registration
 }
 
-func newRegistrationConnection(p *listing.Page[*Registration]) *RegistrationConnection {
+func newRegistrationConnection(p *lists.Page[*Registration]) *RegistrationConnection {
 	c := &RegistrationConnection{
 		Edges:    make([]*RegistrationEdge, len(p.Edges)),
 		Nodes:    make([]*Registration, len(p.Edges)),
@@ -3655,7 +3655,7 @@ func newRegistrationConnection(p *listing.Page[*Registration]) *RegistrationConn
 // RegistrationCollectionSegment is an offset page of Registration rows.
 type RegistrationCollectionSegment struct {
 	Items    []*Registration
-	PageInfo *listing.CollectionSegmentInfo
+	PageInfo *lists.CollectionSegmentInfo
 	total    func(context.Context) (int, error)
 }
 
@@ -3666,7 +3666,7 @@ func (c *RegistrationCollectionSegment) TotalCount(ctx context.Context) (int, er
 
 // Paginate answers a cursor paged Registration list over q (narrowed by where),
 // eager-loading what the GraphQL selection asks for.
-func (q *RegistrationQuery) Paginate(ctx context.Context, where *RegistrationFilterInput, order []*RegistrationSortInput, args listing.CursorArgs) (*RegistrationConnection, error) {
+func (q *RegistrationQuery) Paginate(ctx context.Context, where *RegistrationFilterInput, order []*RegistrationSortInput, args lists.CursorArgs) (*RegistrationConnection, error) {
 	p, err := where.pred()
 	if err != nil {
 		return nil, err
@@ -3674,8 +3674,8 @@ func (q *RegistrationQuery) Paginate(ctx context.Context, where *RegistrationFil
 	if p != nil {
 		q.Where(predicate.Registration(p))
 	}
-	l := &registrationLister{q: q, collect: collectorRegistration(ctx, listing.ConnectionNodes(ctx, "Registration"))}
-	page, err := listing.Paginate[*Registration](ctx, l, RegistrationOrder(order), args)
+	l := &registrationLister{q: q, collect: collectorRegistration(ctx, lists.ConnectionNodes(ctx, "Registration"))}
+	page, err := lists.Paginate[*Registration](ctx, l, RegistrationOrder(order), args)
 	if err != nil {
 		return nil, err
 	}
@@ -3683,7 +3683,7 @@ func (q *RegistrationQuery) Paginate(ctx context.Context, where *RegistrationFil
 }
 
 // Segment answers an offset paged Registration list over q (narrowed by where).
-func (q *RegistrationQuery) Segment(ctx context.Context, where *RegistrationFilterInput, order []*RegistrationSortInput, args listing.OffsetArgs) (*RegistrationCollectionSegment, error) {
+func (q *RegistrationQuery) Segment(ctx context.Context, where *RegistrationFilterInput, order []*RegistrationSortInput, args lists.OffsetArgs) (*RegistrationCollectionSegment, error) {
 	p, err := where.pred()
 	if err != nil {
 		return nil, err
@@ -3691,8 +3691,8 @@ func (q *RegistrationQuery) Segment(ctx context.Context, where *RegistrationFilt
 	if p != nil {
 		q.Where(predicate.Registration(p))
 	}
-	l := &registrationLister{q: q, collect: collectorRegistration(ctx, listing.SegmentItems(ctx, "Registration"))}
-	seg, err := listing.Offset[*Registration](ctx, l, RegistrationOrder(order), args)
+	l := &registrationLister{q: q, collect: collectorRegistration(ctx, lists.SegmentItems(ctx, "Registration"))}
+	seg, err := lists.Offset[*Registration](ctx, l, RegistrationOrder(order), args)
 	if err != nil {
 		return nil, err
 	}
@@ -3727,14 +3727,14 @@ var registrationGQLColumns = map[string][]string{
 // collect configures q to load, with the nodes, every edge the GraphQL
 // selection asks for: one query per edge and level, whatever the row count.
 func (q *RegistrationQuery) collect(ctx context.Context, fields []graphql.CollectedField) {
-	if cols, ok := listing.Columns(ctx, fields, registrationGQLColumns); ok {
+	if cols, ok := lists.Columns(ctx, fields, registrationGQLColumns); ok {
 		// Not on a query that walks from another node (path): Ent reads it
 		// DISTINCT, and PostgreSQL then wants its ORDER BY columns selected.
 		if len(q.ctx.Fields) == 0 && q.path == nil {
 			q.Select(cols...)
 		}
 	} else {
-		ctx = listing.WithAllColumns(ctx)
+		ctx = lists.WithAllColumns(ctx)
 	}
 	var toOne map[string][]graphql.CollectedField
 	for _, f := range fields {
@@ -3743,17 +3743,17 @@ func (q *RegistrationQuery) collect(ctx context.Context, fields []graphql.Collec
 			if toOne == nil {
 				toOne = map[string][]graphql.CollectedField{}
 			}
-			toOne[f.Name] = append(toOne[f.Name], listing.Selection(ctx, f, "Event")...)
+			toOne[f.Name] = append(toOne[f.Name], lists.Selection(ctx, f, "Event")...)
 		case "participant":
 			if toOne == nil {
 				toOne = map[string][]graphql.CollectedField{}
 			}
-			toOne[f.Name] = append(toOne[f.Name], listing.Selection(ctx, f, "Participant")...)
+			toOne[f.Name] = append(toOne[f.Name], lists.Selection(ctx, f, "Participant")...)
 		case "ticket":
 			if toOne == nil {
 				toOne = map[string][]graphql.CollectedField{}
 			}
-			toOne[f.Name] = append(toOne[f.Name], listing.Selection(ctx, f, "Ticket")...)
+			toOne[f.Name] = append(toOne[f.Name], lists.Selection(ctx, f, "Ticket")...)
 		}
 	}
 	if sel, ok := toOne["event"]; ok {
@@ -3778,7 +3778,7 @@ func (_m *Registration) Event(ctx context.Context) (*Event, error) {
 		return nil, err
 	}
 	q := _m.QueryEvent()
-	if c := collectorEvent(ctx, listing.FieldSelection(ctx, "Event")); c != nil {
+	if c := collectorEvent(ctx, lists.FieldSelection(ctx, "Event")); c != nil {
 		c(q)
 	}
 	n, err = q.Only(ctx)
@@ -3796,7 +3796,7 @@ func (_m *Registration) Participant(ctx context.Context) (*Participant, error) {
 		return nil, err
 	}
 	q := _m.QueryParticipant()
-	if c := collectorParticipant(ctx, listing.FieldSelection(ctx, "Participant")); c != nil {
+	if c := collectorParticipant(ctx, lists.FieldSelection(ctx, "Participant")); c != nil {
 		c(q)
 	}
 	n, err = q.Only(ctx)
@@ -3814,7 +3814,7 @@ func (_m *Registration) Ticket(ctx context.Context) (*Ticket, error) {
 		return nil, nil
 	}
 	q := _m.QueryTicket()
-	if c := collectorTicket(ctx, listing.FieldSelection(ctx, "Ticket")); c != nil {
+	if c := collectorTicket(ctx, lists.FieldSelection(ctx, "Ticket")); c != nil {
 		c(q)
 	}
 	n, err = q.Only(ctx)
@@ -3843,53 +3843,53 @@ func (_m *Registration) page(ctx context.Context) any {
 
 // StatusLocalized names the status in the language of ctx.
 func (_m *Registration) StatusLocalized(ctx context.Context) string {
-	return enums.Localized(ctx, "RegistrationStatus", _m.Status)
+	return domain.Localized(ctx, "RegistrationStatus", _m.Status)
 }
 
 // ticketFields describes the stored fields of Ticket to the list runtime.
 var ticketFields = struct {
-	ID          listing.Field
-	CreatedAt   listing.Field
-	UpdatedAt   listing.Field
-	Code        listing.Field
-	Status      listing.Field
-	CheckedInAt listing.Field
-	Price       listing.Field
-	NetPrice    listing.Field
-	TaxAmount   listing.Field
-	Currency    listing.Field
+	ID          lists.Field
+	CreatedAt   lists.Field
+	UpdatedAt   lists.Field
+	Code        lists.Field
+	Status      lists.Field
+	CheckedInAt lists.Field
+	Price       lists.Field
+	NetPrice    lists.Field
+	TaxAmount   lists.Field
+	Currency    lists.Field
 }{
-	ID:          listing.Field{Name: "id", Column: ticket.FieldID, Type: listing.TypeID, Nullable: false},
-	CreatedAt:   listing.Field{Name: "createdAt", Column: ticket.FieldCreatedAt, Type: listing.TypeTime, Nullable: false},
-	UpdatedAt:   listing.Field{Name: "updatedAt", Column: ticket.FieldUpdatedAt, Type: listing.TypeTime, Nullable: false},
-	Code:        listing.Field{Name: "code", Column: ticket.FieldCode, Type: listing.TypeString, Nullable: false},
-	Status:      listing.Field{Name: "status", Column: ticket.FieldStatus, Type: listing.TypeEnum, Nullable: false, Enum: []string{"ACTIVE", "WAITLISTED", "CANCELLED"}},
-	CheckedInAt: listing.Field{Name: "checkedInAt", Column: ticket.FieldCheckedInAt, Type: listing.TypeTime, Nullable: true},
-	Price:       listing.Field{Name: "price", Column: ticket.FieldPrice, Type: listing.TypeMoney, Nullable: false, CurrencyColumn: ticket.FieldCurrency},
-	NetPrice:    listing.Field{Name: "netPrice", Column: ticket.FieldNetPrice, Type: listing.TypeMoney, Nullable: false, CurrencyColumn: ticket.FieldCurrency},
-	TaxAmount:   listing.Field{Name: "taxAmount", Column: ticket.FieldTaxAmount, Type: listing.TypeMoney, Nullable: false, CurrencyColumn: ticket.FieldCurrency},
-	Currency:    listing.Field{Name: "currency", Column: ticket.FieldCurrency, Type: listing.TypeString, Nullable: false},
+	ID:          lists.Field{Name: "id", Column: ticket.FieldID, Type: lists.TypeID, Nullable: false},
+	CreatedAt:   lists.Field{Name: "createdAt", Column: ticket.FieldCreatedAt, Type: lists.TypeTime, Nullable: false},
+	UpdatedAt:   lists.Field{Name: "updatedAt", Column: ticket.FieldUpdatedAt, Type: lists.TypeTime, Nullable: false},
+	Code:        lists.Field{Name: "code", Column: ticket.FieldCode, Type: lists.TypeString, Nullable: false},
+	Status:      lists.Field{Name: "status", Column: ticket.FieldStatus, Type: lists.TypeEnum, Nullable: false, Enum: []string{"ACTIVE", "WAITLISTED", "CANCELLED"}},
+	CheckedInAt: lists.Field{Name: "checkedInAt", Column: ticket.FieldCheckedInAt, Type: lists.TypeTime, Nullable: true},
+	Price:       lists.Field{Name: "price", Column: ticket.FieldPrice, Type: lists.TypeMoney, Nullable: false, CurrencyColumn: ticket.FieldCurrency},
+	NetPrice:    lists.Field{Name: "netPrice", Column: ticket.FieldNetPrice, Type: lists.TypeMoney, Nullable: false, CurrencyColumn: ticket.FieldCurrency},
+	TaxAmount:   lists.Field{Name: "taxAmount", Column: ticket.FieldTaxAmount, Type: lists.TypeMoney, Nullable: false, CurrencyColumn: ticket.FieldCurrency},
+	Currency:    lists.Field{Name: "currency", Column: ticket.FieldCurrency, Type: lists.TypeString, Nullable: false},
 }
 
 // TicketFilterInput is the where argument of Ticket lists.
 type TicketFilterInput struct {
-	And            []*TicketFilterInput                  `json:"and,omitempty"`
-	Or             []*TicketFilterInput                  `json:"or,omitempty"`
-	ID             *listing.IdOperationFilterInput       `json:"id,omitempty"`
-	CreatedAt      *listing.DateTimeOperationFilterInput `json:"createdAt,omitempty"`
-	UpdatedAt      *listing.DateTimeOperationFilterInput `json:"updatedAt,omitempty"`
-	Code           *listing.StringOperationFilterInput   `json:"code,omitempty"`
-	Status         *TicketStatusOperationFilterInput     `json:"status,omitempty"`
-	CheckedInAt    *listing.DateTimeOperationFilterInput `json:"checkedInAt,omitempty"`
-	Price          *listing.DecimalOperationFilterInput  `json:"price,omitempty"`
-	NetPrice       *listing.DecimalOperationFilterInput  `json:"netPrice,omitempty"`
-	TaxAmount      *listing.DecimalOperationFilterInput  `json:"taxAmount,omitempty"`
-	Currency       *listing.StringOperationFilterInput   `json:"currency,omitempty"`
-	Booking        *BookingFilterInput                   `json:"booking,omitempty"`
-	Event          *EventFilterInput                     `json:"event,omitempty"`
-	TicketCategory *TicketCategoryFilterInput            `json:"ticketCategory,omitempty"`
-	Holder         *ParticipantFilterInput               `json:"holder,omitempty"`
-	Registration   *RegistrationFilterInput              `json:"registration,omitempty"`
+	And            []*TicketFilterInput                `json:"and,omitempty"`
+	Or             []*TicketFilterInput                `json:"or,omitempty"`
+	ID             *lists.IdOperationFilterInput       `json:"id,omitempty"`
+	CreatedAt      *lists.DateTimeOperationFilterInput `json:"createdAt,omitempty"`
+	UpdatedAt      *lists.DateTimeOperationFilterInput `json:"updatedAt,omitempty"`
+	Code           *lists.StringOperationFilterInput   `json:"code,omitempty"`
+	Status         *TicketStatusOperationFilterInput   `json:"status,omitempty"`
+	CheckedInAt    *lists.DateTimeOperationFilterInput `json:"checkedInAt,omitempty"`
+	Price          *lists.DecimalOperationFilterInput  `json:"price,omitempty"`
+	NetPrice       *lists.DecimalOperationFilterInput  `json:"netPrice,omitempty"`
+	TaxAmount      *lists.DecimalOperationFilterInput  `json:"taxAmount,omitempty"`
+	Currency       *lists.StringOperationFilterInput   `json:"currency,omitempty"`
+	Booking        *BookingFilterInput                 `json:"booking,omitempty"`
+	Event          *EventFilterInput                   `json:"event,omitempty"`
+	TicketCategory *TicketCategoryFilterInput          `json:"ticketCategory,omitempty"`
+	Holder         *ParticipantFilterInput             `json:"holder,omitempty"`
+	Registration   *RegistrationFilterInput            `json:"registration,omitempty"`
 }
 
 // Predicate translates the filter into an Ent predicate (nil: no condition).
@@ -3901,11 +3901,11 @@ func (f *TicketFilterInput) Predicate() (predicate.Ticket, error) {
 	return predicate.Ticket(p), nil
 }
 
-func (f *TicketFilterInput) pred() (listing.Predicate, error) {
+func (f *TicketFilterInput) pred() (lists.Predicate, error) {
 	if f == nil {
 		return nil, nil
 	}
-	var ps []listing.Predicate
+	var ps []lists.Predicate
 	for _, a := range f.And {
 		p, err := a.pred()
 		if err != nil {
@@ -3914,7 +3914,7 @@ func (f *TicketFilterInput) pred() (listing.Predicate, error) {
 		ps = append(ps, p)
 	}
 	if len(f.Or) > 0 {
-		ors := make([]listing.Predicate, 0, len(f.Or))
+		ors := make([]lists.Predicate, 0, len(f.Or))
 		for _, a := range f.Or {
 			p, err := a.pred()
 			if err != nil {
@@ -3922,77 +3922,77 @@ func (f *TicketFilterInput) pred() (listing.Predicate, error) {
 			}
 			ors = append(ors, p)
 		}
-		ps = append(ps, listing.Or(ors...))
+		ps = append(ps, lists.Or(ors...))
 	}
 	if f.ID != nil {
 		o, err := f.ID.Ops(ticketFields.ID)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(ticketFields.ID, o))
+		ps = append(ps, lists.Filter(ticketFields.ID, o))
 	}
 	if f.CreatedAt != nil {
 		o, err := f.CreatedAt.Ops(ticketFields.CreatedAt)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(ticketFields.CreatedAt, o))
+		ps = append(ps, lists.Filter(ticketFields.CreatedAt, o))
 	}
 	if f.UpdatedAt != nil {
 		o, err := f.UpdatedAt.Ops(ticketFields.UpdatedAt)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(ticketFields.UpdatedAt, o))
+		ps = append(ps, lists.Filter(ticketFields.UpdatedAt, o))
 	}
 	if f.Code != nil {
 		o, err := f.Code.Ops(ticketFields.Code)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(ticketFields.Code, o))
+		ps = append(ps, lists.Filter(ticketFields.Code, o))
 	}
 	if f.Status != nil {
 		o, err := f.Status.Ops(ticketFields.Status)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(ticketFields.Status, o))
+		ps = append(ps, lists.Filter(ticketFields.Status, o))
 	}
 	if f.CheckedInAt != nil {
 		o, err := f.CheckedInAt.Ops(ticketFields.CheckedInAt)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(ticketFields.CheckedInAt, o))
+		ps = append(ps, lists.Filter(ticketFields.CheckedInAt, o))
 	}
 	if f.Price != nil {
 		o, err := f.Price.Ops(ticketFields.Price)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(ticketFields.Price, o))
+		ps = append(ps, lists.Filter(ticketFields.Price, o))
 	}
 	if f.NetPrice != nil {
 		o, err := f.NetPrice.Ops(ticketFields.NetPrice)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(ticketFields.NetPrice, o))
+		ps = append(ps, lists.Filter(ticketFields.NetPrice, o))
 	}
 	if f.TaxAmount != nil {
 		o, err := f.TaxAmount.Ops(ticketFields.TaxAmount)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(ticketFields.TaxAmount, o))
+		ps = append(ps, lists.Filter(ticketFields.TaxAmount, o))
 	}
 	if f.Currency != nil {
 		o, err := f.Currency.Ops(ticketFields.Currency)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(ticketFields.Currency, o))
+		ps = append(ps, lists.Filter(ticketFields.Currency, o))
 	}
 	if f.Booking != nil {
 		p, err := f.Booking.pred()
@@ -4049,7 +4049,7 @@ func (f *TicketFilterInput) pred() (listing.Predicate, error) {
 			ps = append(ps, ticket.HasRegistration())
 		}
 	}
-	return listing.And(ps...), nil
+	return lists.And(ps...), nil
 }
 
 // ListTicketFilterInput filters on a to-many edge of Ticket rows.
@@ -4061,8 +4061,8 @@ type ListTicketFilterInput struct {
 }
 
 // pred builds the edge condition; has(p) is "a neighbour matching p exists".
-func (l *ListTicketFilterInput) pred(has func(listing.Predicate) listing.Predicate) (listing.Predicate, error) {
-	var ps []listing.Predicate
+func (l *ListTicketFilterInput) pred(has func(lists.Predicate) lists.Predicate) (lists.Predicate, error) {
+	var ps []lists.Predicate
 	if l.Some != nil {
 		p, err := l.Some.pred()
 		if err != nil {
@@ -4075,7 +4075,7 @@ func (l *ListTicketFilterInput) pred(has func(listing.Predicate) listing.Predica
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Not(has(p)))
+		ps = append(ps, lists.Not(has(p)))
 	}
 	if l.All != nil {
 		p, err := l.All.pred()
@@ -4083,32 +4083,32 @@ func (l *ListTicketFilterInput) pred(has func(listing.Predicate) listing.Predica
 			return nil, err
 		}
 		if p != nil {
-			ps = append(ps, listing.Not(has(listing.Not(p))))
+			ps = append(ps, lists.Not(has(lists.Not(p))))
 		}
 	}
 	if l.Any != nil {
 		if *l.Any {
 			ps = append(ps, has(nil))
 		} else {
-			ps = append(ps, listing.Not(has(nil)))
+			ps = append(ps, lists.Not(has(nil)))
 		}
 	}
-	return listing.And(ps...), nil
+	return lists.And(ps...), nil
 }
 
 // TicketSortInput is one entry of the order argument of Ticket lists.
 // Fields set side by side apply in schema order.
 type TicketSortInput struct {
-	ID             *enums.SortEnumType      `json:"id,omitempty"`
-	CreatedAt      *enums.SortEnumType      `json:"createdAt,omitempty"`
-	UpdatedAt      *enums.SortEnumType      `json:"updatedAt,omitempty"`
-	Code           *enums.SortEnumType      `json:"code,omitempty"`
-	Status         *enums.SortEnumType      `json:"status,omitempty"`
-	CheckedInAt    *enums.SortEnumType      `json:"checkedInAt,omitempty"`
-	Price          *enums.SortEnumType      `json:"price,omitempty"`
-	NetPrice       *enums.SortEnumType      `json:"netPrice,omitempty"`
-	TaxAmount      *enums.SortEnumType      `json:"taxAmount,omitempty"`
-	Currency       *enums.SortEnumType      `json:"currency,omitempty"`
+	ID             *domain.SortEnumType     `json:"id,omitempty"`
+	CreatedAt      *domain.SortEnumType     `json:"createdAt,omitempty"`
+	UpdatedAt      *domain.SortEnumType     `json:"updatedAt,omitempty"`
+	Code           *domain.SortEnumType     `json:"code,omitempty"`
+	Status         *domain.SortEnumType     `json:"status,omitempty"`
+	CheckedInAt    *domain.SortEnumType     `json:"checkedInAt,omitempty"`
+	Price          *domain.SortEnumType     `json:"price,omitempty"`
+	NetPrice       *domain.SortEnumType     `json:"netPrice,omitempty"`
+	TaxAmount      *domain.SortEnumType     `json:"taxAmount,omitempty"`
+	Currency       *domain.SortEnumType     `json:"currency,omitempty"`
 	Booking        *BookingSortInput        `json:"booking,omitempty"`
 	Event          *EventSortInput          `json:"event,omitempty"`
 	TicketCategory *TicketCategorySortInput `json:"ticketCategory,omitempty"`
@@ -4116,69 +4116,69 @@ type TicketSortInput struct {
 	Registration   *RegistrationSortInput   `json:"registration,omitempty"`
 }
 
-func (o *TicketSortInput) keys() []listing.SortKey {
+func (o *TicketSortInput) keys() []lists.SortKey {
 	if o == nil {
 		return nil
 	}
-	var keys []listing.SortKey
+	var keys []lists.SortKey
 	if o.ID != nil {
-		keys = append(keys, listing.Key(ticketFields.ID, *o.ID))
+		keys = append(keys, lists.Key(ticketFields.ID, *o.ID))
 	}
 	if o.CreatedAt != nil {
-		keys = append(keys, listing.Key(ticketFields.CreatedAt, *o.CreatedAt))
+		keys = append(keys, lists.Key(ticketFields.CreatedAt, *o.CreatedAt))
 	}
 	if o.UpdatedAt != nil {
-		keys = append(keys, listing.Key(ticketFields.UpdatedAt, *o.UpdatedAt))
+		keys = append(keys, lists.Key(ticketFields.UpdatedAt, *o.UpdatedAt))
 	}
 	if o.Code != nil {
-		keys = append(keys, listing.Key(ticketFields.Code, *o.Code))
+		keys = append(keys, lists.Key(ticketFields.Code, *o.Code))
 	}
 	if o.Status != nil {
-		keys = append(keys, listing.Key(ticketFields.Status, *o.Status))
+		keys = append(keys, lists.Key(ticketFields.Status, *o.Status))
 	}
 	if o.CheckedInAt != nil {
-		keys = append(keys, listing.Key(ticketFields.CheckedInAt, *o.CheckedInAt))
+		keys = append(keys, lists.Key(ticketFields.CheckedInAt, *o.CheckedInAt))
 	}
 	if o.Price != nil {
-		keys = append(keys, listing.Key(ticketFields.Price, *o.Price))
+		keys = append(keys, lists.Key(ticketFields.Price, *o.Price))
 	}
 	if o.NetPrice != nil {
-		keys = append(keys, listing.Key(ticketFields.NetPrice, *o.NetPrice))
+		keys = append(keys, lists.Key(ticketFields.NetPrice, *o.NetPrice))
 	}
 	if o.TaxAmount != nil {
-		keys = append(keys, listing.Key(ticketFields.TaxAmount, *o.TaxAmount))
+		keys = append(keys, lists.Key(ticketFields.TaxAmount, *o.TaxAmount))
 	}
 	if o.Currency != nil {
-		keys = append(keys, listing.Key(ticketFields.Currency, *o.Currency))
+		keys = append(keys, lists.Key(ticketFields.Currency, *o.Currency))
 	}
 	if o.Booking != nil {
-		keys = append(keys, listing.Through(listing.Hop{Name: "booking", Table: "bookings", Column: "id", Local: "booking_id"}, o.Booking.keys())...)
+		keys = append(keys, lists.Through(lists.Hop{Name: "booking", Table: "bookings", Column: "id", Local: "booking_id"}, o.Booking.keys())...)
 	}
 	if o.Event != nil {
-		keys = append(keys, listing.Through(listing.Hop{Name: "event", Table: "events", Column: "id", Local: "event_id"}, o.Event.keys())...)
+		keys = append(keys, lists.Through(lists.Hop{Name: "event", Table: "events", Column: "id", Local: "event_id"}, o.Event.keys())...)
 	}
 	if o.TicketCategory != nil {
-		keys = append(keys, listing.Through(listing.Hop{Name: "ticketCategory", Table: "ticket_categories", Column: "id", Local: "ticket_category_id"}, o.TicketCategory.keys())...)
+		keys = append(keys, lists.Through(lists.Hop{Name: "ticketCategory", Table: "ticket_categories", Column: "id", Local: "ticket_category_id"}, o.TicketCategory.keys())...)
 	}
 	if o.Holder != nil {
-		keys = append(keys, listing.Through(listing.Hop{Name: "holder", Table: "participants", Column: "id", Local: "holder_id"}, o.Holder.keys())...)
+		keys = append(keys, lists.Through(lists.Hop{Name: "holder", Table: "participants", Column: "id", Local: "holder_id"}, o.Holder.keys())...)
 	}
 	if o.Registration != nil {
-		keys = append(keys, listing.Through(listing.Hop{Name: "registration", Table: "registrations", Column: "id", Local: "registration_id"}, o.Registration.keys())...)
+		keys = append(keys, lists.Through(lists.Hop{Name: "registration", Table: "registrations", Column: "id", Local: "registration_id"}, o.Registration.keys())...)
 	}
 	return keys
 }
 
 // ticketDefaultOrder is the order of Ticket lists without an order argument.
-var ticketDefaultOrder = []listing.SortKey{listing.Key(ticketFields.CreatedAt, enums.SortDESC)}
+var ticketDefaultOrder = []lists.SortKey{lists.Key(ticketFields.CreatedAt, domain.SortDESC)}
 
 // TicketOrder completes an order argument into the total order of a list.
-func TicketOrder(order []*TicketSortInput) listing.Order {
-	var keys []listing.SortKey
+func TicketOrder(order []*TicketSortInput) lists.Order {
+	var keys []lists.SortKey
 	for _, o := range order {
 		keys = append(keys, o.keys()...)
 	}
-	return listing.NewOrder(keys, ticketDefaultOrder, ticketFields.ID)
+	return lists.NewOrder(keys, ticketDefaultOrder, ticketFields.ID)
 }
 
 // ticketLister adapts a TicketQuery to the list runtime; collect
@@ -4188,10 +4188,10 @@ type ticketLister struct {
 	collect func(*TicketQuery)
 }
 
-func (l *ticketLister) Clone() listing.Query[*Ticket] {
+func (l *ticketLister) Clone() lists.Query[*Ticket] {
 	return &ticketLister{q: l.q.Clone(), collect: l.collect}
 }
-func (l *ticketLister) Where(p listing.Predicate)               { l.q.Where(predicate.Ticket(p)) }
+func (l *ticketLister) Where(p lists.Predicate)                 { l.q.Where(predicate.Ticket(p)) }
 func (l *ticketLister) Order(o func(*sql.Selector))             { l.q.Order(o) }
 func (l *ticketLister) Modify(m func(*sql.Selector))            { l.q.modifiers = append(l.q.modifiers, m) }
 func (l *ticketLister) Limit(n int)                             { l.q.Limit(n) }
@@ -4212,7 +4212,7 @@ func (l *ticketLister) Scan(ctx context.Context, modify func(*sql.Selector), v a
 type TicketConnection struct {
 	Edges    []*TicketEdge
 	Nodes    []*Ticket
-	PageInfo *listing.PageInfo
+	PageInfo *lists.PageInfo
 	total    func(context.Context) (int, error)
 }
 
@@ -4225,7 +4225,7 @@ type TicketEdge struct {
 	Node   *Ticket
 }
 
-func newTicketConnection(p *listing.Page[*Ticket]) *TicketConnection {
+func newTicketConnection(p *lists.Page[*Ticket]) *TicketConnection {
 	c := &TicketConnection{
 		Edges:    make([]*TicketEdge, len(p.Edges)),
 		Nodes:    make([]*Ticket, len(p.Edges)),
@@ -4242,7 +4242,7 @@ func newTicketConnection(p *listing.Page[*Ticket]) *TicketConnection {
 // TicketCollectionSegment is an offset page of Ticket rows.
 type TicketCollectionSegment struct {
 	Items    []*Ticket
-	PageInfo *listing.CollectionSegmentInfo
+	PageInfo *lists.CollectionSegmentInfo
 	total    func(context.Context) (int, error)
 }
 
@@ -4251,7 +4251,7 @@ func (c *TicketCollectionSegment) TotalCount(ctx context.Context) (int, error) {
 
 // Paginate answers a cursor paged Ticket list over q (narrowed by where),
 // eager-loading what the GraphQL selection asks for.
-func (q *TicketQuery) Paginate(ctx context.Context, where *TicketFilterInput, order []*TicketSortInput, args listing.CursorArgs) (*TicketConnection, error) {
+func (q *TicketQuery) Paginate(ctx context.Context, where *TicketFilterInput, order []*TicketSortInput, args lists.CursorArgs) (*TicketConnection, error) {
 	p, err := where.pred()
 	if err != nil {
 		return nil, err
@@ -4259,8 +4259,8 @@ func (q *TicketQuery) Paginate(ctx context.Context, where *TicketFilterInput, or
 	if p != nil {
 		q.Where(predicate.Ticket(p))
 	}
-	l := &ticketLister{q: q, collect: collectorTicket(ctx, listing.ConnectionNodes(ctx, "Ticket"))}
-	page, err := listing.Paginate[*Ticket](ctx, l, TicketOrder(order), args)
+	l := &ticketLister{q: q, collect: collectorTicket(ctx, lists.ConnectionNodes(ctx, "Ticket"))}
+	page, err := lists.Paginate[*Ticket](ctx, l, TicketOrder(order), args)
 	if err != nil {
 		return nil, err
 	}
@@ -4268,7 +4268,7 @@ func (q *TicketQuery) Paginate(ctx context.Context, where *TicketFilterInput, or
 }
 
 // Segment answers an offset paged Ticket list over q (narrowed by where).
-func (q *TicketQuery) Segment(ctx context.Context, where *TicketFilterInput, order []*TicketSortInput, args listing.OffsetArgs) (*TicketCollectionSegment, error) {
+func (q *TicketQuery) Segment(ctx context.Context, where *TicketFilterInput, order []*TicketSortInput, args lists.OffsetArgs) (*TicketCollectionSegment, error) {
 	p, err := where.pred()
 	if err != nil {
 		return nil, err
@@ -4276,8 +4276,8 @@ func (q *TicketQuery) Segment(ctx context.Context, where *TicketFilterInput, ord
 	if p != nil {
 		q.Where(predicate.Ticket(p))
 	}
-	l := &ticketLister{q: q, collect: collectorTicket(ctx, listing.SegmentItems(ctx, "Ticket"))}
-	seg, err := listing.Offset[*Ticket](ctx, l, TicketOrder(order), args)
+	l := &ticketLister{q: q, collect: collectorTicket(ctx, lists.SegmentItems(ctx, "Ticket"))}
+	seg, err := lists.Offset[*Ticket](ctx, l, TicketOrder(order), args)
 	if err != nil {
 		return nil, err
 	}
@@ -4319,14 +4319,14 @@ var ticketGQLColumns = map[string][]string{
 // collect configures q to load, with the nodes, every edge the GraphQL
 // selection asks for: one query per edge and level, whatever the row count.
 func (q *TicketQuery) collect(ctx context.Context, fields []graphql.CollectedField) {
-	if cols, ok := listing.Columns(ctx, fields, ticketGQLColumns); ok {
+	if cols, ok := lists.Columns(ctx, fields, ticketGQLColumns); ok {
 		// Not on a query that walks from another node (path): Ent reads it
 		// DISTINCT, and PostgreSQL then wants its ORDER BY columns selected.
 		if len(q.ctx.Fields) == 0 && q.path == nil {
 			q.Select(cols...)
 		}
 	} else {
-		ctx = listing.WithAllColumns(ctx)
+		ctx = lists.WithAllColumns(ctx)
 	}
 	var toOne map[string][]graphql.CollectedField
 	for _, f := range fields {
@@ -4335,27 +4335,27 @@ func (q *TicketQuery) collect(ctx context.Context, fields []graphql.CollectedFie
 			if toOne == nil {
 				toOne = map[string][]graphql.CollectedField{}
 			}
-			toOne[f.Name] = append(toOne[f.Name], listing.Selection(ctx, f, "Booking")...)
+			toOne[f.Name] = append(toOne[f.Name], lists.Selection(ctx, f, "Booking")...)
 		case "event":
 			if toOne == nil {
 				toOne = map[string][]graphql.CollectedField{}
 			}
-			toOne[f.Name] = append(toOne[f.Name], listing.Selection(ctx, f, "Event")...)
+			toOne[f.Name] = append(toOne[f.Name], lists.Selection(ctx, f, "Event")...)
 		case "ticketCategory":
 			if toOne == nil {
 				toOne = map[string][]graphql.CollectedField{}
 			}
-			toOne[f.Name] = append(toOne[f.Name], listing.Selection(ctx, f, "TicketCategory")...)
+			toOne[f.Name] = append(toOne[f.Name], lists.Selection(ctx, f, "TicketCategory")...)
 		case "holder":
 			if toOne == nil {
 				toOne = map[string][]graphql.CollectedField{}
 			}
-			toOne[f.Name] = append(toOne[f.Name], listing.Selection(ctx, f, "Participant")...)
+			toOne[f.Name] = append(toOne[f.Name], lists.Selection(ctx, f, "Participant")...)
 		case "registration":
 			if toOne == nil {
 				toOne = map[string][]graphql.CollectedField{}
 			}
-			toOne[f.Name] = append(toOne[f.Name], listing.Selection(ctx, f, "Registration")...)
+			toOne[f.Name] = append(toOne[f.Name], lists.Selection(ctx, f, "Registration")...)
 		}
 	}
 	if sel, ok := toOne["booking"]; ok {
@@ -4386,7 +4386,7 @@ func (_m *Ticket) Booking(ctx context.Context) (*Booking, error) {
 		return nil, err
 	}
 	q := _m.QueryBooking()
-	if c := collectorBooking(ctx, listing.FieldSelection(ctx, "Booking")); c != nil {
+	if c := collectorBooking(ctx, lists.FieldSelection(ctx, "Booking")); c != nil {
 		c(q)
 	}
 	n, err = q.Only(ctx)
@@ -4404,7 +4404,7 @@ func (_m *Ticket) Event(ctx context.Context) (*Event, error) {
 		return nil, err
 	}
 	q := _m.QueryEvent()
-	if c := collectorEvent(ctx, listing.FieldSelection(ctx, "Event")); c != nil {
+	if c := collectorEvent(ctx, lists.FieldSelection(ctx, "Event")); c != nil {
 		c(q)
 	}
 	n, err = q.Only(ctx)
@@ -4422,7 +4422,7 @@ func (_m *Ticket) TicketCategory(ctx context.Context) (*TicketCategory, error) {
 		return nil, err
 	}
 	q := _m.QueryTicketCategory()
-	if c := collectorTicketCategory(ctx, listing.FieldSelection(ctx, "TicketCategory")); c != nil {
+	if c := collectorTicketCategory(ctx, lists.FieldSelection(ctx, "TicketCategory")); c != nil {
 		c(q)
 	}
 	n, err = q.Only(ctx)
@@ -4440,7 +4440,7 @@ func (_m *Ticket) Holder(ctx context.Context) (*Participant, error) {
 		return nil, err
 	}
 	q := _m.QueryHolder()
-	if c := collectorParticipant(ctx, listing.FieldSelection(ctx, "Participant")); c != nil {
+	if c := collectorParticipant(ctx, lists.FieldSelection(ctx, "Participant")); c != nil {
 		c(q)
 	}
 	n, err = q.Only(ctx)
@@ -4458,7 +4458,7 @@ func (_m *Ticket) Registration(ctx context.Context) (*Registration, error) {
 		return nil, nil
 	}
 	q := _m.QueryRegistration()
-	if c := collectorRegistration(ctx, listing.FieldSelection(ctx, "Registration")); c != nil {
+	if c := collectorRegistration(ctx, lists.FieldSelection(ctx, "Registration")); c != nil {
 		c(q)
 	}
 	n, err = q.Only(ctx)
@@ -4487,7 +4487,7 @@ func (_m *Ticket) page(ctx context.Context) any {
 
 // StatusLocalized names the status in the language of ctx.
 func (_m *Ticket) StatusLocalized(ctx context.Context) string {
-	return enums.Localized(ctx, "TicketStatus", _m.Status)
+	return domain.Localized(ctx, "TicketStatus", _m.Status)
 }
 
 // PriceMoney is price as Money.
@@ -4507,51 +4507,51 @@ func (_m *Ticket) TaxAmountMoney() money.Money {
 
 // ticketCategoryFields describes the stored fields of TicketCategory to the list runtime.
 var ticketCategoryFields = struct {
-	ID             listing.Field
-	CreatedAt      listing.Field
-	UpdatedAt      listing.Field
-	Name           listing.Field
-	Description    listing.Field
-	Price          listing.Field
-	Currency       listing.Field
-	TaxRatePercent listing.Field
-	Capacity       listing.Field
-	SoldCount      listing.Field
-	SalesStartAt   listing.Field
-	SalesEndAt     listing.Field
+	ID             lists.Field
+	CreatedAt      lists.Field
+	UpdatedAt      lists.Field
+	Name           lists.Field
+	Description    lists.Field
+	Price          lists.Field
+	Currency       lists.Field
+	TaxRatePercent lists.Field
+	Capacity       lists.Field
+	SoldCount      lists.Field
+	SalesStartAt   lists.Field
+	SalesEndAt     lists.Field
 }{
-	ID:             listing.Field{Name: "id", Column: ticketcategory.FieldID, Type: listing.TypeID, Nullable: false},
-	CreatedAt:      listing.Field{Name: "createdAt", Column: ticketcategory.FieldCreatedAt, Type: listing.TypeTime, Nullable: false},
-	UpdatedAt:      listing.Field{Name: "updatedAt", Column: ticketcategory.FieldUpdatedAt, Type: listing.TypeTime, Nullable: false},
-	Name:           listing.Field{Name: "name", Column: ticketcategory.FieldName, Type: listing.TypeString, Nullable: false},
-	Description:    listing.Field{Name: "description", Column: ticketcategory.FieldDescription, Type: listing.TypeString, Nullable: true},
-	Price:          listing.Field{Name: "price", Column: ticketcategory.FieldPrice, Type: listing.TypeMoney, Nullable: false, CurrencyColumn: ticketcategory.FieldCurrency},
-	Currency:       listing.Field{Name: "currency", Column: ticketcategory.FieldCurrency, Type: listing.TypeString, Nullable: false},
-	TaxRatePercent: listing.Field{Name: "taxRatePercent", Column: ticketcategory.FieldTaxRatePercent, Type: listing.TypeScaled, Nullable: false, Scale: 2},
-	Capacity:       listing.Field{Name: "capacity", Column: ticketcategory.FieldCapacity, Type: listing.TypeInt, Nullable: true},
-	SoldCount:      listing.Field{Name: "soldCount", Column: ticketcategory.FieldSoldCount, Type: listing.TypeInt, Nullable: false},
-	SalesStartAt:   listing.Field{Name: "salesStartAt", Column: ticketcategory.FieldSalesStartAt, Type: listing.TypeTime, Nullable: true},
-	SalesEndAt:     listing.Field{Name: "salesEndAt", Column: ticketcategory.FieldSalesEndAt, Type: listing.TypeTime, Nullable: true},
+	ID:             lists.Field{Name: "id", Column: ticketcategory.FieldID, Type: lists.TypeID, Nullable: false},
+	CreatedAt:      lists.Field{Name: "createdAt", Column: ticketcategory.FieldCreatedAt, Type: lists.TypeTime, Nullable: false},
+	UpdatedAt:      lists.Field{Name: "updatedAt", Column: ticketcategory.FieldUpdatedAt, Type: lists.TypeTime, Nullable: false},
+	Name:           lists.Field{Name: "name", Column: ticketcategory.FieldName, Type: lists.TypeString, Nullable: false},
+	Description:    lists.Field{Name: "description", Column: ticketcategory.FieldDescription, Type: lists.TypeString, Nullable: true},
+	Price:          lists.Field{Name: "price", Column: ticketcategory.FieldPrice, Type: lists.TypeMoney, Nullable: false, CurrencyColumn: ticketcategory.FieldCurrency},
+	Currency:       lists.Field{Name: "currency", Column: ticketcategory.FieldCurrency, Type: lists.TypeString, Nullable: false},
+	TaxRatePercent: lists.Field{Name: "taxRatePercent", Column: ticketcategory.FieldTaxRatePercent, Type: lists.TypeScaled, Nullable: false, Scale: 2},
+	Capacity:       lists.Field{Name: "capacity", Column: ticketcategory.FieldCapacity, Type: lists.TypeInt, Nullable: true},
+	SoldCount:      lists.Field{Name: "soldCount", Column: ticketcategory.FieldSoldCount, Type: lists.TypeInt, Nullable: false},
+	SalesStartAt:   lists.Field{Name: "salesStartAt", Column: ticketcategory.FieldSalesStartAt, Type: lists.TypeTime, Nullable: true},
+	SalesEndAt:     lists.Field{Name: "salesEndAt", Column: ticketcategory.FieldSalesEndAt, Type: lists.TypeTime, Nullable: true},
 }
 
 // TicketCategoryFilterInput is the where argument of TicketCategory lists.
 type TicketCategoryFilterInput struct {
-	And            []*TicketCategoryFilterInput          `json:"and,omitempty"`
-	Or             []*TicketCategoryFilterInput          `json:"or,omitempty"`
-	ID             *listing.IdOperationFilterInput       `json:"id,omitempty"`
-	CreatedAt      *listing.DateTimeOperationFilterInput `json:"createdAt,omitempty"`
-	UpdatedAt      *listing.DateTimeOperationFilterInput `json:"updatedAt,omitempty"`
-	Name           *listing.StringOperationFilterInput   `json:"name,omitempty"`
-	Description    *listing.StringOperationFilterInput   `json:"description,omitempty"`
-	Price          *listing.DecimalOperationFilterInput  `json:"price,omitempty"`
-	Currency       *listing.StringOperationFilterInput   `json:"currency,omitempty"`
-	TaxRatePercent *listing.DecimalOperationFilterInput  `json:"taxRatePercent,omitempty"`
-	Capacity       *listing.IntOperationFilterInput      `json:"capacity,omitempty"`
-	SoldCount      *listing.IntOperationFilterInput      `json:"soldCount,omitempty"`
-	SalesStartAt   *listing.DateTimeOperationFilterInput `json:"salesStartAt,omitempty"`
-	SalesEndAt     *listing.DateTimeOperationFilterInput `json:"salesEndAt,omitempty"`
-	Event          *EventFilterInput                     `json:"event,omitempty"`
-	Tickets        *ListTicketFilterInput                `json:"tickets,omitempty"`
+	And            []*TicketCategoryFilterInput        `json:"and,omitempty"`
+	Or             []*TicketCategoryFilterInput        `json:"or,omitempty"`
+	ID             *lists.IdOperationFilterInput       `json:"id,omitempty"`
+	CreatedAt      *lists.DateTimeOperationFilterInput `json:"createdAt,omitempty"`
+	UpdatedAt      *lists.DateTimeOperationFilterInput `json:"updatedAt,omitempty"`
+	Name           *lists.StringOperationFilterInput   `json:"name,omitempty"`
+	Description    *lists.StringOperationFilterInput   `json:"description,omitempty"`
+	Price          *lists.DecimalOperationFilterInput  `json:"price,omitempty"`
+	Currency       *lists.StringOperationFilterInput   `json:"currency,omitempty"`
+	TaxRatePercent *lists.DecimalOperationFilterInput  `json:"taxRatePercent,omitempty"`
+	Capacity       *lists.IntOperationFilterInput      `json:"capacity,omitempty"`
+	SoldCount      *lists.IntOperationFilterInput      `json:"soldCount,omitempty"`
+	SalesStartAt   *lists.DateTimeOperationFilterInput `json:"salesStartAt,omitempty"`
+	SalesEndAt     *lists.DateTimeOperationFilterInput `json:"salesEndAt,omitempty"`
+	Event          *EventFilterInput                   `json:"event,omitempty"`
+	Tickets        *ListTicketFilterInput              `json:"tickets,omitempty"`
 }
 
 // Predicate translates the filter into an Ent predicate (nil: no condition).
@@ -4563,11 +4563,11 @@ func (f *TicketCategoryFilterInput) Predicate() (predicate.TicketCategory, error
 	return predicate.TicketCategory(p), nil
 }
 
-func (f *TicketCategoryFilterInput) pred() (listing.Predicate, error) {
+func (f *TicketCategoryFilterInput) pred() (lists.Predicate, error) {
 	if f == nil {
 		return nil, nil
 	}
-	var ps []listing.Predicate
+	var ps []lists.Predicate
 	for _, a := range f.And {
 		p, err := a.pred()
 		if err != nil {
@@ -4576,7 +4576,7 @@ func (f *TicketCategoryFilterInput) pred() (listing.Predicate, error) {
 		ps = append(ps, p)
 	}
 	if len(f.Or) > 0 {
-		ors := make([]listing.Predicate, 0, len(f.Or))
+		ors := make([]lists.Predicate, 0, len(f.Or))
 		for _, a := range f.Or {
 			p, err := a.pred()
 			if err != nil {
@@ -4584,91 +4584,91 @@ func (f *TicketCategoryFilterInput) pred() (listing.Predicate, error) {
 			}
 			ors = append(ors, p)
 		}
-		ps = append(ps, listing.Or(ors...))
+		ps = append(ps, lists.Or(ors...))
 	}
 	if f.ID != nil {
 		o, err := f.ID.Ops(ticketCategoryFields.ID)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(ticketCategoryFields.ID, o))
+		ps = append(ps, lists.Filter(ticketCategoryFields.ID, o))
 	}
 	if f.CreatedAt != nil {
 		o, err := f.CreatedAt.Ops(ticketCategoryFields.CreatedAt)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(ticketCategoryFields.CreatedAt, o))
+		ps = append(ps, lists.Filter(ticketCategoryFields.CreatedAt, o))
 	}
 	if f.UpdatedAt != nil {
 		o, err := f.UpdatedAt.Ops(ticketCategoryFields.UpdatedAt)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(ticketCategoryFields.UpdatedAt, o))
+		ps = append(ps, lists.Filter(ticketCategoryFields.UpdatedAt, o))
 	}
 	if f.Name != nil {
 		o, err := f.Name.Ops(ticketCategoryFields.Name)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(ticketCategoryFields.Name, o))
+		ps = append(ps, lists.Filter(ticketCategoryFields.Name, o))
 	}
 	if f.Description != nil {
 		o, err := f.Description.Ops(ticketCategoryFields.Description)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(ticketCategoryFields.Description, o))
+		ps = append(ps, lists.Filter(ticketCategoryFields.Description, o))
 	}
 	if f.Price != nil {
 		o, err := f.Price.Ops(ticketCategoryFields.Price)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(ticketCategoryFields.Price, o))
+		ps = append(ps, lists.Filter(ticketCategoryFields.Price, o))
 	}
 	if f.Currency != nil {
 		o, err := f.Currency.Ops(ticketCategoryFields.Currency)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(ticketCategoryFields.Currency, o))
+		ps = append(ps, lists.Filter(ticketCategoryFields.Currency, o))
 	}
 	if f.TaxRatePercent != nil {
 		o, err := f.TaxRatePercent.Ops(ticketCategoryFields.TaxRatePercent)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(ticketCategoryFields.TaxRatePercent, o))
+		ps = append(ps, lists.Filter(ticketCategoryFields.TaxRatePercent, o))
 	}
 	if f.Capacity != nil {
 		o, err := f.Capacity.Ops(ticketCategoryFields.Capacity)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(ticketCategoryFields.Capacity, o))
+		ps = append(ps, lists.Filter(ticketCategoryFields.Capacity, o))
 	}
 	if f.SoldCount != nil {
 		o, err := f.SoldCount.Ops(ticketCategoryFields.SoldCount)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(ticketCategoryFields.SoldCount, o))
+		ps = append(ps, lists.Filter(ticketCategoryFields.SoldCount, o))
 	}
 	if f.SalesStartAt != nil {
 		o, err := f.SalesStartAt.Ops(ticketCategoryFields.SalesStartAt)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(ticketCategoryFields.SalesStartAt, o))
+		ps = append(ps, lists.Filter(ticketCategoryFields.SalesStartAt, o))
 	}
 	if f.SalesEndAt != nil {
 		o, err := f.SalesEndAt.Ops(ticketCategoryFields.SalesEndAt)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Filter(ticketCategoryFields.SalesEndAt, o))
+		ps = append(ps, lists.Filter(ticketCategoryFields.SalesEndAt, o))
 	}
 	if f.Event != nil {
 		p, err := f.Event.pred()
@@ -4682,7 +4682,7 @@ func (f *TicketCategoryFilterInput) pred() (listing.Predicate, error) {
 		}
 	}
 	if f.Tickets != nil {
-		p, err := f.Tickets.pred(func(p listing.Predicate) listing.Predicate {
+		p, err := f.Tickets.pred(func(p lists.Predicate) lists.Predicate {
 			if p == nil {
 				return ticketcategory.HasTickets()
 			}
@@ -4693,7 +4693,7 @@ func (f *TicketCategoryFilterInput) pred() (listing.Predicate, error) {
 		}
 		ps = append(ps, p)
 	}
-	return listing.And(ps...), nil
+	return lists.And(ps...), nil
 }
 
 // ListTicketCategoryFilterInput filters on a to-many edge of TicketCategory rows.
@@ -4705,8 +4705,8 @@ type ListTicketCategoryFilterInput struct {
 }
 
 // pred builds the edge condition; has(p) is "a neighbour matching p exists".
-func (l *ListTicketCategoryFilterInput) pred(has func(listing.Predicate) listing.Predicate) (listing.Predicate, error) {
-	var ps []listing.Predicate
+func (l *ListTicketCategoryFilterInput) pred(has func(lists.Predicate) lists.Predicate) (lists.Predicate, error) {
+	var ps []lists.Predicate
 	if l.Some != nil {
 		p, err := l.Some.pred()
 		if err != nil {
@@ -4719,7 +4719,7 @@ func (l *ListTicketCategoryFilterInput) pred(has func(listing.Predicate) listing
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, listing.Not(has(p)))
+		ps = append(ps, lists.Not(has(p)))
 	}
 	if l.All != nil {
 		p, err := l.All.pred()
@@ -4727,94 +4727,94 @@ func (l *ListTicketCategoryFilterInput) pred(has func(listing.Predicate) listing
 			return nil, err
 		}
 		if p != nil {
-			ps = append(ps, listing.Not(has(listing.Not(p))))
+			ps = append(ps, lists.Not(has(lists.Not(p))))
 		}
 	}
 	if l.Any != nil {
 		if *l.Any {
 			ps = append(ps, has(nil))
 		} else {
-			ps = append(ps, listing.Not(has(nil)))
+			ps = append(ps, lists.Not(has(nil)))
 		}
 	}
-	return listing.And(ps...), nil
+	return lists.And(ps...), nil
 }
 
 // TicketCategorySortInput is one entry of the order argument of TicketCategory lists.
 // Fields set side by side apply in schema order.
 type TicketCategorySortInput struct {
-	ID             *enums.SortEnumType `json:"id,omitempty"`
-	CreatedAt      *enums.SortEnumType `json:"createdAt,omitempty"`
-	UpdatedAt      *enums.SortEnumType `json:"updatedAt,omitempty"`
-	Name           *enums.SortEnumType `json:"name,omitempty"`
-	Description    *enums.SortEnumType `json:"description,omitempty"`
-	Price          *enums.SortEnumType `json:"price,omitempty"`
-	Currency       *enums.SortEnumType `json:"currency,omitempty"`
-	TaxRatePercent *enums.SortEnumType `json:"taxRatePercent,omitempty"`
-	Capacity       *enums.SortEnumType `json:"capacity,omitempty"`
-	SoldCount      *enums.SortEnumType `json:"soldCount,omitempty"`
-	SalesStartAt   *enums.SortEnumType `json:"salesStartAt,omitempty"`
-	SalesEndAt     *enums.SortEnumType `json:"salesEndAt,omitempty"`
-	Event          *EventSortInput     `json:"event,omitempty"`
+	ID             *domain.SortEnumType `json:"id,omitempty"`
+	CreatedAt      *domain.SortEnumType `json:"createdAt,omitempty"`
+	UpdatedAt      *domain.SortEnumType `json:"updatedAt,omitempty"`
+	Name           *domain.SortEnumType `json:"name,omitempty"`
+	Description    *domain.SortEnumType `json:"description,omitempty"`
+	Price          *domain.SortEnumType `json:"price,omitempty"`
+	Currency       *domain.SortEnumType `json:"currency,omitempty"`
+	TaxRatePercent *domain.SortEnumType `json:"taxRatePercent,omitempty"`
+	Capacity       *domain.SortEnumType `json:"capacity,omitempty"`
+	SoldCount      *domain.SortEnumType `json:"soldCount,omitempty"`
+	SalesStartAt   *domain.SortEnumType `json:"salesStartAt,omitempty"`
+	SalesEndAt     *domain.SortEnumType `json:"salesEndAt,omitempty"`
+	Event          *EventSortInput      `json:"event,omitempty"`
 }
 
-func (o *TicketCategorySortInput) keys() []listing.SortKey {
+func (o *TicketCategorySortInput) keys() []lists.SortKey {
 	if o == nil {
 		return nil
 	}
-	var keys []listing.SortKey
+	var keys []lists.SortKey
 	if o.ID != nil {
-		keys = append(keys, listing.Key(ticketCategoryFields.ID, *o.ID))
+		keys = append(keys, lists.Key(ticketCategoryFields.ID, *o.ID))
 	}
 	if o.CreatedAt != nil {
-		keys = append(keys, listing.Key(ticketCategoryFields.CreatedAt, *o.CreatedAt))
+		keys = append(keys, lists.Key(ticketCategoryFields.CreatedAt, *o.CreatedAt))
 	}
 	if o.UpdatedAt != nil {
-		keys = append(keys, listing.Key(ticketCategoryFields.UpdatedAt, *o.UpdatedAt))
+		keys = append(keys, lists.Key(ticketCategoryFields.UpdatedAt, *o.UpdatedAt))
 	}
 	if o.Name != nil {
-		keys = append(keys, listing.Key(ticketCategoryFields.Name, *o.Name))
+		keys = append(keys, lists.Key(ticketCategoryFields.Name, *o.Name))
 	}
 	if o.Description != nil {
-		keys = append(keys, listing.Key(ticketCategoryFields.Description, *o.Description))
+		keys = append(keys, lists.Key(ticketCategoryFields.Description, *o.Description))
 	}
 	if o.Price != nil {
-		keys = append(keys, listing.Key(ticketCategoryFields.Price, *o.Price))
+		keys = append(keys, lists.Key(ticketCategoryFields.Price, *o.Price))
 	}
 	if o.Currency != nil {
-		keys = append(keys, listing.Key(ticketCategoryFields.Currency, *o.Currency))
+		keys = append(keys, lists.Key(ticketCategoryFields.Currency, *o.Currency))
 	}
 	if o.TaxRatePercent != nil {
-		keys = append(keys, listing.Key(ticketCategoryFields.TaxRatePercent, *o.TaxRatePercent))
+		keys = append(keys, lists.Key(ticketCategoryFields.TaxRatePercent, *o.TaxRatePercent))
 	}
 	if o.Capacity != nil {
-		keys = append(keys, listing.Key(ticketCategoryFields.Capacity, *o.Capacity))
+		keys = append(keys, lists.Key(ticketCategoryFields.Capacity, *o.Capacity))
 	}
 	if o.SoldCount != nil {
-		keys = append(keys, listing.Key(ticketCategoryFields.SoldCount, *o.SoldCount))
+		keys = append(keys, lists.Key(ticketCategoryFields.SoldCount, *o.SoldCount))
 	}
 	if o.SalesStartAt != nil {
-		keys = append(keys, listing.Key(ticketCategoryFields.SalesStartAt, *o.SalesStartAt))
+		keys = append(keys, lists.Key(ticketCategoryFields.SalesStartAt, *o.SalesStartAt))
 	}
 	if o.SalesEndAt != nil {
-		keys = append(keys, listing.Key(ticketCategoryFields.SalesEndAt, *o.SalesEndAt))
+		keys = append(keys, lists.Key(ticketCategoryFields.SalesEndAt, *o.SalesEndAt))
 	}
 	if o.Event != nil {
-		keys = append(keys, listing.Through(listing.Hop{Name: "event", Table: "events", Column: "id", Local: "event_id"}, o.Event.keys())...)
+		keys = append(keys, lists.Through(lists.Hop{Name: "event", Table: "events", Column: "id", Local: "event_id"}, o.Event.keys())...)
 	}
 	return keys
 }
 
 // ticketCategoryDefaultOrder is the order of TicketCategory lists without an order argument.
-var ticketCategoryDefaultOrder = []listing.SortKey{listing.Key(ticketCategoryFields.CreatedAt, enums.SortASC)}
+var ticketCategoryDefaultOrder = []lists.SortKey{lists.Key(ticketCategoryFields.CreatedAt, domain.SortASC)}
 
 // TicketCategoryOrder completes an order argument into the total order of a list.
-func TicketCategoryOrder(order []*TicketCategorySortInput) listing.Order {
-	var keys []listing.SortKey
+func TicketCategoryOrder(order []*TicketCategorySortInput) lists.Order {
+	var keys []lists.SortKey
 	for _, o := range order {
 		keys = append(keys, o.keys()...)
 	}
-	return listing.NewOrder(keys, ticketCategoryDefaultOrder, ticketCategoryFields.ID)
+	return lists.NewOrder(keys, ticketCategoryDefaultOrder, ticketCategoryFields.ID)
 }
 
 // ticketCategoryLister adapts a TicketCategoryQuery to the list runtime; collect
@@ -4824,10 +4824,10 @@ type ticketCategoryLister struct {
 	collect func(*TicketCategoryQuery)
 }
 
-func (l *ticketCategoryLister) Clone() listing.Query[*TicketCategory] {
+func (l *ticketCategoryLister) Clone() lists.Query[*TicketCategory] {
 	return &ticketCategoryLister{q: l.q.Clone(), collect: l.collect}
 }
-func (l *ticketCategoryLister) Where(p listing.Predicate)   { l.q.Where(predicate.TicketCategory(p)) }
+func (l *ticketCategoryLister) Where(p lists.Predicate)     { l.q.Where(predicate.TicketCategory(p)) }
 func (l *ticketCategoryLister) Order(o func(*sql.Selector)) { l.q.Order(o) }
 func (l *ticketCategoryLister) Modify(m func(*sql.Selector)) {
 	l.q.modifiers = append(l.q.modifiers, m)
@@ -4879,14 +4879,14 @@ var ticketcategoryGQLColumns = map[string][]string{
 // collect configures q to load, with the nodes, every edge the GraphQL
 // selection asks for: one query per edge and level, whatever the row count.
 func (q *TicketCategoryQuery) collect(ctx context.Context, fields []graphql.CollectedField) {
-	if cols, ok := listing.Columns(ctx, fields, ticketcategoryGQLColumns); ok {
+	if cols, ok := lists.Columns(ctx, fields, ticketcategoryGQLColumns); ok {
 		// Not on a query that walks from another node (path): Ent reads it
 		// DISTINCT, and PostgreSQL then wants its ORDER BY columns selected.
 		if len(q.ctx.Fields) == 0 && q.path == nil {
 			q.Select(cols...)
 		}
 	} else {
-		ctx = listing.WithAllColumns(ctx)
+		ctx = lists.WithAllColumns(ctx)
 	}
 	var toOne map[string][]graphql.CollectedField
 	for _, f := range fields {
@@ -4895,7 +4895,7 @@ func (q *TicketCategoryQuery) collect(ctx context.Context, fields []graphql.Coll
 			if toOne == nil {
 				toOne = map[string][]graphql.CollectedField{}
 			}
-			toOne[f.Name] = append(toOne[f.Name], listing.Selection(ctx, f, "Event")...)
+			toOne[f.Name] = append(toOne[f.Name], lists.Selection(ctx, f, "Event")...)
 		case "tickets":
 			q.collectTickets(ctx, f)
 		}
@@ -4908,27 +4908,27 @@ func (q *TicketCategoryQuery) collect(ctx context.Context, fields []graphql.Coll
 // collectTickets loads the tickets connection of every TicketCategory at once.
 func (q *TicketCategoryQuery) collectTickets(ctx context.Context, f graphql.CollectedField) {
 	alias := f.Alias
-	args := listing.ArgsOf(ctx, f)
+	args := lists.ArgsOf(ctx, f)
 	var (
 		where *TicketFilterInput
 		order []*TicketSortInput
 	)
 	cargs, err := args.Decode(ctx, &where, &order)
-	var p listing.Predicate
+	var p lists.Predicate
 	if err == nil {
 		p, err = where.pred()
 	}
-	link := listing.Link{FK: "ticket_category_id"}
-	var n *listing.Nested[*Ticket]
+	link := lists.Link{FK: "ticket_category_id"}
+	var n *lists.Nested[*Ticket]
 	if err == nil {
-		n, err = listing.NewNested[*Ticket](ctx, TicketOrder(order), cargs, link.Partition)
+		n, err = lists.NewNested[*Ticket](ctx, TicketOrder(order), cargs, link.Partition)
 	}
 	if err != nil {
 		// Leave the field to its resolver, which reports the argument error.
 		return
 	}
 	var ids []int
-	n.SetBase(func() listing.Grouper {
+	n.SetBase(func() lists.Grouper {
 		cq := (&TicketClient{config: q.config}).Query()
 		l := &ticketLister{q: cq}
 		if p != nil {
@@ -4937,7 +4937,7 @@ func (q *TicketCategoryQuery) collectTickets(ctx context.Context, f graphql.Coll
 		l.Where(link.Scope(ids))
 		return l
 	})
-	sel := listing.ConnectionSelection(ctx, f, "Ticket")
+	sel := lists.ConnectionSelection(ctx, f, "Ticket")
 	q.WithNamedTickets(alias, func(cq *TicketQuery) {
 		l := &ticketLister{q: cq}
 		if p != nil {
@@ -4972,7 +4972,7 @@ func (_m *TicketCategory) Tickets(ctx context.Context, where *TicketFilterInput,
 	if c, ok := _m.page(ctx).(*TicketConnection); ok {
 		return c, nil
 	}
-	return _m.QueryTickets().Paginate(ctx, where, order, listing.CursorArgs{First: first, After: after, Last: last, Before: before})
+	return _m.QueryTickets().Paginate(ctx, where, order, lists.CursorArgs{First: first, After: after, Last: last, Before: before})
 }
 
 // Event answers the event edge: from what was loaded with the
@@ -4986,7 +4986,7 @@ func (_m *TicketCategory) Event(ctx context.Context) (*Event, error) {
 		return nil, err
 	}
 	q := _m.QueryEvent()
-	if c := collectorEvent(ctx, listing.FieldSelection(ctx, "Event")); c != nil {
+	if c := collectorEvent(ctx, lists.FieldSelection(ctx, "Event")); c != nil {
 		c(q)
 	}
 	n, err = q.Only(ctx)
@@ -5049,7 +5049,7 @@ func (c *Client) Noder(ctx context.Context, id int) (Noder, error) {
 	switch gid.TypeOf(id) {
 	case "Booking":
 		q := c.Booking.Query().Where(booking.ID(id))
-		if col := collectorBooking(ctx, listing.FieldSelection(ctx, "Booking")); col != nil {
+		if col := collectorBooking(ctx, lists.FieldSelection(ctx, "Booking")); col != nil {
 			col(q)
 		}
 		n, err = q.Only(ctx)
@@ -5058,7 +5058,7 @@ func (c *Client) Noder(ctx context.Context, id int) (Noder, error) {
 		}
 	case "Event":
 		q := c.Event.Query().Where(event.ID(id))
-		if col := collectorEvent(ctx, listing.FieldSelection(ctx, "Event")); col != nil {
+		if col := collectorEvent(ctx, lists.FieldSelection(ctx, "Event")); col != nil {
 			col(q)
 		}
 		n, err = q.Only(ctx)
@@ -5067,7 +5067,7 @@ func (c *Client) Noder(ctx context.Context, id int) (Noder, error) {
 		}
 	case "Participant":
 		q := c.Participant.Query().Where(participant.ID(id))
-		if col := collectorParticipant(ctx, listing.FieldSelection(ctx, "Participant")); col != nil {
+		if col := collectorParticipant(ctx, lists.FieldSelection(ctx, "Participant")); col != nil {
 			col(q)
 		}
 		n, err = q.Only(ctx)
@@ -5076,7 +5076,7 @@ func (c *Client) Noder(ctx context.Context, id int) (Noder, error) {
 		}
 	case "Payment":
 		q := c.Payment.Query().Where(payment.ID(id))
-		if col := collectorPayment(ctx, listing.FieldSelection(ctx, "Payment")); col != nil {
+		if col := collectorPayment(ctx, lists.FieldSelection(ctx, "Payment")); col != nil {
 			col(q)
 		}
 		n, err = q.Only(ctx)
@@ -5085,7 +5085,7 @@ func (c *Client) Noder(ctx context.Context, id int) (Noder, error) {
 		}
 	case "Registration":
 		q := c.Registration.Query().Where(registration.ID(id))
-		if col := collectorRegistration(ctx, listing.FieldSelection(ctx, "Registration")); col != nil {
+		if col := collectorRegistration(ctx, lists.FieldSelection(ctx, "Registration")); col != nil {
 			col(q)
 		}
 		n, err = q.Only(ctx)
@@ -5094,7 +5094,7 @@ func (c *Client) Noder(ctx context.Context, id int) (Noder, error) {
 		}
 	case "Ticket":
 		q := c.Ticket.Query().Where(ticket.ID(id))
-		if col := collectorTicket(ctx, listing.FieldSelection(ctx, "Ticket")); col != nil {
+		if col := collectorTicket(ctx, lists.FieldSelection(ctx, "Ticket")); col != nil {
 			col(q)
 		}
 		n, err = q.Only(ctx)
@@ -5103,7 +5103,7 @@ func (c *Client) Noder(ctx context.Context, id int) (Noder, error) {
 		}
 	case "TicketCategory":
 		q := c.TicketCategory.Query().Where(ticketcategory.ID(id))
-		if col := collectorTicketCategory(ctx, listing.FieldSelection(ctx, "TicketCategory")); col != nil {
+		if col := collectorTicketCategory(ctx, lists.FieldSelection(ctx, "TicketCategory")); col != nil {
 			col(q)
 		}
 		n, err = q.Only(ctx)
@@ -5131,7 +5131,7 @@ func (c *Client) Noders(ctx context.Context, ids []int) ([]Noder, error) {
 		switch typ {
 		case "Booking":
 			q := c.Booking.Query().Where(booking.IDIn(keys...))
-			if col := collectorBooking(ctx, listing.FieldSelection(ctx, "Booking")); col != nil {
+			if col := collectorBooking(ctx, lists.FieldSelection(ctx, "Booking")); col != nil {
 				col(q)
 			}
 			rows, err := q.All(ctx)
@@ -5143,7 +5143,7 @@ func (c *Client) Noders(ctx context.Context, ids []int) ([]Noder, error) {
 			}
 		case "Event":
 			q := c.Event.Query().Where(event.IDIn(keys...))
-			if col := collectorEvent(ctx, listing.FieldSelection(ctx, "Event")); col != nil {
+			if col := collectorEvent(ctx, lists.FieldSelection(ctx, "Event")); col != nil {
 				col(q)
 			}
 			rows, err := q.All(ctx)
@@ -5155,7 +5155,7 @@ func (c *Client) Noders(ctx context.Context, ids []int) ([]Noder, error) {
 			}
 		case "Participant":
 			q := c.Participant.Query().Where(participant.IDIn(keys...))
-			if col := collectorParticipant(ctx, listing.FieldSelection(ctx, "Participant")); col != nil {
+			if col := collectorParticipant(ctx, lists.FieldSelection(ctx, "Participant")); col != nil {
 				col(q)
 			}
 			rows, err := q.All(ctx)
@@ -5167,7 +5167,7 @@ func (c *Client) Noders(ctx context.Context, ids []int) ([]Noder, error) {
 			}
 		case "Payment":
 			q := c.Payment.Query().Where(payment.IDIn(keys...))
-			if col := collectorPayment(ctx, listing.FieldSelection(ctx, "Payment")); col != nil {
+			if col := collectorPayment(ctx, lists.FieldSelection(ctx, "Payment")); col != nil {
 				col(q)
 			}
 			rows, err := q.All(ctx)
@@ -5179,7 +5179,7 @@ func (c *Client) Noders(ctx context.Context, ids []int) ([]Noder, error) {
 			}
 		case "Registration":
 			q := c.Registration.Query().Where(registration.IDIn(keys...))
-			if col := collectorRegistration(ctx, listing.FieldSelection(ctx, "Registration")); col != nil {
+			if col := collectorRegistration(ctx, lists.FieldSelection(ctx, "Registration")); col != nil {
 				col(q)
 			}
 			rows, err := q.All(ctx)
@@ -5191,7 +5191,7 @@ func (c *Client) Noders(ctx context.Context, ids []int) ([]Noder, error) {
 			}
 		case "Ticket":
 			q := c.Ticket.Query().Where(ticket.IDIn(keys...))
-			if col := collectorTicket(ctx, listing.FieldSelection(ctx, "Ticket")); col != nil {
+			if col := collectorTicket(ctx, lists.FieldSelection(ctx, "Ticket")); col != nil {
 				col(q)
 			}
 			rows, err := q.All(ctx)
@@ -5203,7 +5203,7 @@ func (c *Client) Noders(ctx context.Context, ids []int) ([]Noder, error) {
 			}
 		case "TicketCategory":
 			q := c.TicketCategory.Query().Where(ticketcategory.IDIn(keys...))
-			if col := collectorTicketCategory(ctx, listing.FieldSelection(ctx, "TicketCategory")); col != nil {
+			if col := collectorTicketCategory(ctx, lists.FieldSelection(ctx, "TicketCategory")); col != nil {
 				col(q)
 			}
 			rows, err := q.All(ctx)

@@ -5,7 +5,7 @@ package ent
 import (
 	"fmt"
 	"seatgraph/ent/history"
-	"seatgraph/enums"
+	"seatgraph/internal/domain"
 	"strings"
 	"time"
 
@@ -25,7 +25,7 @@ type History struct {
 	// TenantID holds the value of the "tenant_id" field.
 	TenantID int `json:"tenant_id,omitempty"`
 	// Kind holds the value of the "kind" field.
-	Kind enums.HistoryKind `json:"kind,omitempty"`
+	Kind domain.HistoryKind `json:"kind,omitempty"`
 	// OccurredAt holds the value of the "occurred_at" field.
 	OccurredAt time.Time `json:"occurred_at,omitempty"`
 	// EventID holds the value of the "event_id" field.
@@ -101,7 +101,7 @@ func (_m *History) assignValues(columns []string, values []any) error {
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field kind", values[i])
 			} else if value.Valid {
-				_m.Kind = enums.HistoryKind(value.String)
+				_m.Kind = domain.HistoryKind(value.String)
 			}
 		case history.FieldOccurredAt:
 			if value, ok := values[i].(*sql.NullTime); !ok {

@@ -7,7 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"seatgraph/ent/history"
-	"seatgraph/enums"
+	"seatgraph/internal/domain"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
@@ -58,7 +58,7 @@ func (_c *HistoryCreate) SetTenantID(v int) *HistoryCreate {
 }
 
 // SetKind sets the "kind" field.
-func (_c *HistoryCreate) SetKind(v enums.HistoryKind) *HistoryCreate {
+func (_c *HistoryCreate) SetKind(v domain.HistoryKind) *HistoryCreate {
 	_c.mutation.SetKind(v)
 	return _c
 }
@@ -418,7 +418,7 @@ func (u *HistoryUpsert) UpdateUpdatedAt() *HistoryUpsert {
 }
 
 // SetKind sets the "kind" field.
-func (u *HistoryUpsert) SetKind(v enums.HistoryKind) *HistoryUpsert {
+func (u *HistoryUpsert) SetKind(v domain.HistoryKind) *HistoryUpsert {
 	u.Set(history.FieldKind, v)
 	return u
 }
@@ -519,7 +519,7 @@ func (u *HistoryUpsertOne) UpdateUpdatedAt() *HistoryUpsertOne {
 }
 
 // SetKind sets the "kind" field.
-func (u *HistoryUpsertOne) SetKind(v enums.HistoryKind) *HistoryUpsertOne {
+func (u *HistoryUpsertOne) SetKind(v domain.HistoryKind) *HistoryUpsertOne {
 	return u.Update(func(s *HistoryUpsert) {
 		s.SetKind(v)
 	})
@@ -788,7 +788,7 @@ func (u *HistoryUpsertBulk) UpdateUpdatedAt() *HistoryUpsertBulk {
 }
 
 // SetKind sets the "kind" field.
-func (u *HistoryUpsertBulk) SetKind(v enums.HistoryKind) *HistoryUpsertBulk {
+func (u *HistoryUpsertBulk) SetKind(v domain.HistoryKind) *HistoryUpsertBulk {
 	return u.Update(func(s *HistoryUpsert) {
 		s.SetKind(v)
 	})

@@ -8,7 +8,7 @@ import (
 	"fmt"
 	"seatgraph/ent/history"
 	"seatgraph/ent/predicate"
-	"seatgraph/enums"
+	"seatgraph/internal/domain"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
@@ -37,13 +37,13 @@ func (_u *HistoryUpdate) SetUpdatedAt(v time.Time) *HistoryUpdate {
 }
 
 // SetKind sets the "kind" field.
-func (_u *HistoryUpdate) SetKind(v enums.HistoryKind) *HistoryUpdate {
+func (_u *HistoryUpdate) SetKind(v domain.HistoryKind) *HistoryUpdate {
 	_u.mutation.SetKind(v)
 	return _u
 }
 
 // SetNillableKind sets the "kind" field if the given value is not nil.
-func (_u *HistoryUpdate) SetNillableKind(v *enums.HistoryKind) *HistoryUpdate {
+func (_u *HistoryUpdate) SetNillableKind(v *domain.HistoryKind) *HistoryUpdate {
 	if v != nil {
 		_u.SetKind(*v)
 	}
@@ -172,13 +172,13 @@ func (_u *HistoryUpdateOne) SetUpdatedAt(v time.Time) *HistoryUpdateOne {
 }
 
 // SetKind sets the "kind" field.
-func (_u *HistoryUpdateOne) SetKind(v enums.HistoryKind) *HistoryUpdateOne {
+func (_u *HistoryUpdateOne) SetKind(v domain.HistoryKind) *HistoryUpdateOne {
 	_u.mutation.SetKind(v)
 	return _u
 }
 
 // SetNillableKind sets the "kind" field if the given value is not nil.
-func (_u *HistoryUpdateOne) SetNillableKind(v *enums.HistoryKind) *HistoryUpdateOne {
+func (_u *HistoryUpdateOne) SetNillableKind(v *domain.HistoryKind) *HistoryUpdateOne {
 	if v != nil {
 		_u.SetKind(*v)
 	}

@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"seatgraph/domain"
 	"seatgraph/ent/apikey"
 	"seatgraph/ent/booking"
 	"seatgraph/ent/event"
@@ -19,7 +18,7 @@ import (
 	"seatgraph/ent/tenant"
 	"seatgraph/ent/ticket"
 	"seatgraph/ent/ticketcategory"
-	"seatgraph/enums"
+	"seatgraph/internal/domain"
 	"sync"
 	"time"
 
@@ -61,7 +60,7 @@ type APIKeyMutation struct {
 	addtenant_id  *int
 	key_hash      *string
 	prefix        *string
-	role          *enums.Role
+	role          *domain.Role
 	revoked_at    *time.Time
 	clearedFields map[string]struct{}
 	done          bool
@@ -368,12 +367,12 @@ func (m *APIKeyMutation) ResetPrefix() {
 }
 
 // SetRole sets the "role" field.
-func (m *APIKeyMutation) SetRole(e enums.Role) {
-	m.role = &e
+func (m *APIKeyMutation) SetRole(d domain.Role) {
+	m.role = &d
 }
 
 // Role returns the value of the "role" field in the mutation.
-func (m *APIKeyMutation) Role() (r enums.Role, exists bool) {
+func (m *APIKeyMutation) Role() (r domain.Role, exists bool) {
 	v := m.role
 	if v == nil {
 		return
@@ -384,7 +383,7 @@ func (m *APIKeyMutation) Role() (r enums.Role, exists bool) {
 // OldRole returns the old "role" field's value of the APIKey entity.
 // If the APIKey object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *APIKeyMutation) OldRole(ctx context.Context) (v enums.Role, err error) {
+func (m *APIKeyMutation) OldRole(ctx context.Context) (v domain.Role, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldRole is only allowed on UpdateOne operations")
 	}
@@ -598,7 +597,7 @@ func (m *APIKeyMutation) SetField(name string, value ent.Value) error {
 		m.SetPrefix(v)
 		return nil
 	case apikey.FieldRole:
-		v, ok := value.(enums.Role)
+		v, ok := value.(domain.Role)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
@@ -768,7 +767,7 @@ type BookingMutation struct {
 	tenant_id                  *int
 	addtenant_id               *int
 	order_number               *string
-	status                     *enums.BookingStatus
+	status                     *domain.BookingStatus
 	invoice_address            *string
 	currency                   *string
 	subtotal                   *int64
@@ -781,8 +780,8 @@ type BookingMutation struct {
 	addpaid_amount             *int64
 	refunded_amount            *int64
 	addrefunded_amount         *int64
-	payment_status             *enums.PaymentStatus
-	payment_method             *enums.PaymentMethod
+	payment_status             *domain.PaymentStatus
+	payment_method             *domain.PaymentMethod
 	invoice_number             *string
 	hold_expires_at            *time.Time
 	confirmed_at               *time.Time
@@ -1074,12 +1073,12 @@ func (m *BookingMutation) ResetOrderNumber() {
 }
 
 // SetStatus sets the "status" field.
-func (m *BookingMutation) SetStatus(es enums.BookingStatus) {
-	m.status = &es
+func (m *BookingMutation) SetStatus(ds domain.BookingStatus) {
+	m.status = &ds
 }
 
 // Status returns the value of the "status" field in the mutation.
-func (m *BookingMutation) Status() (r enums.BookingStatus, exists bool) {
+func (m *BookingMutation) Status() (r domain.BookingStatus, exists bool) {
 	v := m.status
 	if v == nil {
 		return
@@ -1090,7 +1089,7 @@ func (m *BookingMutation) Status() (r enums.BookingStatus, exists bool) {
 // OldStatus returns the old "status" field's value of the Booking entity.
 // If the Booking object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *BookingMutation) OldStatus(ctx context.Context) (v enums.BookingStatus, err error) {
+func (m *BookingMutation) OldStatus(ctx context.Context) (v domain.BookingStatus, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
 	}
@@ -1511,12 +1510,12 @@ func (m *BookingMutation) ResetRefundedAmount() {
 }
 
 // SetPaymentStatus sets the "payment_status" field.
-func (m *BookingMutation) SetPaymentStatus(es enums.PaymentStatus) {
-	m.payment_status = &es
+func (m *BookingMutation) SetPaymentStatus(ds domain.PaymentStatus) {
+	m.payment_status = &ds
 }
 
 // PaymentStatus returns the value of the "payment_status" field in the mutation.
-func (m *BookingMutation) PaymentStatus() (r enums.PaymentStatus, exists bool) {
+func (m *BookingMutation) PaymentStatus() (r domain.PaymentStatus, exists bool) {
 	v := m.payment_status
 	if v == nil {
 		return
@@ -1527,7 +1526,7 @@ func (m *BookingMutation) PaymentStatus() (r enums.PaymentStatus, exists bool) {
 // OldPaymentStatus returns the old "payment_status" field's value of the Booking entity.
 // If the Booking object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *BookingMutation) OldPaymentStatus(ctx context.Context) (v enums.PaymentStatus, err error) {
+func (m *BookingMutation) OldPaymentStatus(ctx context.Context) (v domain.PaymentStatus, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldPaymentStatus is only allowed on UpdateOne operations")
 	}
@@ -1547,12 +1546,12 @@ func (m *BookingMutation) ResetPaymentStatus() {
 }
 
 // SetPaymentMethod sets the "payment_method" field.
-func (m *BookingMutation) SetPaymentMethod(em enums.PaymentMethod) {
-	m.payment_method = &em
+func (m *BookingMutation) SetPaymentMethod(dm domain.PaymentMethod) {
+	m.payment_method = &dm
 }
 
 // PaymentMethod returns the value of the "payment_method" field in the mutation.
-func (m *BookingMutation) PaymentMethod() (r enums.PaymentMethod, exists bool) {
+func (m *BookingMutation) PaymentMethod() (r domain.PaymentMethod, exists bool) {
 	v := m.payment_method
 	if v == nil {
 		return
@@ -1563,7 +1562,7 @@ func (m *BookingMutation) PaymentMethod() (r enums.PaymentMethod, exists bool) {
 // OldPaymentMethod returns the old "payment_method" field's value of the Booking entity.
 // If the Booking object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *BookingMutation) OldPaymentMethod(ctx context.Context) (v enums.PaymentMethod, err error) {
+func (m *BookingMutation) OldPaymentMethod(ctx context.Context) (v domain.PaymentMethod, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldPaymentMethod is only allowed on UpdateOne operations")
 	}
@@ -2542,7 +2541,7 @@ func (m *BookingMutation) SetField(name string, value ent.Value) error {
 		m.SetOrderNumber(v)
 		return nil
 	case booking.FieldStatus:
-		v, ok := value.(enums.BookingStatus)
+		v, ok := value.(domain.BookingStatus)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
@@ -2605,14 +2604,14 @@ func (m *BookingMutation) SetField(name string, value ent.Value) error {
 		m.SetRefundedAmount(v)
 		return nil
 	case booking.FieldPaymentStatus:
-		v, ok := value.(enums.PaymentStatus)
+		v, ok := value.(domain.PaymentStatus)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetPaymentStatus(v)
 		return nil
 	case booking.FieldPaymentMethod:
-		v, ok := value.(enums.PaymentMethod)
+		v, ok := value.(domain.PaymentMethod)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
@@ -3126,7 +3125,7 @@ type EventMutation struct {
 	addtenant_id               *int
 	title                      *string
 	description                *string
-	status                     *enums.EventStatus
+	status                     *domain.EventStatus
 	starts_at                  *time.Time
 	ends_at                    *time.Time
 	time_zone                  *string
@@ -3481,12 +3480,12 @@ func (m *EventMutation) ResetDescription() {
 }
 
 // SetStatus sets the "status" field.
-func (m *EventMutation) SetStatus(es enums.EventStatus) {
-	m.status = &es
+func (m *EventMutation) SetStatus(ds domain.EventStatus) {
+	m.status = &ds
 }
 
 // Status returns the value of the "status" field in the mutation.
-func (m *EventMutation) Status() (r enums.EventStatus, exists bool) {
+func (m *EventMutation) Status() (r domain.EventStatus, exists bool) {
 	v := m.status
 	if v == nil {
 		return
@@ -3497,7 +3496,7 @@ func (m *EventMutation) Status() (r enums.EventStatus, exists bool) {
 // OldStatus returns the old "status" field's value of the Event entity.
 // If the Event object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *EventMutation) OldStatus(ctx context.Context) (v enums.EventStatus, err error) {
+func (m *EventMutation) OldStatus(ctx context.Context) (v domain.EventStatus, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
 	}
@@ -4946,7 +4945,7 @@ func (m *EventMutation) SetField(name string, value ent.Value) error {
 		m.SetDescription(v)
 		return nil
 	case event.FieldStatus:
-		v, ok := value.(enums.EventStatus)
+		v, ok := value.(domain.EventStatus)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
@@ -5541,7 +5540,7 @@ type HistoryMutation struct {
 	updated_at    *time.Time
 	tenant_id     *int
 	addtenant_id  *int
-	kind          *enums.HistoryKind
+	kind          *domain.HistoryKind
 	occurred_at   *time.Time
 	event_id      *int
 	addevent_id   *int
@@ -5790,12 +5789,12 @@ func (m *HistoryMutation) ResetTenantID() {
 }
 
 // SetKind sets the "kind" field.
-func (m *HistoryMutation) SetKind(ek enums.HistoryKind) {
-	m.kind = &ek
+func (m *HistoryMutation) SetKind(dk domain.HistoryKind) {
+	m.kind = &dk
 }
 
 // Kind returns the value of the "kind" field in the mutation.
-func (m *HistoryMutation) Kind() (r enums.HistoryKind, exists bool) {
+func (m *HistoryMutation) Kind() (r domain.HistoryKind, exists bool) {
 	v := m.kind
 	if v == nil {
 		return
@@ -5806,7 +5805,7 @@ func (m *HistoryMutation) Kind() (r enums.HistoryKind, exists bool) {
 // OldKind returns the old "kind" field's value of the History entity.
 // If the History object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *HistoryMutation) OldKind(ctx context.Context) (v enums.HistoryKind, err error) {
+func (m *HistoryMutation) OldKind(ctx context.Context) (v domain.HistoryKind, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldKind is only allowed on UpdateOne operations")
 	}
@@ -6525,7 +6524,7 @@ func (m *HistoryMutation) SetField(name string, value ent.Value) error {
 		m.SetTenantID(v)
 		return nil
 	case history.FieldKind:
-		v, ok := value.(enums.HistoryKind)
+		v, ok := value.(domain.HistoryKind)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
@@ -9013,12 +9012,12 @@ type PaymentMutation struct {
 	updated_at         *time.Time
 	tenant_id          *int
 	addtenant_id       *int
-	kind               *enums.PaymentKind
+	kind               *domain.PaymentKind
 	amount             *int64
 	addamount          *int64
 	currency           *string
-	method             *enums.PaymentMethod
-	status             *enums.PaymentRecordStatus
+	method             *domain.PaymentMethod
+	status             *domain.PaymentRecordStatus
 	provider_reference *string
 	paid_at            *time.Time
 	note               *string
@@ -9293,12 +9292,12 @@ func (m *PaymentMutation) ResetBookingID() {
 }
 
 // SetKind sets the "kind" field.
-func (m *PaymentMutation) SetKind(ek enums.PaymentKind) {
-	m.kind = &ek
+func (m *PaymentMutation) SetKind(dk domain.PaymentKind) {
+	m.kind = &dk
 }
 
 // Kind returns the value of the "kind" field in the mutation.
-func (m *PaymentMutation) Kind() (r enums.PaymentKind, exists bool) {
+func (m *PaymentMutation) Kind() (r domain.PaymentKind, exists bool) {
 	v := m.kind
 	if v == nil {
 		return
@@ -9309,7 +9308,7 @@ func (m *PaymentMutation) Kind() (r enums.PaymentKind, exists bool) {
 // OldKind returns the old "kind" field's value of the Payment entity.
 // If the Payment object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *PaymentMutation) OldKind(ctx context.Context) (v enums.PaymentKind, err error) {
+func (m *PaymentMutation) OldKind(ctx context.Context) (v domain.PaymentKind, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldKind is only allowed on UpdateOne operations")
 	}
@@ -9421,12 +9420,12 @@ func (m *PaymentMutation) ResetCurrency() {
 }
 
 // SetMethod sets the "method" field.
-func (m *PaymentMutation) SetMethod(em enums.PaymentMethod) {
-	m.method = &em
+func (m *PaymentMutation) SetMethod(dm domain.PaymentMethod) {
+	m.method = &dm
 }
 
 // Method returns the value of the "method" field in the mutation.
-func (m *PaymentMutation) Method() (r enums.PaymentMethod, exists bool) {
+func (m *PaymentMutation) Method() (r domain.PaymentMethod, exists bool) {
 	v := m.method
 	if v == nil {
 		return
@@ -9437,7 +9436,7 @@ func (m *PaymentMutation) Method() (r enums.PaymentMethod, exists bool) {
 // OldMethod returns the old "method" field's value of the Payment entity.
 // If the Payment object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *PaymentMutation) OldMethod(ctx context.Context) (v enums.PaymentMethod, err error) {
+func (m *PaymentMutation) OldMethod(ctx context.Context) (v domain.PaymentMethod, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldMethod is only allowed on UpdateOne operations")
 	}
@@ -9457,12 +9456,12 @@ func (m *PaymentMutation) ResetMethod() {
 }
 
 // SetStatus sets the "status" field.
-func (m *PaymentMutation) SetStatus(ers enums.PaymentRecordStatus) {
-	m.status = &ers
+func (m *PaymentMutation) SetStatus(drs domain.PaymentRecordStatus) {
+	m.status = &drs
 }
 
 // Status returns the value of the "status" field in the mutation.
-func (m *PaymentMutation) Status() (r enums.PaymentRecordStatus, exists bool) {
+func (m *PaymentMutation) Status() (r domain.PaymentRecordStatus, exists bool) {
 	v := m.status
 	if v == nil {
 		return
@@ -9473,7 +9472,7 @@ func (m *PaymentMutation) Status() (r enums.PaymentRecordStatus, exists bool) {
 // OldStatus returns the old "status" field's value of the Payment entity.
 // If the Payment object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *PaymentMutation) OldStatus(ctx context.Context) (v enums.PaymentRecordStatus, err error) {
+func (m *PaymentMutation) OldStatus(ctx context.Context) (v domain.PaymentRecordStatus, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
 	}
@@ -9840,7 +9839,7 @@ func (m *PaymentMutation) SetField(name string, value ent.Value) error {
 		m.SetBookingID(v)
 		return nil
 	case payment.FieldKind:
-		v, ok := value.(enums.PaymentKind)
+		v, ok := value.(domain.PaymentKind)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
@@ -9861,14 +9860,14 @@ func (m *PaymentMutation) SetField(name string, value ent.Value) error {
 		m.SetCurrency(v)
 		return nil
 	case payment.FieldMethod:
-		v, ok := value.(enums.PaymentMethod)
+		v, ok := value.(domain.PaymentMethod)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetMethod(v)
 		return nil
 	case payment.FieldStatus:
-		v, ok := value.(enums.PaymentRecordStatus)
+		v, ok := value.(domain.PaymentRecordStatus)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
@@ -10116,8 +10115,8 @@ type RegistrationMutation struct {
 	updated_at           *time.Time
 	tenant_id            *int
 	addtenant_id         *int
-	status               *enums.RegistrationStatus
-	requested_status     *enums.RegistrationStatus
+	status               *domain.RegistrationStatus
+	requested_status     *domain.RegistrationStatus
 	waitlist_position    *int
 	addwaitlist_position *int
 	metadata             *map[string]interface{}
@@ -10432,12 +10431,12 @@ func (m *RegistrationMutation) ResetParticipantID() {
 }
 
 // SetStatus sets the "status" field.
-func (m *RegistrationMutation) SetStatus(es enums.RegistrationStatus) {
-	m.status = &es
+func (m *RegistrationMutation) SetStatus(ds domain.RegistrationStatus) {
+	m.status = &ds
 }
 
 // Status returns the value of the "status" field in the mutation.
-func (m *RegistrationMutation) Status() (r enums.RegistrationStatus, exists bool) {
+func (m *RegistrationMutation) Status() (r domain.RegistrationStatus, exists bool) {
 	v := m.status
 	if v == nil {
 		return
@@ -10448,7 +10447,7 @@ func (m *RegistrationMutation) Status() (r enums.RegistrationStatus, exists bool
 // OldStatus returns the old "status" field's value of the Registration entity.
 // If the Registration object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *RegistrationMutation) OldStatus(ctx context.Context) (v enums.RegistrationStatus, err error) {
+func (m *RegistrationMutation) OldStatus(ctx context.Context) (v domain.RegistrationStatus, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
 	}
@@ -10468,12 +10467,12 @@ func (m *RegistrationMutation) ResetStatus() {
 }
 
 // SetRequestedStatus sets the "requested_status" field.
-func (m *RegistrationMutation) SetRequestedStatus(es enums.RegistrationStatus) {
-	m.requested_status = &es
+func (m *RegistrationMutation) SetRequestedStatus(ds domain.RegistrationStatus) {
+	m.requested_status = &ds
 }
 
 // RequestedStatus returns the value of the "requested_status" field in the mutation.
-func (m *RegistrationMutation) RequestedStatus() (r enums.RegistrationStatus, exists bool) {
+func (m *RegistrationMutation) RequestedStatus() (r domain.RegistrationStatus, exists bool) {
 	v := m.requested_status
 	if v == nil {
 		return
@@ -10484,7 +10483,7 @@ func (m *RegistrationMutation) RequestedStatus() (r enums.RegistrationStatus, ex
 // OldRequestedStatus returns the old "requested_status" field's value of the Registration entity.
 // If the Registration object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *RegistrationMutation) OldRequestedStatus(ctx context.Context) (v enums.RegistrationStatus, err error) {
+func (m *RegistrationMutation) OldRequestedStatus(ctx context.Context) (v domain.RegistrationStatus, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldRequestedStatus is only allowed on UpdateOne operations")
 	}
@@ -10875,14 +10874,14 @@ func (m *RegistrationMutation) SetField(name string, value ent.Value) error {
 		m.SetParticipantID(v)
 		return nil
 	case registration.FieldStatus:
-		v, ok := value.(enums.RegistrationStatus)
+		v, ok := value.(domain.RegistrationStatus)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetStatus(v)
 		return nil
 	case registration.FieldRequestedStatus:
-		v, ok := value.(enums.RegistrationStatus)
+		v, ok := value.(domain.RegistrationStatus)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
@@ -11723,7 +11722,7 @@ type TicketMutation struct {
 	tenant_id              *int
 	addtenant_id           *int
 	code                   *string
-	status                 *enums.TicketStatus
+	status                 *domain.TicketStatus
 	checked_in_at          *time.Time
 	price                  *int64
 	addprice               *int64
@@ -12204,12 +12203,12 @@ func (m *TicketMutation) ResetCode() {
 }
 
 // SetStatus sets the "status" field.
-func (m *TicketMutation) SetStatus(es enums.TicketStatus) {
-	m.status = &es
+func (m *TicketMutation) SetStatus(ds domain.TicketStatus) {
+	m.status = &ds
 }
 
 // Status returns the value of the "status" field in the mutation.
-func (m *TicketMutation) Status() (r enums.TicketStatus, exists bool) {
+func (m *TicketMutation) Status() (r domain.TicketStatus, exists bool) {
 	v := m.status
 	if v == nil {
 		return
@@ -12220,7 +12219,7 @@ func (m *TicketMutation) Status() (r enums.TicketStatus, exists bool) {
 // OldStatus returns the old "status" field's value of the Ticket entity.
 // If the Ticket object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *TicketMutation) OldStatus(ctx context.Context) (v enums.TicketStatus, err error) {
+func (m *TicketMutation) OldStatus(ctx context.Context) (v domain.TicketStatus, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
 	}
@@ -12857,7 +12856,7 @@ func (m *TicketMutation) SetField(name string, value ent.Value) error {
 		m.SetCode(v)
 		return nil
 	case ticket.FieldStatus:
-		v, ok := value.(enums.TicketStatus)
+		v, ok := value.(domain.TicketStatus)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"seatgraph/ent/booking"
 	"seatgraph/ent/payment"
-	"seatgraph/enums"
+	"seatgraph/internal/domain"
 	"strings"
 	"time"
 
@@ -28,15 +28,15 @@ type Payment struct {
 	// BookingID holds the value of the "booking_id" field.
 	BookingID int `json:"booking_id,omitempty"`
 	// Kind holds the value of the "kind" field.
-	Kind enums.PaymentKind `json:"kind,omitempty"`
+	Kind domain.PaymentKind `json:"kind,omitempty"`
 	// Amount holds the value of the "amount" field.
 	Amount int64 `json:"amount,omitempty"`
 	// Currency holds the value of the "currency" field.
 	Currency string `json:"currency,omitempty"`
 	// Method holds the value of the "method" field.
-	Method enums.PaymentMethod `json:"method,omitempty"`
+	Method domain.PaymentMethod `json:"method,omitempty"`
 	// Status holds the value of the "status" field.
-	Status enums.PaymentRecordStatus `json:"status,omitempty"`
+	Status domain.PaymentRecordStatus `json:"status,omitempty"`
 	// ProviderReference holds the value of the "provider_reference" field.
 	ProviderReference *string `json:"provider_reference,omitempty"`
 	// PaidAt holds the value of the "paid_at" field.
@@ -131,7 +131,7 @@ func (_m *Payment) assignValues(columns []string, values []any) error {
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field kind", values[i])
 			} else if value.Valid {
-				_m.Kind = enums.PaymentKind(value.String)
+				_m.Kind = domain.PaymentKind(value.String)
 			}
 		case payment.FieldAmount:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -149,13 +149,13 @@ func (_m *Payment) assignValues(columns []string, values []any) error {
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field method", values[i])
 			} else if value.Valid {
-				_m.Method = enums.PaymentMethod(value.String)
+				_m.Method = domain.PaymentMethod(value.String)
 			}
 		case payment.FieldStatus:
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field status", values[i])
 			} else if value.Valid {
-				_m.Status = enums.PaymentRecordStatus(value.String)
+				_m.Status = domain.PaymentRecordStatus(value.String)
 			}
 		case payment.FieldProviderReference:
 			if value, ok := values[i].(*sql.NullString); !ok {

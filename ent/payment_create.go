@@ -8,7 +8,7 @@ import (
 	"fmt"
 	"seatgraph/ent/booking"
 	"seatgraph/ent/payment"
-	"seatgraph/enums"
+	"seatgraph/internal/domain"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
@@ -65,7 +65,7 @@ func (_c *PaymentCreate) SetBookingID(v int) *PaymentCreate {
 }
 
 // SetKind sets the "kind" field.
-func (_c *PaymentCreate) SetKind(v enums.PaymentKind) *PaymentCreate {
+func (_c *PaymentCreate) SetKind(v domain.PaymentKind) *PaymentCreate {
 	_c.mutation.SetKind(v)
 	return _c
 }
@@ -91,13 +91,13 @@ func (_c *PaymentCreate) SetCurrency(v string) *PaymentCreate {
 }
 
 // SetMethod sets the "method" field.
-func (_c *PaymentCreate) SetMethod(v enums.PaymentMethod) *PaymentCreate {
+func (_c *PaymentCreate) SetMethod(v domain.PaymentMethod) *PaymentCreate {
 	_c.mutation.SetMethod(v)
 	return _c
 }
 
 // SetStatus sets the "status" field.
-func (_c *PaymentCreate) SetStatus(v enums.PaymentRecordStatus) *PaymentCreate {
+func (_c *PaymentCreate) SetStatus(v domain.PaymentRecordStatus) *PaymentCreate {
 	_c.mutation.SetStatus(v)
 	return _c
 }
@@ -410,7 +410,7 @@ func (u *PaymentUpsert) UpdateBookingID() *PaymentUpsert {
 }
 
 // SetKind sets the "kind" field.
-func (u *PaymentUpsert) SetKind(v enums.PaymentKind) *PaymentUpsert {
+func (u *PaymentUpsert) SetKind(v domain.PaymentKind) *PaymentUpsert {
 	u.Set(payment.FieldKind, v)
 	return u
 }
@@ -452,7 +452,7 @@ func (u *PaymentUpsert) UpdateCurrency() *PaymentUpsert {
 }
 
 // SetMethod sets the "method" field.
-func (u *PaymentUpsert) SetMethod(v enums.PaymentMethod) *PaymentUpsert {
+func (u *PaymentUpsert) SetMethod(v domain.PaymentMethod) *PaymentUpsert {
 	u.Set(payment.FieldMethod, v)
 	return u
 }
@@ -464,7 +464,7 @@ func (u *PaymentUpsert) UpdateMethod() *PaymentUpsert {
 }
 
 // SetStatus sets the "status" field.
-func (u *PaymentUpsert) SetStatus(v enums.PaymentRecordStatus) *PaymentUpsert {
+func (u *PaymentUpsert) SetStatus(v domain.PaymentRecordStatus) *PaymentUpsert {
 	u.Set(payment.FieldStatus, v)
 	return u
 }
@@ -606,7 +606,7 @@ func (u *PaymentUpsertOne) UpdateBookingID() *PaymentUpsertOne {
 }
 
 // SetKind sets the "kind" field.
-func (u *PaymentUpsertOne) SetKind(v enums.PaymentKind) *PaymentUpsertOne {
+func (u *PaymentUpsertOne) SetKind(v domain.PaymentKind) *PaymentUpsertOne {
 	return u.Update(func(s *PaymentUpsert) {
 		s.SetKind(v)
 	})
@@ -655,7 +655,7 @@ func (u *PaymentUpsertOne) UpdateCurrency() *PaymentUpsertOne {
 }
 
 // SetMethod sets the "method" field.
-func (u *PaymentUpsertOne) SetMethod(v enums.PaymentMethod) *PaymentUpsertOne {
+func (u *PaymentUpsertOne) SetMethod(v domain.PaymentMethod) *PaymentUpsertOne {
 	return u.Update(func(s *PaymentUpsert) {
 		s.SetMethod(v)
 	})
@@ -669,7 +669,7 @@ func (u *PaymentUpsertOne) UpdateMethod() *PaymentUpsertOne {
 }
 
 // SetStatus sets the "status" field.
-func (u *PaymentUpsertOne) SetStatus(v enums.PaymentRecordStatus) *PaymentUpsertOne {
+func (u *PaymentUpsertOne) SetStatus(v domain.PaymentRecordStatus) *PaymentUpsertOne {
 	return u.Update(func(s *PaymentUpsert) {
 		s.SetStatus(v)
 	})
@@ -988,7 +988,7 @@ func (u *PaymentUpsertBulk) UpdateBookingID() *PaymentUpsertBulk {
 }
 
 // SetKind sets the "kind" field.
-func (u *PaymentUpsertBulk) SetKind(v enums.PaymentKind) *PaymentUpsertBulk {
+func (u *PaymentUpsertBulk) SetKind(v domain.PaymentKind) *PaymentUpsertBulk {
 	return u.Update(func(s *PaymentUpsert) {
 		s.SetKind(v)
 	})
@@ -1037,7 +1037,7 @@ func (u *PaymentUpsertBulk) UpdateCurrency() *PaymentUpsertBulk {
 }
 
 // SetMethod sets the "method" field.
-func (u *PaymentUpsertBulk) SetMethod(v enums.PaymentMethod) *PaymentUpsertBulk {
+func (u *PaymentUpsertBulk) SetMethod(v domain.PaymentMethod) *PaymentUpsertBulk {
 	return u.Update(func(s *PaymentUpsert) {
 		s.SetMethod(v)
 	})
@@ -1051,7 +1051,7 @@ func (u *PaymentUpsertBulk) UpdateMethod() *PaymentUpsertBulk {
 }
 
 // SetStatus sets the "status" field.
-func (u *PaymentUpsertBulk) SetStatus(v enums.PaymentRecordStatus) *PaymentUpsertBulk {
+func (u *PaymentUpsertBulk) SetStatus(v domain.PaymentRecordStatus) *PaymentUpsertBulk {
 	return u.Update(func(s *PaymentUpsert) {
 		s.SetStatus(v)
 	})

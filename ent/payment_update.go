@@ -9,7 +9,7 @@ import (
 	"seatgraph/ent/booking"
 	"seatgraph/ent/payment"
 	"seatgraph/ent/predicate"
-	"seatgraph/enums"
+	"seatgraph/internal/domain"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
@@ -52,13 +52,13 @@ func (_u *PaymentUpdate) SetNillableBookingID(v *int) *PaymentUpdate {
 }
 
 // SetKind sets the "kind" field.
-func (_u *PaymentUpdate) SetKind(v enums.PaymentKind) *PaymentUpdate {
+func (_u *PaymentUpdate) SetKind(v domain.PaymentKind) *PaymentUpdate {
 	_u.mutation.SetKind(v)
 	return _u
 }
 
 // SetNillableKind sets the "kind" field if the given value is not nil.
-func (_u *PaymentUpdate) SetNillableKind(v *enums.PaymentKind) *PaymentUpdate {
+func (_u *PaymentUpdate) SetNillableKind(v *domain.PaymentKind) *PaymentUpdate {
 	if v != nil {
 		_u.SetKind(*v)
 	}
@@ -101,13 +101,13 @@ func (_u *PaymentUpdate) SetNillableCurrency(v *string) *PaymentUpdate {
 }
 
 // SetMethod sets the "method" field.
-func (_u *PaymentUpdate) SetMethod(v enums.PaymentMethod) *PaymentUpdate {
+func (_u *PaymentUpdate) SetMethod(v domain.PaymentMethod) *PaymentUpdate {
 	_u.mutation.SetMethod(v)
 	return _u
 }
 
 // SetNillableMethod sets the "method" field if the given value is not nil.
-func (_u *PaymentUpdate) SetNillableMethod(v *enums.PaymentMethod) *PaymentUpdate {
+func (_u *PaymentUpdate) SetNillableMethod(v *domain.PaymentMethod) *PaymentUpdate {
 	if v != nil {
 		_u.SetMethod(*v)
 	}
@@ -115,13 +115,13 @@ func (_u *PaymentUpdate) SetNillableMethod(v *enums.PaymentMethod) *PaymentUpdat
 }
 
 // SetStatus sets the "status" field.
-func (_u *PaymentUpdate) SetStatus(v enums.PaymentRecordStatus) *PaymentUpdate {
+func (_u *PaymentUpdate) SetStatus(v domain.PaymentRecordStatus) *PaymentUpdate {
 	_u.mutation.SetStatus(v)
 	return _u
 }
 
 // SetNillableStatus sets the "status" field if the given value is not nil.
-func (_u *PaymentUpdate) SetNillableStatus(v *enums.PaymentRecordStatus) *PaymentUpdate {
+func (_u *PaymentUpdate) SetNillableStatus(v *domain.PaymentRecordStatus) *PaymentUpdate {
 	if v != nil {
 		_u.SetStatus(*v)
 	}
@@ -392,13 +392,13 @@ func (_u *PaymentUpdateOne) SetNillableBookingID(v *int) *PaymentUpdateOne {
 }
 
 // SetKind sets the "kind" field.
-func (_u *PaymentUpdateOne) SetKind(v enums.PaymentKind) *PaymentUpdateOne {
+func (_u *PaymentUpdateOne) SetKind(v domain.PaymentKind) *PaymentUpdateOne {
 	_u.mutation.SetKind(v)
 	return _u
 }
 
 // SetNillableKind sets the "kind" field if the given value is not nil.
-func (_u *PaymentUpdateOne) SetNillableKind(v *enums.PaymentKind) *PaymentUpdateOne {
+func (_u *PaymentUpdateOne) SetNillableKind(v *domain.PaymentKind) *PaymentUpdateOne {
 	if v != nil {
 		_u.SetKind(*v)
 	}
@@ -441,13 +441,13 @@ func (_u *PaymentUpdateOne) SetNillableCurrency(v *string) *PaymentUpdateOne {
 }
 
 // SetMethod sets the "method" field.
-func (_u *PaymentUpdateOne) SetMethod(v enums.PaymentMethod) *PaymentUpdateOne {
+func (_u *PaymentUpdateOne) SetMethod(v domain.PaymentMethod) *PaymentUpdateOne {
 	_u.mutation.SetMethod(v)
 	return _u
 }
 
 // SetNillableMethod sets the "method" field if the given value is not nil.
-func (_u *PaymentUpdateOne) SetNillableMethod(v *enums.PaymentMethod) *PaymentUpdateOne {
+func (_u *PaymentUpdateOne) SetNillableMethod(v *domain.PaymentMethod) *PaymentUpdateOne {
 	if v != nil {
 		_u.SetMethod(*v)
 	}
@@ -455,13 +455,13 @@ func (_u *PaymentUpdateOne) SetNillableMethod(v *enums.PaymentMethod) *PaymentUp
 }
 
 // SetStatus sets the "status" field.
-func (_u *PaymentUpdateOne) SetStatus(v enums.PaymentRecordStatus) *PaymentUpdateOne {
+func (_u *PaymentUpdateOne) SetStatus(v domain.PaymentRecordStatus) *PaymentUpdateOne {
 	_u.mutation.SetStatus(v)
 	return _u
 }
 
 // SetNillableStatus sets the "status" field if the given value is not nil.
-func (_u *PaymentUpdateOne) SetNillableStatus(v *enums.PaymentRecordStatus) *PaymentUpdateOne {
+func (_u *PaymentUpdateOne) SetNillableStatus(v *domain.PaymentRecordStatus) *PaymentUpdateOne {
 	if v != nil {
 		_u.SetStatus(*v)
 	}

@@ -9,7 +9,7 @@ import (
 	"seatgraph/ent/participant"
 	"seatgraph/ent/registration"
 	"seatgraph/ent/ticket"
-	"seatgraph/enums"
+	"seatgraph/internal/domain"
 	"strings"
 	"time"
 
@@ -33,9 +33,9 @@ type Registration struct {
 	// ParticipantID holds the value of the "participant_id" field.
 	ParticipantID int `json:"participant_id,omitempty"`
 	// Status holds the value of the "status" field.
-	Status enums.RegistrationStatus `json:"status,omitempty"`
+	Status domain.RegistrationStatus `json:"status,omitempty"`
 	// RequestedStatus holds the value of the "requested_status" field.
-	RequestedStatus enums.RegistrationStatus `json:"requested_status,omitempty"`
+	RequestedStatus domain.RegistrationStatus `json:"requested_status,omitempty"`
 	// WaitlistPosition holds the value of the "waitlist_position" field.
 	WaitlistPosition *int `json:"waitlist_position,omitempty"`
 	// Metadata holds the value of the "metadata" field.
@@ -162,13 +162,13 @@ func (_m *Registration) assignValues(columns []string, values []any) error {
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field status", values[i])
 			} else if value.Valid {
-				_m.Status = enums.RegistrationStatus(value.String)
+				_m.Status = domain.RegistrationStatus(value.String)
 			}
 		case registration.FieldRequestedStatus:
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field requested_status", values[i])
 			} else if value.Valid {
-				_m.RequestedStatus = enums.RegistrationStatus(value.String)
+				_m.RequestedStatus = domain.RegistrationStatus(value.String)
 			}
 		case registration.FieldWaitlistPosition:
 			if value, ok := values[i].(*sql.NullInt64); !ok {

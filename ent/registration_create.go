@@ -10,7 +10,7 @@ import (
 	"seatgraph/ent/participant"
 	"seatgraph/ent/registration"
 	"seatgraph/ent/ticket"
-	"seatgraph/enums"
+	"seatgraph/internal/domain"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
@@ -73,19 +73,19 @@ func (_c *RegistrationCreate) SetParticipantID(v int) *RegistrationCreate {
 }
 
 // SetStatus sets the "status" field.
-func (_c *RegistrationCreate) SetStatus(v enums.RegistrationStatus) *RegistrationCreate {
+func (_c *RegistrationCreate) SetStatus(v domain.RegistrationStatus) *RegistrationCreate {
 	_c.mutation.SetStatus(v)
 	return _c
 }
 
 // SetRequestedStatus sets the "requested_status" field.
-func (_c *RegistrationCreate) SetRequestedStatus(v enums.RegistrationStatus) *RegistrationCreate {
+func (_c *RegistrationCreate) SetRequestedStatus(v domain.RegistrationStatus) *RegistrationCreate {
 	_c.mutation.SetRequestedStatus(v)
 	return _c
 }
 
 // SetNillableRequestedStatus sets the "requested_status" field if the given value is not nil.
-func (_c *RegistrationCreate) SetNillableRequestedStatus(v *enums.RegistrationStatus) *RegistrationCreate {
+func (_c *RegistrationCreate) SetNillableRequestedStatus(v *domain.RegistrationStatus) *RegistrationCreate {
 	if v != nil {
 		_c.SetRequestedStatus(*v)
 	}
@@ -423,7 +423,7 @@ func (u *RegistrationUpsert) UpdateParticipantID() *RegistrationUpsert {
 }
 
 // SetStatus sets the "status" field.
-func (u *RegistrationUpsert) SetStatus(v enums.RegistrationStatus) *RegistrationUpsert {
+func (u *RegistrationUpsert) SetStatus(v domain.RegistrationStatus) *RegistrationUpsert {
 	u.Set(registration.FieldStatus, v)
 	return u
 }
@@ -435,7 +435,7 @@ func (u *RegistrationUpsert) UpdateStatus() *RegistrationUpsert {
 }
 
 // SetRequestedStatus sets the "requested_status" field.
-func (u *RegistrationUpsert) SetRequestedStatus(v enums.RegistrationStatus) *RegistrationUpsert {
+func (u *RegistrationUpsert) SetRequestedStatus(v domain.RegistrationStatus) *RegistrationUpsert {
 	u.Set(registration.FieldRequestedStatus, v)
 	return u
 }
@@ -579,7 +579,7 @@ func (u *RegistrationUpsertOne) UpdateParticipantID() *RegistrationUpsertOne {
 }
 
 // SetStatus sets the "status" field.
-func (u *RegistrationUpsertOne) SetStatus(v enums.RegistrationStatus) *RegistrationUpsertOne {
+func (u *RegistrationUpsertOne) SetStatus(v domain.RegistrationStatus) *RegistrationUpsertOne {
 	return u.Update(func(s *RegistrationUpsert) {
 		s.SetStatus(v)
 	})
@@ -593,7 +593,7 @@ func (u *RegistrationUpsertOne) UpdateStatus() *RegistrationUpsertOne {
 }
 
 // SetRequestedStatus sets the "requested_status" field.
-func (u *RegistrationUpsertOne) SetRequestedStatus(v enums.RegistrationStatus) *RegistrationUpsertOne {
+func (u *RegistrationUpsertOne) SetRequestedStatus(v domain.RegistrationStatus) *RegistrationUpsertOne {
 	return u.Update(func(s *RegistrationUpsert) {
 		s.SetRequestedStatus(v)
 	})
@@ -912,7 +912,7 @@ func (u *RegistrationUpsertBulk) UpdateParticipantID() *RegistrationUpsertBulk {
 }
 
 // SetStatus sets the "status" field.
-func (u *RegistrationUpsertBulk) SetStatus(v enums.RegistrationStatus) *RegistrationUpsertBulk {
+func (u *RegistrationUpsertBulk) SetStatus(v domain.RegistrationStatus) *RegistrationUpsertBulk {
 	return u.Update(func(s *RegistrationUpsert) {
 		s.SetStatus(v)
 	})
@@ -926,7 +926,7 @@ func (u *RegistrationUpsertBulk) UpdateStatus() *RegistrationUpsertBulk {
 }
 
 // SetRequestedStatus sets the "requested_status" field.
-func (u *RegistrationUpsertBulk) SetRequestedStatus(v enums.RegistrationStatus) *RegistrationUpsertBulk {
+func (u *RegistrationUpsertBulk) SetRequestedStatus(v domain.RegistrationStatus) *RegistrationUpsertBulk {
 	return u.Update(func(s *RegistrationUpsert) {
 		s.SetRequestedStatus(v)
 	})

@@ -11,7 +11,7 @@ import (
 	"seatgraph/ent/predicate"
 	"seatgraph/ent/registration"
 	"seatgraph/ent/ticket"
-	"seatgraph/enums"
+	"seatgraph/internal/domain"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
@@ -68,13 +68,13 @@ func (_u *RegistrationUpdate) SetNillableParticipantID(v *int) *RegistrationUpda
 }
 
 // SetStatus sets the "status" field.
-func (_u *RegistrationUpdate) SetStatus(v enums.RegistrationStatus) *RegistrationUpdate {
+func (_u *RegistrationUpdate) SetStatus(v domain.RegistrationStatus) *RegistrationUpdate {
 	_u.mutation.SetStatus(v)
 	return _u
 }
 
 // SetNillableStatus sets the "status" field if the given value is not nil.
-func (_u *RegistrationUpdate) SetNillableStatus(v *enums.RegistrationStatus) *RegistrationUpdate {
+func (_u *RegistrationUpdate) SetNillableStatus(v *domain.RegistrationStatus) *RegistrationUpdate {
 	if v != nil {
 		_u.SetStatus(*v)
 	}
@@ -82,13 +82,13 @@ func (_u *RegistrationUpdate) SetNillableStatus(v *enums.RegistrationStatus) *Re
 }
 
 // SetRequestedStatus sets the "requested_status" field.
-func (_u *RegistrationUpdate) SetRequestedStatus(v enums.RegistrationStatus) *RegistrationUpdate {
+func (_u *RegistrationUpdate) SetRequestedStatus(v domain.RegistrationStatus) *RegistrationUpdate {
 	_u.mutation.SetRequestedStatus(v)
 	return _u
 }
 
 // SetNillableRequestedStatus sets the "requested_status" field if the given value is not nil.
-func (_u *RegistrationUpdate) SetNillableRequestedStatus(v *enums.RegistrationStatus) *RegistrationUpdate {
+func (_u *RegistrationUpdate) SetNillableRequestedStatus(v *domain.RegistrationStatus) *RegistrationUpdate {
 	if v != nil {
 		_u.SetRequestedStatus(*v)
 	}
@@ -429,13 +429,13 @@ func (_u *RegistrationUpdateOne) SetNillableParticipantID(v *int) *RegistrationU
 }
 
 // SetStatus sets the "status" field.
-func (_u *RegistrationUpdateOne) SetStatus(v enums.RegistrationStatus) *RegistrationUpdateOne {
+func (_u *RegistrationUpdateOne) SetStatus(v domain.RegistrationStatus) *RegistrationUpdateOne {
 	_u.mutation.SetStatus(v)
 	return _u
 }
 
 // SetNillableStatus sets the "status" field if the given value is not nil.
-func (_u *RegistrationUpdateOne) SetNillableStatus(v *enums.RegistrationStatus) *RegistrationUpdateOne {
+func (_u *RegistrationUpdateOne) SetNillableStatus(v *domain.RegistrationStatus) *RegistrationUpdateOne {
 	if v != nil {
 		_u.SetStatus(*v)
 	}
@@ -443,13 +443,13 @@ func (_u *RegistrationUpdateOne) SetNillableStatus(v *enums.RegistrationStatus) 
 }
 
 // SetRequestedStatus sets the "requested_status" field.
-func (_u *RegistrationUpdateOne) SetRequestedStatus(v enums.RegistrationStatus) *RegistrationUpdateOne {
+func (_u *RegistrationUpdateOne) SetRequestedStatus(v domain.RegistrationStatus) *RegistrationUpdateOne {
 	_u.mutation.SetRequestedStatus(v)
 	return _u
 }
 
 // SetNillableRequestedStatus sets the "requested_status" field if the given value is not nil.
-func (_u *RegistrationUpdateOne) SetNillableRequestedStatus(v *enums.RegistrationStatus) *RegistrationUpdateOne {
+func (_u *RegistrationUpdateOne) SetNillableRequestedStatus(v *domain.RegistrationStatus) *RegistrationUpdateOne {
 	if v != nil {
 		_u.SetRequestedStatus(*v)
 	}

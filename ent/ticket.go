@@ -10,7 +10,7 @@ import (
 	"seatgraph/ent/registration"
 	"seatgraph/ent/ticket"
 	"seatgraph/ent/ticketcategory"
-	"seatgraph/enums"
+	"seatgraph/internal/domain"
 	"strings"
 	"time"
 
@@ -42,7 +42,7 @@ type Ticket struct {
 	// Code holds the value of the "code" field.
 	Code string `json:"code,omitempty"`
 	// Status holds the value of the "status" field.
-	Status enums.TicketStatus `json:"status,omitempty"`
+	Status domain.TicketStatus `json:"status,omitempty"`
 	// CheckedInAt holds the value of the "checked_in_at" field.
 	CheckedInAt *time.Time `json:"checked_in_at,omitempty"`
 	// Price holds the value of the "price" field.
@@ -224,7 +224,7 @@ func (_m *Ticket) assignValues(columns []string, values []any) error {
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field status", values[i])
 			} else if value.Valid {
-				_m.Status = enums.TicketStatus(value.String)
+				_m.Status = domain.TicketStatus(value.String)
 			}
 		case ticket.FieldCheckedInAt:
 			if value, ok := values[i].(*sql.NullTime); !ok {

@@ -12,7 +12,7 @@ import (
 	"seatgraph/ent/registration"
 	"seatgraph/ent/ticket"
 	"seatgraph/ent/ticketcategory"
-	"seatgraph/enums"
+	"seatgraph/internal/domain"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
@@ -107,7 +107,7 @@ func (_c *TicketCreate) SetCode(v string) *TicketCreate {
 }
 
 // SetStatus sets the "status" field.
-func (_c *TicketCreate) SetStatus(v enums.TicketStatus) *TicketCreate {
+func (_c *TicketCreate) SetStatus(v domain.TicketStatus) *TicketCreate {
 	_c.mutation.SetStatus(v)
 	return _c
 }
@@ -614,7 +614,7 @@ func (u *TicketUpsert) UpdateCode() *TicketUpsert {
 }
 
 // SetStatus sets the "status" field.
-func (u *TicketUpsert) SetStatus(v enums.TicketStatus) *TicketUpsert {
+func (u *TicketUpsert) SetStatus(v domain.TicketStatus) *TicketUpsert {
 	u.Set(ticket.FieldStatus, v)
 	return u
 }
@@ -863,7 +863,7 @@ func (u *TicketUpsertOne) UpdateCode() *TicketUpsertOne {
 }
 
 // SetStatus sets the "status" field.
-func (u *TicketUpsertOne) SetStatus(v enums.TicketStatus) *TicketUpsertOne {
+func (u *TicketUpsertOne) SetStatus(v domain.TicketStatus) *TicketUpsertOne {
 	return u.Update(func(s *TicketUpsert) {
 		s.SetStatus(v)
 	})
@@ -1294,7 +1294,7 @@ func (u *TicketUpsertBulk) UpdateCode() *TicketUpsertBulk {
 }
 
 // SetStatus sets the "status" field.
-func (u *TicketUpsertBulk) SetStatus(v enums.TicketStatus) *TicketUpsertBulk {
+func (u *TicketUpsertBulk) SetStatus(v domain.TicketStatus) *TicketUpsertBulk {
 	return u.Update(func(s *TicketUpsert) {
 		s.SetStatus(v)
 	})

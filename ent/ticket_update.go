@@ -13,7 +13,7 @@ import (
 	"seatgraph/ent/registration"
 	"seatgraph/ent/ticket"
 	"seatgraph/ent/ticketcategory"
-	"seatgraph/enums"
+	"seatgraph/internal/domain"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
@@ -132,13 +132,13 @@ func (_u *TicketUpdate) SetNillableCode(v *string) *TicketUpdate {
 }
 
 // SetStatus sets the "status" field.
-func (_u *TicketUpdate) SetStatus(v enums.TicketStatus) *TicketUpdate {
+func (_u *TicketUpdate) SetStatus(v domain.TicketStatus) *TicketUpdate {
 	_u.mutation.SetStatus(v)
 	return _u
 }
 
 // SetNillableStatus sets the "status" field if the given value is not nil.
-func (_u *TicketUpdate) SetNillableStatus(v *enums.TicketStatus) *TicketUpdate {
+func (_u *TicketUpdate) SetNillableStatus(v *domain.TicketStatus) *TicketUpdate {
 	if v != nil {
 		_u.SetStatus(*v)
 	}
@@ -683,13 +683,13 @@ func (_u *TicketUpdateOne) SetNillableCode(v *string) *TicketUpdateOne {
 }
 
 // SetStatus sets the "status" field.
-func (_u *TicketUpdateOne) SetStatus(v enums.TicketStatus) *TicketUpdateOne {
+func (_u *TicketUpdateOne) SetStatus(v domain.TicketStatus) *TicketUpdateOne {
 	_u.mutation.SetStatus(v)
 	return _u
 }
 
 // SetNillableStatus sets the "status" field if the given value is not nil.
-func (_u *TicketUpdateOne) SetNillableStatus(v *enums.TicketStatus) *TicketUpdateOne {
+func (_u *TicketUpdateOne) SetNillableStatus(v *domain.TicketStatus) *TicketUpdateOne {
 	if v != nil {
 		_u.SetStatus(*v)
 	}

@@ -8,8 +8,8 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
-	"seatgraph/auth"
-	"seatgraph/enums"
+	"seatgraph/internal/auth"
+	"seatgraph/internal/domain"
 )
 
 // What each kind of caller may ask for at the root of an operation
@@ -28,9 +28,9 @@ var (
 		"Mutation.cancelEvent", "Mutation.duplicateEvent", "Mutation.deleteEvent",
 		"Mutation.createTicketCategory", "Mutation.updateTicketCategory")
 	// nodeTypes are the types node(id:) shows to a role; nil means all.
-	nodeTypes = map[enums.Role]map[string]bool{
-		"":                set("Event", "TicketCategory"),
-		enums.RoleCheckIn: set("Event", "TicketCategory", "Ticket"),
+	nodeTypes = map[domain.Role]map[string]bool{
+		"":                 set("Event", "TicketCategory"),
+		domain.RoleCheckIn: set("Event", "TicketCategory", "Ticket"),
 	}
 )
 
@@ -49,11 +49,11 @@ func allowed(p auth.Principal, object, field string) bool {
 	}
 	name := object + "." + field
 	switch p.Role {
-	case enums.RoleAdmin:
+	case domain.RoleAdmin:
 		return true
-	case enums.RoleStaff:
+	case domain.RoleStaff:
 		return !adminOnlyFields[name]
-	case enums.RoleCheckIn:
+	case domain.RoleCheckIn:
 		return checkInFields[name]
 	}
 	return anonymousFields[name]
@@ -100,7 +100,7 @@ func rootType(ctx context.Context) string {
 // tickets); CHECKIN keys reach lists of tickets only.
 func guardField(ctx context.Context, next graphql.Resolver) (any, error) {
 	p, ok := auth.FromContext(ctx)
-	if !ok || (!p.Anonymous() && p.Role != enums.RoleCheckIn) {
+	if !ok || (!p.Anonymous() && p.Role != domain.RoleCheckIn) {
 		return next(ctx)
 	}
 	fc := graphql.GetFieldContext(ctx)
@@ -111,7 +111,7 @@ func guardField(ctx context.Context, next graphql.Resolver) (any, error) {
 	if !strings.HasSuffix(typ, "Connection") {
 		return next(ctx)
 	}
-	if p.Anonymous() && fc.Object == "Booking" || p.Role == enums.RoleCheckIn && typ == "TicketConnection" {
+	if p.Anonymous() && fc.Object == "Booking" || p.Role == domain.RoleCheckIn && typ == "TicketConnection" {
 		return next(ctx)
 	}
 	return nil, denied(p)

@@ -4,8 +4,8 @@ import (
 	"testing"
 	"time"
 
-	"seatgraph/demo"
 	"seatgraph/graph/graphtest"
+	"seatgraph/internal/demo"
 )
 
 // BenchmarkBookingPage resolves the dashboard list of 50 bookings with their

@@ -7,10 +7,10 @@ package graph
 
 import (
 	"context"
-	"seatgraph/booking"
 	"seatgraph/ent"
 	"seatgraph/graph/generated"
-	"seatgraph/money"
+	"seatgraph/internal/booking"
+	"seatgraph/internal/money"
 )
 
 // BalanceDue is the resolver for the balanceDue field.

@@ -7,10 +7,10 @@ package graph
 
 import (
 	"context"
-	"seatgraph/booking"
 	"seatgraph/ent"
-	"seatgraph/enums"
 	"seatgraph/graph/model"
+	"seatgraph/internal/booking"
+	"seatgraph/internal/domain"
 	"time"
 )
 
@@ -102,8 +102,8 @@ func (r *queryResolver) CalculateCancellation(ctx context.Context, bookingID int
 }
 
 // EventStatistics is the resolver for the eventStatistics field.
-func (r *queryResolver) EventStatistics(ctx context.Context, eventID int, from *time.Time, to *time.Time, interval *enums.StatisticsInterval) (*booking.Statistics, error) {
-	iv := enums.StatisticsIntervalDay
+func (r *queryResolver) EventStatistics(ctx context.Context, eventID int, from *time.Time, to *time.Time, interval *domain.StatisticsInterval) (*booking.Statistics, error) {
+	iv := domain.StatisticsIntervalDay
 	if interval != nil {
 		iv = *interval
 	}

@@ -17,9 +17,9 @@ import (
 	"testing"
 	"time"
 
-	"seatgraph/auth"
-	"seatgraph/gid"
 	"seatgraph/graph/graphtest"
+	"seatgraph/internal/auth"
+	"seatgraph/internal/gid"
 )
 
 // ---------------------------------------------------------------------------

@@ -14,10 +14,10 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 
-	"seatgraph/graph/scalars"
-	"seatgraph/internal/limits"
-	"seatgraph/listing"
-	"seatgraph/money"
+	"seatgraph/graph/model"
+	"seatgraph/internal/config"
+	"seatgraph/internal/lists"
+	"seatgraph/internal/money"
 )
 
 // MutateOperationContext checks a valid operation against the limits, with
@@ -201,7 +201,7 @@ func coerceScalar(name string, v any) string {
 			}
 		}
 	case "DateTime":
-		if _, err := scalars.UnmarshalDateTime(v); err != nil {
+		if _, err := model.UnmarshalDateTime(v); err != nil {
 			return safeMessage(err)
 		}
 	case "Decimal":
@@ -291,7 +291,7 @@ func describe(v any) string {
 // walker estimates an operation's cost, recording its depth and aliases and
 // the first page size or filter string that breaks a limit.
 type walker struct {
-	limits  limits.Limits
+	limits  config.Limits
 	doc     *ast.QueryDocument
 	vars    map[string]any
 	schema  *ast.Schema
@@ -378,7 +378,7 @@ func (w *walker) page(f *ast.Field) int {
 			continue
 		}
 		size := int(n)
-		if err := listing.CheckSize(name, &size, w.limits); err != nil && w.inputErr == nil {
+		if err := lists.CheckSize(name, &size, w.limits); err != nil && w.inputErr == nil {
 			var g *gqlerror.Error
 			if errors.As(err, &g) {
 				w.inputErr = &gqlerror.Error{Message: g.Message, Extensions: g.Extensions}

@@ -7,12 +7,12 @@ package graph
 
 import (
 	"context"
-	"seatgraph/booking"
-	"seatgraph/catalog"
 	"seatgraph/ent"
 	"seatgraph/graph/generated"
 	"seatgraph/graph/model"
-	"seatgraph/money"
+	"seatgraph/internal/booking"
+	"seatgraph/internal/catalog"
+	"seatgraph/internal/money"
 )
 
 // CancellationPolicy is the resolver for the cancellationPolicy field.

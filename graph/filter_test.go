@@ -11,9 +11,9 @@ import (
 	"time"
 
 	"seatgraph/ent"
-	"seatgraph/enums"
-	"seatgraph/gid"
 	"seatgraph/graph/graphtest"
+	"seatgraph/internal/domain"
+	"seatgraph/internal/gid"
 )
 
 // These tests run the `where` argument of the list fields through the real
@@ -716,8 +716,8 @@ func TestFilterID(t *testing.T) {
 func TestFilterEnum(t *testing.T) {
 	fltRun(t, func(o *fltOracle) []fltCase {
 		var cs []fltCase
-		for _, s := range enums.EventStatus("").Values() {
-			st := enums.EventStatus(s)
+		for _, s := range domain.EventStatus("").Values() {
+			st := domain.EventStatus(s)
 			cs = append(cs,
 				fltCase{name: "event status eq " + s, list: "events", where: fmt.Sprintf("{ status: { eq: %s } }", s),
 					want: o.events(func(e *ent.Event) bool { return e.Status == st })},
@@ -725,8 +725,8 @@ func TestFilterEnum(t *testing.T) {
 					want: o.events(func(e *ent.Event) bool { return e.Status != st })},
 			)
 		}
-		for _, s := range enums.BookingStatus("").Values() {
-			st := enums.BookingStatus(s)
+		for _, s := range domain.BookingStatus("").Values() {
+			st := domain.BookingStatus(s)
 			cs = append(cs,
 				fltCase{name: "booking status eq " + s, list: "bookings", where: fmt.Sprintf("{ status: { eq: %s } }", s),
 					want: o.bookings(func(b *ent.Booking) bool { return b.Status == st })},
@@ -736,35 +736,35 @@ func TestFilterEnum(t *testing.T) {
 		}
 		cs = append(cs,
 			fltCase{name: "event status in", list: "events", where: `{ status: { in: [DRAFT, CANCELLED] } }`,
-				want: o.events(func(e *ent.Event) bool { return e.Status != enums.EventStatusPublished })},
+				want: o.events(func(e *ent.Event) bool { return e.Status != domain.EventStatusPublished })},
 			fltCase{name: "event status nin", list: "events", where: `{ status: { nin: [DRAFT, CANCELLED] } }`,
-				want: o.events(func(e *ent.Event) bool { return e.Status == enums.EventStatusPublished })},
+				want: o.events(func(e *ent.Event) bool { return e.Status == domain.EventStatusPublished })},
 			fltCase{name: "event status in with null on a required enum", list: "events", where: `{ status: { in: [DRAFT, null] } }`,
-				want: o.events(func(e *ent.Event) bool { return e.Status == enums.EventStatusDraft })},
+				want: o.events(func(e *ent.Event) bool { return e.Status == domain.EventStatusDraft })},
 			fltCase{name: "event status in empty list", list: "events", where: `{ status: { in: [] } }`, want: []int{}, trivial: true},
 			fltCase{name: "event status nin empty list", list: "events", where: `{ status: { nin: [] } }`,
 				want: o.events(func(*ent.Event) bool { return true }), trivial: true},
 			fltCase{name: "booking status in", list: "bookings", where: `{ status: { in: [CONFIRMED, PENDING] } }`,
 				want: o.bookings(func(b *ent.Booking) bool {
-					return b.Status == enums.BookingStatusConfirmed || b.Status == enums.BookingStatusPending
+					return b.Status == domain.BookingStatusConfirmed || b.Status == domain.BookingStatusPending
 				})},
 			fltCase{name: "booking status nin", list: "bookings", where: `{ status: { nin: [CONFIRMED, PENDING] } }`,
 				want: o.bookings(func(b *ent.Booking) bool {
-					return b.Status != enums.BookingStatusConfirmed && b.Status != enums.BookingStatusPending
+					return b.Status != domain.BookingStatusConfirmed && b.Status != domain.BookingStatusPending
 				})},
 			fltCase{name: "booking paymentStatus in", list: "bookings", where: `{ paymentStatus: { in: [PARTIALLY_PAID, PARTIALLY_REFUNDED] } }`,
 				want: o.bookings(func(b *ent.Booking) bool {
-					return b.PaymentStatus == enums.PaymentStatusPartiallyPaid || b.PaymentStatus == enums.PaymentStatusPartiallyRefunded
+					return b.PaymentStatus == domain.PaymentStatusPartiallyPaid || b.PaymentStatus == domain.PaymentStatusPartiallyRefunded
 				})},
 			fltCase{name: "ticket status eq WAITLISTED", list: "tickets", where: `{ status: { eq: WAITLISTED } }`,
-				want: o.tickets(func(t *ent.Ticket) bool { return t.Status == enums.TicketStatusWaitlisted })},
+				want: o.tickets(func(t *ent.Ticket) bool { return t.Status == domain.TicketStatusWaitlisted })},
 			fltCase{name: "payment kind and status side by side", list: "payments", where: `{ kind: { eq: REFUND }, status: { neq: SUCCEEDED } }`,
 				want: o.payments(func(p *ent.Payment) bool {
-					return p.Kind == enums.PaymentKindRefund && p.Status != enums.PaymentRecordStatusSucceeded
+					return p.Kind == domain.PaymentKindRefund && p.Status != domain.PaymentRecordStatusSucceeded
 				})},
 			fltCase{name: "registration status in", list: "registrations", where: `{ status: { in: [WAITLISTED, CANCELLED] } }`,
 				want: o.registrations(func(r *ent.Registration) bool {
-					return r.Status == enums.RegistrationStatusWaitlisted || r.Status == enums.RegistrationStatusCancelled
+					return r.Status == domain.RegistrationStatusWaitlisted || r.Status == domain.RegistrationStatusCancelled
 				})},
 		)
 		return cs
@@ -773,7 +773,7 @@ func TestFilterEnum(t *testing.T) {
 
 func TestFilterAndOr(t *testing.T) {
 	fltRun(t, func(o *fltOracle) []fltCase {
-		published := func(e *ent.Event) bool { return e.Status == enums.EventStatusPublished }
+		published := func(e *ent.Event) bool { return e.Status == domain.EventStatusPublished }
 		return []fltCase{
 			{name: "entity and list", list: "events", where: `{ and: [{ status: { eq: PUBLISHED } }, { currency: { eq: "USD" } }] }`,
 				want: o.events(func(e *ent.Event) bool { return published(e) && e.Currency == "USD" })},
@@ -846,7 +846,7 @@ func TestFilterNestedObject(t *testing.T) {
 					return fltText("eq", p.City, "Boston") || fltText("startsWith", p.Company, "acme")
 				})},
 			{name: "payments where booking status eq CANCELLED", list: "payments", where: `{ booking: { status: { eq: CANCELLED } } }`,
-				want: o.payments(func(p *ent.Payment) bool { return f.Booking(p.BookingID).Status == enums.BookingStatusCancelled })},
+				want: o.payments(func(p *ent.Payment) bool { return f.Booking(p.BookingID).Status == domain.BookingStatusCancelled })},
 			{name: "payments two levels deep: booking booker city", list: "payments", where: `{ booking: { booker: { city: { eq: "Boston" } } } }`,
 				want: o.payments(func(p *ent.Payment) bool {
 					return fltText("eq", f.Participant(f.Booking(p.BookingID).BookerID).City, "Boston")
@@ -856,12 +856,12 @@ func TestFilterNestedObject(t *testing.T) {
 			{name: "registrations where event status and own status", list: "registrations",
 				where: `{ event: { status: { eq: PUBLISHED } }, status: { eq: ACCEPTED } }`,
 				want: o.registrations(func(r *ent.Registration) bool {
-					return f.Event(r.EventID).Status == enums.EventStatusPublished && r.Status == enums.RegistrationStatusAccepted
+					return f.Event(r.EventID).Status == domain.EventStatusPublished && r.Status == domain.RegistrationStatusAccepted
 				})},
 			{name: "tickets where ticketCategory name and booking status", list: "tickets",
 				where: `{ ticketCategory: { name: { eq: "Stehplatz" } }, booking: { status: { neq: CONFIRMED } } }`,
 				want: o.tickets(func(t *ent.Ticket) bool {
-					return f.Category(t.TicketCategoryID).Name == "Stehplatz" && f.Booking(t.BookingID).Status != enums.BookingStatusConfirmed
+					return f.Category(t.TicketCategoryID).Name == "Stehplatz" && f.Booking(t.BookingID).Status != domain.BookingStatusConfirmed
 				})},
 		}
 	})
@@ -870,7 +870,7 @@ func TestFilterNestedObject(t *testing.T) {
 func TestFilterLists(t *testing.T) {
 	fltRun(t, func(o *fltOracle) []fltCase {
 		f := o.f
-		active := func(t *ent.Ticket) bool { return t.Status == enums.TicketStatusActive }
+		active := func(t *ent.Ticket) bool { return t.Status == domain.TicketStatusActive }
 		tix := func(b *ent.Booking) []*ent.Ticket { return f.TicketsOf(b.ID) }
 		cats := func(e *ent.Event) []*ent.TicketCategory { return f.CategoriesOf(e.ID) }
 		free := func(c *ent.TicketCategory) bool { return c.Price == 0 }
@@ -913,11 +913,11 @@ func TestFilterLists(t *testing.T) {
 				})},
 			{name: "bookings payments some refund", list: "bookings", where: `{ payments: { some: { kind: { eq: REFUND } } } }`,
 				want: o.bookings(func(b *ent.Booking) bool {
-					return fltAny(f.PaymentsOf(b.ID), func(p *ent.Payment) bool { return p.Kind == enums.PaymentKindRefund })
+					return fltAny(f.PaymentsOf(b.ID), func(p *ent.Payment) bool { return p.Kind == domain.PaymentKindRefund })
 				})},
 			{name: "bookings payments all succeeded (true without payments)", list: "bookings", where: `{ payments: { all: { status: { eq: SUCCEEDED } } } }`,
 				want: o.bookings(func(b *ent.Booking) bool {
-					return fltAll(f.PaymentsOf(b.ID), func(p *ent.Payment) bool { return p.Status == enums.PaymentRecordStatusSucceeded })
+					return fltAll(f.PaymentsOf(b.ID), func(p *ent.Payment) bool { return p.Status == domain.PaymentRecordStatusSucceeded })
 				})},
 			{name: "bookings events any false (many-to-many)", list: "bookings", where: `{ events: { any: false } }`,
 				want: o.bookings(func(b *ent.Booking) bool { return len(f.BookingEvents[b.ID]) == 0 })},
@@ -948,7 +948,7 @@ func TestFilterLists(t *testing.T) {
 				want: o.events(func(e *ent.Event) bool { return len(cats(e)) > 0 && !fltAny(cats(e), free) })},
 			{name: "events bookings some CANCELLED (many-to-many)", list: "events", where: `{ bookings: { some: { status: { eq: CANCELLED } } } }`,
 				want: o.events(func(e *ent.Event) bool {
-					return fltAny(f.BookingsOf(e.ID), func(b *ent.Booking) bool { return b.Status == enums.BookingStatusCancelled })
+					return fltAny(f.BookingsOf(e.ID), func(b *ent.Booking) bool { return b.Status == domain.BookingStatusCancelled })
 				})},
 			{name: "events tickets some holder email endsWith .org", list: "events", where: `{ tickets: { some: { holder: { email: { endsWith: ".org" } } } } }`,
 				want: o.events(func(e *ent.Event) bool {
@@ -960,12 +960,12 @@ func TestFilterLists(t *testing.T) {
 				where: `{ registrations: { none: { status: { eq: WAITLISTED } }, some: { status: { eq: ACCEPTED } } } }`,
 				want: o.events(func(e *ent.Event) bool {
 					regs := slices.DeleteFunc(slices.Clone(f.Registrations), func(r *ent.Registration) bool { return r.EventID != e.ID })
-					return !fltAny(regs, func(r *ent.Registration) bool { return r.Status == enums.RegistrationStatusWaitlisted }) &&
-						fltAny(regs, func(r *ent.Registration) bool { return r.Status == enums.RegistrationStatusAccepted })
+					return !fltAny(regs, func(r *ent.Registration) bool { return r.Status == domain.RegistrationStatusWaitlisted }) &&
+						fltAny(regs, func(r *ent.Registration) bool { return r.Status == domain.RegistrationStatusAccepted })
 				})},
 			{name: "participants bookings some WAITLISTED", list: "participants", where: `{ bookings: { some: { status: { eq: WAITLISTED } } } }`,
 				want: o.participants(func(p *ent.Participant) bool {
-					return fltAny(f.Bookings, func(b *ent.Booking) bool { return b.BookerID == p.ID && b.Status == enums.BookingStatusWaitlisted })
+					return fltAny(f.Bookings, func(b *ent.Booking) bool { return b.BookerID == p.ID && b.Status == domain.BookingStatusWaitlisted })
 				})},
 			{name: "participants tickets none (holds no ticket)", list: "participants", where: `{ tickets: { any: false } }`,
 				want: o.participants(func(p *ent.Participant) bool {
@@ -993,7 +993,7 @@ func TestFilterVariables(t *testing.T) {
 			{"event filter", "events", "EventFilterInput",
 				map[string]any{"title": map[string]any{"startsWith": "jazz"}, "status": map[string]any{"eq": "PUBLISHED"}},
 				o.events(func(e *ent.Event) bool {
-					return fltText("startsWith", &e.Title, "jazz") && e.Status == enums.EventStatusPublished
+					return fltText("startsWith", &e.Title, "jazz") && e.Status == domain.EventStatusPublished
 				})},
 			{"explicit null in a variable is eq null", "events", "EventFilterInput",
 				map[string]any{"description": map[string]any{"eq": nil}},
@@ -1015,7 +1015,7 @@ func TestFilterVariables(t *testing.T) {
 			{"list filter in a variable", "bookings", "BookingFilterInput",
 				map[string]any{"tickets": map[string]any{"all": map[string]any{"status": map[string]any{"eq": "ACTIVE"}}}},
 				o.bookings(func(b *ent.Booking) bool {
-					return fltAll(f.TicketsOf(b.ID), func(t *ent.Ticket) bool { return t.Status == enums.TicketStatusActive })
+					return fltAll(f.TicketsOf(b.ID), func(t *ent.Ticket) bool { return t.Status == domain.TicketStatusActive })
 				})},
 		}
 		for _, c := range cases {
@@ -1120,7 +1120,7 @@ func TestFilterNestedConnection(t *testing.T) {
 		for _, ev := range out.Events.Nodes {
 			evID := decode(ev.ID)
 			wantB := fltPick(f.BookingsOf(evID), func(b *ent.Booking) int { return b.ID }, func(b *ent.Booking) bool {
-				return b.Status == enums.BookingStatusConfirmed || b.Status == enums.BookingStatusCancelled
+				return b.Status == domain.BookingStatusConfirmed || b.Status == domain.BookingStatusCancelled
 			})
 			var gotB []int
 			for _, b := range ev.Bookings.Nodes {

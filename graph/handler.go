@@ -16,10 +16,10 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
-	"seatgraph/domainerr"
 	"seatgraph/graph/generated"
-	"seatgraph/internal/limits"
-	"seatgraph/metrics"
+	"seatgraph/internal/config"
+	"seatgraph/internal/domain"
+	"seatgraph/internal/observe"
 )
 
 // Error codes the handler gives errors that carry none.
@@ -34,11 +34,11 @@ type HandlerOptions struct {
 	// tooling and code generators need it).
 	Introspection bool
 	Logger        *slog.Logger
-	// Limits bound each request; the zero value takes limits.Defaults.
-	Limits limits.Limits
+	// Limits bound each request; the zero value takes config.Defaults.
+	Limits config.Limits
 	// Metrics, when set, receives request, error and business metrics
 	// (see Observer); logging of operations happens either way.
-	Metrics *metrics.Metrics
+	Metrics *observe.Metrics
 }
 
 // NewHandler returns the GraphQL endpoint: GET (queries only) and POST per
@@ -50,8 +50,8 @@ func NewHandler(r *Resolver, opts HandlerOptions) http.Handler {
 		log = slog.Default()
 	}
 	l := opts.Limits
-	if l == (limits.Limits{}) {
-		l = limits.Defaults
+	if l == (config.Limits{}) {
+		l = config.Defaults
 	}
 	es := generated.NewExecutableSchema(generated.Config{Resolvers: r})
 	srv := handler.New(es)
@@ -105,11 +105,11 @@ func presentError(ctx context.Context, err error, log *slog.Logger) *gqlerror.Er
 	if _, ok := gerr.Extensions["code"]; ok {
 		return gerr
 	}
-	if d, ok := domainerr.As(err); ok {
+	if d, ok := domain.As(err); ok {
 		// A domain failure outside a payload (a query's argument names
 		// nothing, or is out of range): the client's to fix.
 		code := CodeBadUserInput
-		if _, notFound := d.(*domainerr.NotFoundError); notFound {
+		if _, notFound := d.(*domain.NotFoundError); notFound {
 			code = "NOT_FOUND"
 		}
 		gerr.Message = d.Error()

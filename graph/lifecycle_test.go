@@ -15,8 +15,8 @@ import (
 	"testing"
 	"time"
 
-	"seatgraph/gid"
 	"seatgraph/graph/graphtest"
+	"seatgraph/internal/gid"
 )
 
 // ---------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/parser"
 
-	"seatgraph/internal/limits"
+	"seatgraph/internal/config"
 )
 
 // Error codes of requests refused before they run.
@@ -19,13 +19,13 @@ const (
 	CodeValidation   = "GRAPHQL_VALIDATION_FAILED"
 )
 
-// guard is the gqlgen extension that holds each request to limits.Limits
+// guard is the gqlgen extension that holds each request to config.Limits
 // before it runs: the size of the document before validation, then, once
 // the document is valid, strict variable coercion, introspection, page
 // sizes, filter string lengths, depth, aliases and cost, in that order, so
 // that a bad variable or page size is named as such rather than as a cost.
 type guard struct {
-	limits        limits.Limits
+	limits        config.Limits
 	schema        *ast.Schema
 	introspection bool
 }

@@ -8,65 +8,65 @@ package graph
 import (
 	"context"
 	"seatgraph/ent"
-	"seatgraph/listing"
+	"seatgraph/internal/lists"
 )
 
 // Bookings is the resolver for the bookings field.
 func (r *queryResolver) Bookings(ctx context.Context, where *ent.BookingFilterInput, order []*ent.BookingSortInput, first *int, after *string, last *int, before *string) (*ent.BookingConnection, error) {
-	return r.Client.Booking.Query().Paginate(ctx, where, order, listing.CursorArgs{First: first, After: after, Last: last, Before: before})
+	return r.Client.Booking.Query().Paginate(ctx, where, order, lists.CursorArgs{First: first, After: after, Last: last, Before: before})
 }
 
 // BookingsPage is the resolver for the bookingsPage field.
 func (r *queryResolver) BookingsPage(ctx context.Context, where *ent.BookingFilterInput, order []*ent.BookingSortInput, skip *int, take *int) (*ent.BookingCollectionSegment, error) {
-	return r.Client.Booking.Query().Segment(ctx, where, order, listing.OffsetArgs{Skip: skip, Take: take})
+	return r.Client.Booking.Query().Segment(ctx, where, order, lists.OffsetArgs{Skip: skip, Take: take})
 }
 
 // Events is the resolver for the events field.
 func (r *queryResolver) Events(ctx context.Context, where *ent.EventFilterInput, order []*ent.EventSortInput, first *int, after *string, last *int, before *string) (*ent.EventConnection, error) {
-	return r.Client.Event.Query().Paginate(ctx, where, order, listing.CursorArgs{First: first, After: after, Last: last, Before: before})
+	return r.Client.Event.Query().Paginate(ctx, where, order, lists.CursorArgs{First: first, After: after, Last: last, Before: before})
 }
 
 // EventsPage is the resolver for the eventsPage field.
 func (r *queryResolver) EventsPage(ctx context.Context, where *ent.EventFilterInput, order []*ent.EventSortInput, skip *int, take *int) (*ent.EventCollectionSegment, error) {
-	return r.Client.Event.Query().Segment(ctx, where, order, listing.OffsetArgs{Skip: skip, Take: take})
+	return r.Client.Event.Query().Segment(ctx, where, order, lists.OffsetArgs{Skip: skip, Take: take})
 }
 
 // Participants is the resolver for the participants field.
 func (r *queryResolver) Participants(ctx context.Context, where *ent.ParticipantFilterInput, order []*ent.ParticipantSortInput, first *int, after *string, last *int, before *string) (*ent.ParticipantConnection, error) {
-	return r.Client.Participant.Query().Paginate(ctx, where, order, listing.CursorArgs{First: first, After: after, Last: last, Before: before})
+	return r.Client.Participant.Query().Paginate(ctx, where, order, lists.CursorArgs{First: first, After: after, Last: last, Before: before})
 }
 
 // ParticipantsPage is the resolver for the participantsPage field.
 func (r *queryResolver) ParticipantsPage(ctx context.Context, where *ent.ParticipantFilterInput, order []*ent.ParticipantSortInput, skip *int, take *int) (*ent.ParticipantCollectionSegment, error) {
-	return r.Client.Participant.Query().Segment(ctx, where, order, listing.OffsetArgs{Skip: skip, Take: take})
+	return r.Client.Participant.Query().Segment(ctx, where, order, lists.OffsetArgs{Skip: skip, Take: take})
 }
 
 // Payments is the resolver for the payments field.
 func (r *queryResolver) Payments(ctx context.Context, where *ent.PaymentFilterInput, order []*ent.PaymentSortInput, first *int, after *string, last *int, before *string) (*ent.PaymentConnection, error) {
-	return r.Client.Payment.Query().Paginate(ctx, where, order, listing.CursorArgs{First: first, After: after, Last: last, Before: before})
+	return r.Client.Payment.Query().Paginate(ctx, where, order, lists.CursorArgs{First: first, After: after, Last: last, Before: before})
 }
 
 // PaymentsPage is the resolver for the paymentsPage field.
 func (r *queryResolver) PaymentsPage(ctx context.Context, where *ent.PaymentFilterInput, order []*ent.PaymentSortInput, skip *int, take *int) (*ent.PaymentCollectionSegment, error) {
-	return r.Client.Payment.Query().Segment(ctx, where, order, listing.OffsetArgs{Skip: skip, Take: take})
+	return r.Client.Payment.Query().Segment(ctx, where, order, lists.OffsetArgs{Skip: skip, Take: take})
 }
 
 // Registrations is the resolver for the registrations field.
 func (r *queryResolver) Registrations(ctx context.Context, where *ent.RegistrationFilterInput, order []*ent.RegistrationSortInput, first *int, after *string, last *int, before *string) (*ent.RegistrationConnection, error) {
-	return r.Client.Registration.Query().Paginate(ctx, where, order, listing.CursorArgs{First: first, After: after, Last: last, Before: before})
+	return r.Client.Registration.Query().Paginate(ctx, where, order, lists.CursorArgs{First: first, After: after, Last: last, Before: before})
 }
 
 // RegistrationsPage is the resolver for the registrationsPage field.
 func (r *queryResolver) RegistrationsPage(ctx context.Context, where *ent.RegistrationFilterInput, order []*ent.RegistrationSortInput, skip *int, take *int) (*ent.RegistrationCollectionSegment, error) {
-	return r.Client.Registration.Query().Segment(ctx, where, order, listing.OffsetArgs{Skip: skip, Take: take})
+	return r.Client.Registration.Query().Segment(ctx, where, order, lists.OffsetArgs{Skip: skip, Take: take})
 }
 
 // Tickets is the resolver for the tickets field.
 func (r *queryResolver) Tickets(ctx context.Context, where *ent.TicketFilterInput, order []*ent.TicketSortInput, first *int, after *string, last *int, before *string) (*ent.TicketConnection, error) {
-	return r.Client.Ticket.Query().Paginate(ctx, where, order, listing.CursorArgs{First: first, After: after, Last: last, Before: before})
+	return r.Client.Ticket.Query().Paginate(ctx, where, order, lists.CursorArgs{First: first, After: after, Last: last, Before: before})
 }
 
 // TicketsPage is the resolver for the ticketsPage field.
 func (r *queryResolver) TicketsPage(ctx context.Context, where *ent.TicketFilterInput, order []*ent.TicketSortInput, skip *int, take *int) (*ent.TicketCollectionSegment, error) {
-	return r.Client.Ticket.Query().Segment(ctx, where, order, listing.OffsetArgs{Skip: skip, Take: take})
+	return r.Client.Ticket.Query().Segment(ctx, where, order, lists.OffsetArgs{Skip: skip, Take: take})
 }

@@ -8,9 +8,9 @@ import (
 	"testing"
 	"time"
 
-	"seatgraph/enums"
-	"seatgraph/gid"
 	"seatgraph/graph/graphtest"
+	"seatgraph/internal/domain"
+	"seatgraph/internal/gid"
 )
 
 // ---------------------------------------------------------------------------
@@ -1085,7 +1085,7 @@ func TestMutationEventLifecycle(t *testing.T) {
 					ev := createEvent(t, e, simpleEvent("Registered", map[string]any{"publish": true}))
 					p := addParticipant(t, e, "reg-only@example.com")
 					e.Client.Registration.Create().SetTenantID(e.Tenant).SetEventID(decodeID(t, ev.ID, "Event")).
-						SetParticipantID(p.ID).SetStatus(enums.RegistrationStatusAccepted).SaveX(e.Ctx())
+						SetParticipantID(p.ID).SetStatus(domain.RegistrationStatusAccepted).SaveX(e.Ctx())
 					return ev.ID
 				}, "InvalidStateError"},
 				{"unknown id", func(t *testing.T) string { return unknown }, "NotFoundError"},

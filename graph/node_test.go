@@ -13,9 +13,9 @@ import (
 	"time"
 
 	"seatgraph/ent"
-	"seatgraph/enums"
-	"seatgraph/gid"
 	"seatgraph/graph/graphtest"
+	"seatgraph/internal/domain"
+	"seatgraph/internal/gid"
 )
 
 // ---------------------------------------------------------------------------
@@ -25,7 +25,7 @@ var seq atomic.Int64
 
 func next() int64 { return seq.Add(1) }
 
-func addEvent(t *testing.T, e *graphtest.Env, status enums.EventStatus) *ent.Event {
+func addEvent(t *testing.T, e *graphtest.Env, status domain.EventStatus) *ent.Event {
 	t.Helper()
 	return e.Client.Event.Create().SetTenantID(e.Tenant).SetTitle(fmt.Sprintf("Event %d", next())).
 		SetStatus(status).SetStartsAt(time.Date(2027, 9, 1, 18, 0, 0, 0, time.UTC)).SetCurrency("EUR").
@@ -48,7 +48,7 @@ func addParticipant(t *testing.T, e *graphtest.Env, email string) *ent.Participa
 		SetEmail(email).SaveX(e.Ctx())
 }
 
-func addBooking(t *testing.T, e *graphtest.Env, bookerID int, status enums.BookingStatus, ps enums.PaymentStatus, pm enums.PaymentMethod) *ent.Booking {
+func addBooking(t *testing.T, e *graphtest.Env, bookerID int, status domain.BookingStatus, ps domain.PaymentStatus, pm domain.PaymentMethod) *ent.Booking {
 	t.Helper()
 	return e.Client.Booking.Create().SetTenantID(e.Tenant).SetOrderNumber(fmt.Sprintf("BK-%06d", next())).
 		SetStatus(status).SetBookerID(bookerID).SetCurrency("EUR").SetPaymentStatus(ps).SetPaymentMethod(pm).
@@ -56,13 +56,13 @@ func addBooking(t *testing.T, e *graphtest.Env, bookerID int, status enums.Booki
 		SaveX(e.Ctx())
 }
 
-func addRegistration(t *testing.T, e *graphtest.Env, eventID, participantID int, status enums.RegistrationStatus) *ent.Registration {
+func addRegistration(t *testing.T, e *graphtest.Env, eventID, participantID int, status domain.RegistrationStatus) *ent.Registration {
 	t.Helper()
 	return e.Client.Registration.Create().SetTenantID(e.Tenant).SetEventID(eventID).SetParticipantID(participantID).
 		SetStatus(status).SaveX(e.Ctx())
 }
 
-func addTicketRow(t *testing.T, e *graphtest.Env, bookingID, eventID, categoryID, holderID int, regID *int, status enums.TicketStatus) *ent.Ticket {
+func addTicketRow(t *testing.T, e *graphtest.Env, bookingID, eventID, categoryID, holderID int, regID *int, status domain.TicketStatus) *ent.Ticket {
 	t.Helper()
 	return e.Client.Ticket.Create().SetTenantID(e.Tenant).SetBookingID(bookingID).SetEventID(eventID).
 		SetTicketCategoryID(categoryID).SetHolderID(holderID).SetNillableRegistrationID(regID).
@@ -71,7 +71,7 @@ func addTicketRow(t *testing.T, e *graphtest.Env, bookingID, eventID, categoryID
 		SaveX(e.Ctx())
 }
 
-func addPayment(t *testing.T, e *graphtest.Env, bookingID int, kind enums.PaymentKind, method enums.PaymentMethod, status enums.PaymentRecordStatus) *ent.Payment {
+func addPayment(t *testing.T, e *graphtest.Env, bookingID int, kind domain.PaymentKind, method domain.PaymentMethod, status domain.PaymentRecordStatus) *ent.Payment {
 	t.Helper()
 	return e.Client.Payment.Create().SetTenantID(e.Tenant).SetBookingID(bookingID).SetKind(kind).
 		SetAmount(5000).SetCurrency("EUR").SetMethod(method).SetStatus(status).SaveX(e.Ctx())
@@ -82,10 +82,10 @@ func addPayment(t *testing.T, e *graphtest.Env, bookingID int, kind enums.Paymen
 func addTicket(t *testing.T, e *graphtest.Env, eventID, categoryID int) *ent.Ticket {
 	t.Helper()
 	p := addParticipant(t, e, "")
-	b := addBooking(t, e, p.ID, enums.BookingStatusConfirmed, enums.PaymentStatusUnpaid, enums.PaymentMethodInvoice)
+	b := addBooking(t, e, p.ID, domain.BookingStatusConfirmed, domain.PaymentStatusUnpaid, domain.PaymentMethodInvoice)
 	e.Client.Booking.UpdateOneID(b.ID).AddEventIDs(eventID).ExecX(e.Ctx())
-	r := addRegistration(t, e, eventID, p.ID, enums.RegistrationStatusAccepted)
-	return addTicketRow(t, e, b.ID, eventID, categoryID, p.ID, &r.ID, enums.TicketStatusActive)
+	r := addRegistration(t, e, eventID, p.ID, domain.RegistrationStatusAccepted)
+	return addTicketRow(t, e, b.ID, eventID, categoryID, p.ID, &r.ID, domain.TicketStatusActive)
 }
 
 // graphFixture is one row of every Node type, linked to each other.
@@ -102,15 +102,15 @@ type graphFixture struct {
 func seedGraph(t *testing.T, e *graphtest.Env) graphFixture {
 	t.Helper()
 	var f graphFixture
-	f.event = addEvent(t, e, enums.EventStatusPublished)
+	f.event = addEvent(t, e, domain.EventStatusPublished)
 	f.category = addCategory(t, e, f.event.ID, 123450, "EUR")
 	f.person = e.Client.Participant.Create().SetTenantID(e.Tenant).SetFirstName("Ada").SetLastName("Lovelace").
 		SetEmail(fmt.Sprintf("ada%d@example.com", next())).SetCountryCode("GB").SaveX(e.Ctx())
-	f.booking = addBooking(t, e, f.person.ID, enums.BookingStatusConfirmed, enums.PaymentStatusPartiallyPaid, enums.PaymentMethodBankTransfer)
+	f.booking = addBooking(t, e, f.person.ID, domain.BookingStatusConfirmed, domain.PaymentStatusPartiallyPaid, domain.PaymentMethodBankTransfer)
 	e.Client.Booking.UpdateOneID(f.booking.ID).AddEventIDs(f.event.ID).ExecX(e.Ctx())
-	f.registration = addRegistration(t, e, f.event.ID, f.person.ID, enums.RegistrationStatusAccepted)
-	f.ticket = addTicketRow(t, e, f.booking.ID, f.event.ID, f.category.ID, f.person.ID, &f.registration.ID, enums.TicketStatusActive)
-	f.payment = addPayment(t, e, f.booking.ID, enums.PaymentKindPayment, enums.PaymentMethodCard, enums.PaymentRecordStatusSucceeded)
+	f.registration = addRegistration(t, e, f.event.ID, f.person.ID, domain.RegistrationStatusAccepted)
+	f.ticket = addTicketRow(t, e, f.booking.ID, f.event.ID, f.category.ID, f.person.ID, &f.registration.ID, domain.TicketStatusActive)
+	f.payment = addPayment(t, e, f.booking.ID, domain.PaymentKindPayment, domain.PaymentMethodCard, domain.PaymentRecordStatusSucceeded)
 	return f
 }
 
@@ -298,7 +298,7 @@ func TestNodeIDs(t *testing.T) {
 			ctx := context.Background()
 			other := e.Client.Tenant.Create().SetSlug(fmt.Sprintf("other-%d", next())).SaveX(ctx)
 			ev := e.Client.Event.Create().SetTenantID(other.ID).SetTitle("Not yours").
-				SetStatus(enums.EventStatusPublished).SetStartsAt(time.Now().UTC()).SaveX(ctx)
+				SetStatus(domain.EventStatusPublished).SetStartsAt(time.Now().UTC()).SaveX(ctx)
 			var out struct {
 				Node  *struct{ ID string }
 				Nodes []*struct{ ID string }
@@ -367,10 +367,10 @@ func TestNodeIDs(t *testing.T) {
 
 func TestLocalizedEnums(t *testing.T) {
 	graphtest.Each(t, func(t *testing.T, e *graphtest.Env) {
-		ev := addEvent(t, e, enums.EventStatusPublished)
+		ev := addEvent(t, e, domain.EventStatusPublished)
 		cat := addCategory(t, e, ev.ID, 1000, "EUR")
 		booker := addParticipant(t, e, "")
-		base := addBooking(t, e, booker.ID, enums.BookingStatusConfirmed, enums.PaymentStatusPaid, enums.PaymentMethodCard)
+		base := addBooking(t, e, booker.ID, domain.BookingStatusConfirmed, domain.PaymentStatusPaid, domain.PaymentMethodCard)
 
 		type entry struct {
 			typ, field, value, en, de string
@@ -383,20 +383,20 @@ func TestLocalizedEnums(t *testing.T) {
 		for _, c := range []struct{ v, en, de string }{
 			{"DRAFT", "Draft", "Entwurf"}, {"PUBLISHED", "Published", "Veröffentlicht"}, {"CANCELLED", "Cancelled", "Abgesagt"},
 		} {
-			add(addEvent(t, e, enums.EventStatus(c.v)).ID, "Event", "status", c.v, c.en, c.de)
+			add(addEvent(t, e, domain.EventStatus(c.v)).ID, "Event", "status", c.v, c.en, c.de)
 		}
 		for _, c := range []struct{ v, en, de string }{
 			{"WAITLISTED", "Waitlisted", "Auf der Warteliste"}, {"PENDING", "Pending", "Ausstehend"},
 			{"CONFIRMED", "Confirmed", "Bestätigt"}, {"CANCELLED", "Cancelled", "Storniert"}, {"EXPIRED", "Expired", "Abgelaufen"},
 		} {
-			b := addBooking(t, e, booker.ID, enums.BookingStatus(c.v), enums.PaymentStatusUnpaid, enums.PaymentMethodCard)
+			b := addBooking(t, e, booker.ID, domain.BookingStatus(c.v), domain.PaymentStatusUnpaid, domain.PaymentMethodCard)
 			add(b.ID, "Booking", "status", c.v, c.en, c.de)
 		}
 		for _, c := range []struct{ v, en, de string }{
 			{"UNPAID", "Unpaid", "Unbezahlt"}, {"PARTIALLY_PAID", "Partially paid", "Teilweise bezahlt"}, {"PAID", "Paid", "Bezahlt"},
 			{"PARTIALLY_REFUNDED", "Partially refunded", "Teilweise erstattet"}, {"REFUNDED", "Refunded", "Erstattet"},
 		} {
-			b := addBooking(t, e, booker.ID, enums.BookingStatusConfirmed, enums.PaymentStatus(c.v), enums.PaymentMethodCard)
+			b := addBooking(t, e, booker.ID, domain.BookingStatusConfirmed, domain.PaymentStatus(c.v), domain.PaymentMethodCard)
 			add(b.ID, "Booking", "paymentStatus", c.v, c.en, c.de)
 		}
 		methods := []struct{ v, en, de string }{
@@ -404,15 +404,15 @@ func TestLocalizedEnums(t *testing.T) {
 			{"CASH", "Cash", "Bar"}, {"EXTERNAL", "External", "Extern"}, {"FREE", "Free", "Kostenlos"},
 		}
 		for _, c := range methods {
-			b := addBooking(t, e, booker.ID, enums.BookingStatusConfirmed, enums.PaymentStatusUnpaid, enums.PaymentMethod(c.v))
+			b := addBooking(t, e, booker.ID, domain.BookingStatusConfirmed, domain.PaymentStatusUnpaid, domain.PaymentMethod(c.v))
 			add(b.ID, "Booking", "paymentMethod", c.v, c.en, c.de)
-			p := addPayment(t, e, base.ID, enums.PaymentKindPayment, enums.PaymentMethod(c.v), enums.PaymentRecordStatusSucceeded)
+			p := addPayment(t, e, base.ID, domain.PaymentKindPayment, domain.PaymentMethod(c.v), domain.PaymentRecordStatusSucceeded)
 			add(p.ID, "Payment", "method", c.v, c.en, c.de)
 		}
 		for _, c := range []struct{ v, en, de string }{
 			{"ACTIVE", "Active", "Gültig"}, {"WAITLISTED", "Waitlisted", "Auf der Warteliste"}, {"CANCELLED", "Cancelled", "Storniert"},
 		} {
-			tk := addTicketRow(t, e, base.ID, ev.ID, cat.ID, booker.ID, nil, enums.TicketStatus(c.v))
+			tk := addTicketRow(t, e, base.ID, ev.ID, cat.ID, booker.ID, nil, domain.TicketStatus(c.v))
 			add(tk.ID, "Ticket", "status", c.v, c.en, c.de)
 		}
 		for _, c := range []struct{ v, en, de string }{
@@ -420,18 +420,18 @@ func TestLocalizedEnums(t *testing.T) {
 			{"WAITLISTED", "Waitlisted", "Auf der Warteliste"}, {"DECLINED", "Declined", "Abgelehnt"},
 			{"REMOVED", "Removed", "Entfernt"}, {"CANCELLED", "Cancelled", "Storniert"},
 		} {
-			r := addRegistration(t, e, ev.ID, booker.ID, enums.RegistrationStatus(c.v))
+			r := addRegistration(t, e, ev.ID, booker.ID, domain.RegistrationStatus(c.v))
 			add(r.ID, "Registration", "status", c.v, c.en, c.de)
 		}
 		for _, c := range []struct{ v, en, de string }{{"PAYMENT", "Payment", "Zahlung"}, {"REFUND", "Refund", "Erstattung"}} {
-			p := addPayment(t, e, base.ID, enums.PaymentKind(c.v), enums.PaymentMethodCard, enums.PaymentRecordStatusSucceeded)
+			p := addPayment(t, e, base.ID, domain.PaymentKind(c.v), domain.PaymentMethodCard, domain.PaymentRecordStatusSucceeded)
 			add(p.ID, "Payment", "kind", c.v, c.en, c.de)
 		}
 		for _, c := range []struct{ v, en, de string }{
 			{"PENDING", "Pending", "Ausstehend"}, {"SUCCEEDED", "Succeeded", "Erfolgreich"},
 			{"FAILED", "Failed", "Fehlgeschlagen"}, {"CANCELLED", "Cancelled", "Abgebrochen"},
 		} {
-			p := addPayment(t, e, base.ID, enums.PaymentKindPayment, enums.PaymentMethodCard, enums.PaymentRecordStatus(c.v))
+			p := addPayment(t, e, base.ID, domain.PaymentKindPayment, domain.PaymentMethodCard, domain.PaymentRecordStatus(c.v))
 			add(p.ID, "Payment", "status", c.v, c.en, c.de)
 		}
 
@@ -500,7 +500,7 @@ func TestLocalizedEnums(t *testing.T) {
 
 func TestLocalizedMoney(t *testing.T) {
 	graphtest.Each(t, func(t *testing.T, e *graphtest.Env) {
-		ev := addEvent(t, e, enums.EventStatusPublished)
+		ev := addEvent(t, e, domain.EventStatusPublished)
 		tests := []struct {
 			name     string
 			minor    int64

@@ -5,8 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"seatgraph/demo"
 	"seatgraph/graph/graphtest"
+	"seatgraph/internal/demo"
 )
 
 // bookingPage is the list a back-office dashboard shows: bookings with their

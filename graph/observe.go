@@ -11,13 +11,12 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"seatgraph/graph/model"
-	"seatgraph/metrics"
-	"seatgraph/server"
+	"seatgraph/internal/observe"
 )
 
 // Observer is the gqlgen extension that makes each GraphQL operation
 // visible to operators: it adds operation name and type, outcome and error
-// codes to the request's one log line (server.Annotate), or logs a line of
+// codes to the request's one log line (observe.Annotate), or logs a line of
 // its own for operations on a websocket; and it feeds the Prometheus
 // metrics: requests, latency, errors by code, bookings created and
 // check-ins (counted from successful createBooking and checkInTicket
@@ -29,7 +28,7 @@ import (
 // when execution failed early.
 type Observer struct {
 	Log     *slog.Logger
-	Metrics *metrics.Metrics // nil: logs only
+	Metrics *observe.Metrics // nil: logs only
 }
 
 var _ interface {
@@ -173,7 +172,7 @@ func payloadErrorNames(payload any) []string {
 
 // record logs and counts one request.
 func (o Observer) record(ctx context.Context, errs gqlerror.List, st *opState) {
-	name, typ := "", metrics.Unknown
+	name, typ := "", observe.Unknown
 	var start time.Time
 	if graphql.HasOperationContext(ctx) {
 		oc := graphql.GetOperationContext(ctx)
@@ -203,10 +202,10 @@ func (o Observer) record(ctx context.Context, errs gqlerror.List, st *opState) {
 	for _, e := range errs {
 		code, _ := e.Extensions["code"].(string)
 		if code == "" {
-			code = metrics.Unknown
+			code = observe.Unknown
 		}
 		codes = append(codes, code)
-		if code == CodeInternal || code == metrics.Unknown {
+		if code == CodeInternal || code == observe.Unknown {
 			level = slog.LevelError
 		}
 	}
@@ -233,7 +232,7 @@ func (o Observer) record(ctx context.Context, errs gqlerror.List, st *opState) {
 	if pe := st.payloadErrorList(); len(pe) > 0 {
 		attrs = append(attrs, slog.Any("payload_errors", distinct(pe)))
 	}
-	if server.Annotate(ctx, level, attrs...) {
+	if observe.Annotate(ctx, level, attrs...) {
 		return
 	}
 	// No request line to join: an operation on a websocket.
@@ -242,7 +241,7 @@ func (o Observer) record(ctx context.Context, errs gqlerror.List, st *opState) {
 		log = slog.Default()
 	}
 	attrs = append(attrs, slog.Duration("duration", d))
-	if id := server.RequestID(ctx); id != "" {
+	if id := observe.RequestID(ctx); id != "" {
 		attrs = append(attrs, slog.String("request_id", id))
 	}
 	log.LogAttrs(ctx, level, "graphql operation", attrs...)

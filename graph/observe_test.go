@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"seatgraph/internal/config"
+	"seatgraph/internal/observe"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,14 +20,13 @@ import (
 
 	"entgo.io/ent/dialect"
 
-	"seatgraph/app"
-	"seatgraph/auth"
-	"seatgraph/booking"
 	"seatgraph/ent"
-	"seatgraph/enums"
 	"seatgraph/graph/graphtest"
-	"seatgraph/server"
-	"seatgraph/store"
+	"seatgraph/internal/auth"
+	"seatgraph/internal/booking"
+	"seatgraph/internal/domain"
+	"seatgraph/internal/server"
+	"seatgraph/internal/store"
 )
 
 // syncBuffer is a log sink that handlers on many goroutines may share.
@@ -59,21 +60,21 @@ func (b *syncBuffer) lines(t testing.TB) []map[string]any {
 	return out
 }
 
-// obsEnv is the whole server (app.New behind server.Logging, as Run serves
+// obsEnv is the whole server (server.NewApp behind observe.Logging, as Run serves
 // it) over a fresh SQLite database, with its JSON log captured.
 type obsEnv struct {
-	cfg     server.Config
+	cfg     config.Config
 	client  *ent.Client
 	db      *sql.DB
 	tenant  int
 	key     string
-	app     *app.App
+	app     *server.App
 	log     *slog.Logger
 	logs    *syncBuffer
 	handler http.Handler
 }
 
-func newObsEnv(t *testing.T, configure func(*server.Config)) *obsEnv {
+func newObsEnv(t *testing.T, configure func(*config.Config)) *obsEnv {
 	t.Helper()
 	ctx := context.Background()
 	client, db, err := store.Open(ctx, "file:"+filepath.Join(t.TempDir(), "obs.db"))
@@ -85,11 +86,11 @@ func newObsEnv(t *testing.T, configure func(*server.Config)) *obsEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	key, err := auth.CreateKey(ctx, client, tid, enums.RoleAdmin)
+	key, err := auth.CreateKey(ctx, client, tid, domain.RoleAdmin)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := server.ParseFlags(nil, nil)
+	cfg, err := config.Parse(nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,11 +98,11 @@ func newObsEnv(t *testing.T, configure func(*server.Config)) *obsEnv {
 		configure(&cfg)
 	}
 	logs := &syncBuffer{}
-	log := slog.New(server.WithRequestID(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
-	a := app.New(cfg, client, db, dialect.SQLite, tid, log, booking.Options{})
+	log := slog.New(observe.WithRequestID(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	a := server.NewApp(cfg, client, db, dialect.SQLite, tid, log, booking.Options{})
 	return &obsEnv{
 		cfg: cfg, client: client, db: db, tenant: tid, key: key, app: a,
-		log: log, logs: logs, handler: server.Logging(log, a.Handler),
+		log: log, logs: logs, handler: observe.Logging(log, a.Handler),
 	}
 }
 

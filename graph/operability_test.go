@@ -8,6 +8,8 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"seatgraph/internal/config"
+	"seatgraph/internal/observe"
 	"strings"
 	"sync"
 	"testing"
@@ -16,11 +18,11 @@ import (
 	"github.com/coder/websocket"
 	"github.com/coder/websocket/wsjson"
 
-	"seatgraph/auth"
-	"seatgraph/catalog"
 	"seatgraph/ent"
 	"seatgraph/graph"
-	"seatgraph/server"
+	"seatgraph/internal/auth"
+	"seatgraph/internal/catalog"
+	"seatgraph/internal/server"
 )
 
 // TestRequestTimeoutCutsOffSlowPath: with every database connection taken,
@@ -29,7 +31,7 @@ import (
 // serving once connections are free again.
 func TestRequestTimeoutCutsOffSlowPath(t *testing.T) {
 	const timeout = 300 * time.Millisecond
-	e := newObsEnv(t, func(c *server.Config) { c.RequestTimeout = timeout })
+	e := newObsEnv(t, func(c *config.Config) { c.RequestTimeout = timeout })
 	const query = `query Upcoming { events(first: 1) { totalCount } }`
 
 	tests := []struct {
@@ -102,7 +104,7 @@ func TestProductionTurnsOffIntrospection(t *testing.T) {
 	}
 	for _, production := range []bool{false, true} {
 		t.Run(fmt.Sprintf("production=%v", production), func(t *testing.T) {
-			e := newObsEnv(t, func(c *server.Config) { c.Production, c.Introspection = production, !production })
+			e := newObsEnv(t, func(c *config.Config) { c.Production, c.Introspection = production, !production })
 			for _, q := range queries {
 				t.Run(q.name, func(t *testing.T) {
 					r, _ := e.do(t, false, q.query, nil)
@@ -162,7 +164,7 @@ func TestResolverPanicRollsBack(t *testing.T) {
 				CapacityRaised: func(context.Context, *ent.Tx, *ent.Event) error { tt.panic(); return nil },
 			})
 			gql := graph.NewHandler(r, graph.HandlerOptions{Logger: e.log, Introspection: true})
-			panicky := &obsEnv{key: e.key, logs: e.logs, handler: server.Logging(e.log,
+			panicky := &obsEnv{key: e.key, logs: e.logs, handler: observe.Logging(e.log,
 				server.NewMux(e.cfg, auth.NewAuthenticator(e.client, e.tenant).Middleware(gql), e.db))}
 
 			const update = `mutation Raise($id: ID!, $c: Int) { updateEvent(input: { id: $id, capacity: $c }) {
@@ -217,7 +219,7 @@ func TestGracefulShutdownFullServer(t *testing.T) {
 		work     = 200 * time.Millisecond
 		grace    = 5 * time.Second
 	)
-	e := newObsEnv(t, func(c *server.Config) { c.ShutdownGrace = grace })
+	e := newObsEnv(t, func(c *config.Config) { c.ShutdownGrace = grace })
 	// The requests are held until the test releases them, after it has
 	// cancelled: all 100 are in flight during the shutdown.
 	started := make(chan struct{}, inFlight)

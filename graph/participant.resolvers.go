@@ -7,10 +7,10 @@ package graph
 
 import (
 	"context"
-	"seatgraph/catalog"
 	"seatgraph/ent"
 	"seatgraph/graph/generated"
 	"seatgraph/graph/model"
+	"seatgraph/internal/catalog"
 )
 
 // CreateParticipant is the resolver for the createParticipant field.

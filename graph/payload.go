@@ -2,20 +2,20 @@ package graph
 
 import (
 	"context"
-	"seatgraph/booking"
-	"seatgraph/domainerr"
 	"seatgraph/ent"
+	"seatgraph/internal/booking"
+	"seatgraph/internal/domain"
 )
 
 // payloadErrors splits a mutation's error: a domain failure goes into the
 // payload's errors list (and nothing was changed); anything else stays a
 // top-level error.
-func payloadErrors(err error) ([]domainerr.Error, error) {
+func payloadErrors(err error) ([]domain.Error, error) {
 	if err == nil {
 		return nil, nil
 	}
-	if d, ok := domainerr.As(err); ok {
-		return []domainerr.Error{d}, nil
+	if d, ok := domain.As(err); ok {
+		return []domain.Error{d}, nil
 	}
 	return nil, err
 }

@@ -3,9 +3,9 @@
 package graph
 
 import (
-	"seatgraph/booking"
-	"seatgraph/catalog"
 	"seatgraph/ent"
+	"seatgraph/internal/booking"
+	"seatgraph/internal/catalog"
 )
 
 // Resolver is the root resolver; one per server.

@@ -8,9 +8,9 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"seatgraph/auth"
-	"seatgraph/enums"
 	"seatgraph/graph/graphtest"
+	"seatgraph/internal/auth"
+	"seatgraph/internal/domain"
 )
 
 // The role policy (API.md, "Running it"): anonymous callers reach published
@@ -462,7 +462,7 @@ var rolCases = []rolCase{
 func TestRolesPolicy(t *testing.T) {
 	graphtest.Each(t, func(t *testing.T, e *graphtest.Env) {
 		w := &rolWorld{e: e, keys: map[string]string{"anonymous": "", "ADMIN": e.AdminKey}}
-		for _, role := range []enums.Role{enums.RoleStaff, enums.RoleCheckIn} {
+		for _, role := range []domain.Role{domain.RoleStaff, domain.RoleCheckIn} {
 			key, err := auth.CreateKey(context.Background(), e.Client, e.Tenant, role)
 			if err != nil {
 				t.Fatal(err)

@@ -8,8 +8,8 @@ package graph
 import (
 	"context"
 	"seatgraph/ent"
-	"seatgraph/gid"
 	"seatgraph/graph/generated"
+	"seatgraph/internal/gid"
 )
 
 // Node is the resolver for the node field.

@@ -20,9 +20,9 @@ import (
 	"time"
 
 	"seatgraph/ent"
-	"seatgraph/enums"
-	"seatgraph/gid"
 	"seatgraph/graph/graphtest"
+	"seatgraph/internal/domain"
+	"seatgraph/internal/gid"
 )
 
 type M = map[string]any
@@ -444,7 +444,7 @@ func events(keep func(*ent.Event) bool, keys ...okey[*ent.Event]) func(*graphtes
 	return func(d *graphtest.PagingData) oracle { return newOracle(d.Events, evID, keep, keys...) }
 }
 
-func notCancelled(x *ent.Event) bool { return x.Status != enums.EventStatusCancelled }
+func notCancelled(x *ent.Event) bool { return x.Status != domain.EventStatusCancelled }
 
 func sortCases() []sortCase {
 	return []sortCase{
@@ -478,7 +478,7 @@ func sortCases() []sortCase {
 		}},
 		{"tickets event.startsAt DESC then price ASC", "tickets", M{"status": M{"eq": "ACTIVE"}},
 			[]any{M{"event": M{"startsAt": "DESC"}}, M{"price": "ASC"}}, func(d *graphtest.PagingData) oracle {
-				return newOracle(d.Tickets, tkID, func(x *ent.Ticket) bool { return x.Status == enums.TicketStatusActive },
+				return newOracle(d.Tickets, tkID, func(x *ent.Ticket) bool { return x.Status == domain.TicketStatusActive },
 					desc(tkEvent(d, evStartsAt)), asc(tkPrice))
 			}},
 		{"tickets price DESC across currencies", "tickets", nil, []any{M{"price": "DESC"}}, func(d *graphtest.PagingData) oracle {
@@ -838,7 +838,7 @@ func TestCursorPagingInsertBetweenPages(t *testing.T) {
 		keys := []okey[*ent.Event]{asc(evStartsAt), asc(evTitle)}
 		orig := fetch(t, e, "events", where, order, pageArgs{first: ptr(100)}).ids(t)
 
-		insert := func(title string, startsAt time.Time, status enums.EventStatus) int {
+		insert := func(title string, startsAt time.Time, status domain.EventStatus) int {
 			t.Helper()
 			ev, err := e.Client.Event.Create().SetTenantID(e.Tenant).SetTitle(title).SetStartsAt(startsAt).
 				SetStatus(status).Save(e.Ctx())
@@ -872,12 +872,12 @@ func TestCursorPagingInsertBetweenPages(t *testing.T) {
 			d := reload(t, e)
 			cursorRow := d.Event(ids1[3])
 			second := d.Event(ids1[1])
-			insert("Early", graphtest.PagingT0.Add(-time.Hour), enums.EventStatusPublished)              // before page 1
-			insert("AAA", second.StartsAt, enums.EventStatusPublished)                                   // inside page 1
-			tied := insert(cursorRow.Title, cursorRow.StartsAt, enums.EventStatusPublished)              // same keys as the cursor row
-			insert("Late", graphtest.PagingT0.Add(100*time.Hour), enums.EventStatusPublished)            // after
-			insert("Cancelled", graphtest.PagingT0.Add(3*time.Hour), enums.EventStatusCancelled)         // filtered out
-			insert("Middle", graphtest.PagingT0.Add(3*time.Hour+30*time.Minute), enums.EventStatusDraft) // on page 2
+			insert("Early", graphtest.PagingT0.Add(-time.Hour), domain.EventStatusPublished)              // before page 1
+			insert("AAA", second.StartsAt, domain.EventStatusPublished)                                   // inside page 1
+			tied := insert(cursorRow.Title, cursorRow.StartsAt, domain.EventStatusPublished)              // same keys as the cursor row
+			insert("Late", graphtest.PagingT0.Add(100*time.Hour), domain.EventStatusPublished)            // after
+			insert("Cancelled", graphtest.PagingT0.Add(3*time.Hour), domain.EventStatusCancelled)         // filtered out
+			insert("Middle", graphtest.PagingT0.Add(3*time.Hour+30*time.Minute), domain.EventStatusDraft) // on page 2
 
 			rest, p2 := forwardFrom(p1.PageInfo.EndCursor, 4)
 			if all := append(slices.Clone(ids1), keepOrig(rest)...); !slices.Equal(all, orig) {
@@ -902,10 +902,10 @@ func TestCursorPagingInsertBetweenPages(t *testing.T) {
 			idsL := pl.ids(t)
 			d := reload(t, e)
 			cursorRow := d.Event(idsL[0])
-			insert("Before", cursorRow.StartsAt.Add(-time.Minute), enums.EventStatusPublished)
-			insert(cursorRow.Title, cursorRow.StartsAt, enums.EventStatusPublished) // sorts after the cursor row: not on earlier pages
-			insert("ZZZZ", cursorRow.StartsAt, enums.EventStatusPublished)
-			insert("Latest", graphtest.PagingT0.Add(200*time.Hour), enums.EventStatusPublished)
+			insert("Before", cursorRow.StartsAt.Add(-time.Minute), domain.EventStatusPublished)
+			insert(cursorRow.Title, cursorRow.StartsAt, domain.EventStatusPublished) // sorts after the cursor row: not on earlier pages
+			insert("ZZZZ", cursorRow.StartsAt, domain.EventStatusPublished)
+			insert("Latest", graphtest.PagingT0.Add(200*time.Hour), domain.EventStatusPublished)
 
 			var before []int
 			a := pageArgs{last: ptr(4), before: pl.PageInfo.StartCursor}
@@ -1255,7 +1255,7 @@ func TestNestedConnections(t *testing.T) {
 				eventTickets(nil, func(*graphtest.PagingData) []okey[*ent.Ticket] { return []okey[*ent.Ticket]{desc(tkPrice)} }),
 				byEvent, nil, []any{M{"price": "DESC"}}},
 			{"event ACTIVE tickets by holder.lastName", "events", "Event", "tickets", "Ticket",
-				eventTickets(func(x *ent.Ticket) bool { return x.Status == enums.TicketStatusActive },
+				eventTickets(func(x *ent.Ticket) bool { return x.Status == domain.TicketStatusActive },
 					func(d *graphtest.PagingData) []okey[*ent.Ticket] {
 						return []okey[*ent.Ticket]{asc(tkHolder(d, ppLast))}
 					}),

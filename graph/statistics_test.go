@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"seatgraph/graph/graphtest"
-	"seatgraph/money"
+	"seatgraph/internal/money"
 )
 
 type stMoney struct {

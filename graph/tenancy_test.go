@@ -10,7 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"seatgraph/auth"
 	"seatgraph/ent"
 	entbooking "seatgraph/ent/booking"
 	entevent "seatgraph/ent/event"
@@ -21,9 +20,10 @@ import (
 	entregistration "seatgraph/ent/registration"
 	entticket "seatgraph/ent/ticket"
 	entcategory "seatgraph/ent/ticketcategory"
-	"seatgraph/enums"
-	"seatgraph/gid"
 	"seatgraph/graph/graphtest"
+	"seatgraph/internal/auth"
+	"seatgraph/internal/domain"
+	"seatgraph/internal/gid"
 )
 
 // The cross-tenant walk (issue 4, "Isolation enforced below the resolvers"):
@@ -304,31 +304,31 @@ func tncPoison(t testing.TB, e *graphtest.Env, c int, a *tncObjects) []string {
 		t.Fatal(err)
 	}
 	cb, err := e.Client.Booking.Create().SetTenantID(c).SetOrderNumber("BK-ZZC001").
-		SetStatus(enums.BookingStatusConfirmed).SetBookerID(part).SetCurrency("EUR").
-		SetPaymentMethod(enums.PaymentMethodInvoice).AddEventIDs(ev).Save(ctx)
+		SetStatus(domain.BookingStatusConfirmed).SetBookerID(part).SetCurrency("EUR").
+		SetPaymentMethod(domain.PaymentMethodInvoice).AddEventIDs(ev).Save(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	creg, err := e.Client.Registration.Create().SetTenantID(c).SetEventID(ev).SetParticipantID(part).
-		SetStatus(enums.RegistrationStatusAccepted).Save(ctx)
+		SetStatus(domain.RegistrationStatusAccepted).Save(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctk, err := e.Client.Ticket.Create().SetTenantID(c).SetBookingID(bk).SetEventID(ev).
 		SetTicketCategoryID(cat).SetHolderID(part).SetCode("ZZCPOISONTICKET1").
-		SetStatus(enums.TicketStatusActive).SetCurrency("EUR").Save(ctx)
+		SetStatus(domain.TicketStatusActive).SetCurrency("EUR").Save(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctk2, err := e.Client.Ticket.Create().SetTenantID(c).SetBookingID(cb.ID).SetEventID(ev).
 		SetTicketCategoryID(cat).SetHolderID(cp.ID).SetCode("ZZCPOISONTICKET2").
-		SetStatus(enums.TicketStatusActive).SetCurrency("EUR").Save(ctx)
+		SetStatus(domain.TicketStatusActive).SetCurrency("EUR").Save(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cpay, err := e.Client.Payment.Create().SetTenantID(c).SetBookingID(bk).SetKind(enums.PaymentKindPayment).
-		SetAmount(999).SetCurrency("EUR").SetMethod(enums.PaymentMethodCash).
-		SetStatus(enums.PaymentRecordStatusSucceeded).SetNote("ZZC").Save(ctx)
+	cpay, err := e.Client.Payment.Create().SetTenantID(c).SetBookingID(bk).SetKind(domain.PaymentKindPayment).
+		SetAmount(999).SetCurrency("EUR").SetMethod(domain.PaymentMethodCash).
+		SetStatus(domain.PaymentRecordStatusSucceeded).SetNote("ZZC").Save(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

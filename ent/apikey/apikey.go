@@ -4,7 +4,7 @@ package apikey
 
 import (
 	"fmt"
-	"seatgraph/enums"
+	"seatgraph/internal/domain"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
@@ -65,7 +65,7 @@ var (
 )
 
 // RoleValidator is a validator for the "role" field enum values. It is called by the builders before save.
-func RoleValidator(r enums.Role) error {
+func RoleValidator(r domain.Role) error {
 	switch r {
 	case "ADMIN", "STAFF", "CHECKIN":
 		return nil

@@ -4,7 +4,7 @@ package apikey
 
 import (
 	"seatgraph/ent/predicate"
-	"seatgraph/enums"
+	"seatgraph/internal/domain"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
@@ -336,19 +336,19 @@ func PrefixContainsFold(v string) predicate.APIKey {
 }
 
 // RoleEQ applies the EQ predicate on the "role" field.
-func RoleEQ(v enums.Role) predicate.APIKey {
+func RoleEQ(v domain.Role) predicate.APIKey {
 	vc := v
 	return predicate.APIKey(sql.FieldEQ(FieldRole, vc))
 }
 
 // RoleNEQ applies the NEQ predicate on the "role" field.
-func RoleNEQ(v enums.Role) predicate.APIKey {
+func RoleNEQ(v domain.Role) predicate.APIKey {
 	vc := v
 	return predicate.APIKey(sql.FieldNEQ(FieldRole, vc))
 }
 
 // RoleIn applies the In predicate on the "role" field.
-func RoleIn(vs ...enums.Role) predicate.APIKey {
+func RoleIn(vs ...domain.Role) predicate.APIKey {
 	v := make([]any, len(vs))
 	for i := range v {
 		v[i] = vs[i]
@@ -357,7 +357,7 @@ func RoleIn(vs ...enums.Role) predicate.APIKey {
 }
 
 // RoleNotIn applies the NotIn predicate on the "role" field.
-func RoleNotIn(vs ...enums.Role) predicate.APIKey {
+func RoleNotIn(vs ...domain.Role) predicate.APIKey {
 	v := make([]any, len(vs))
 	for i := range v {
 		v[i] = vs[i]

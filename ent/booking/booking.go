@@ -4,7 +4,7 @@ package booking
 
 import (
 	"fmt"
-	"seatgraph/enums"
+	"seatgraph/internal/domain"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
@@ -172,7 +172,7 @@ var (
 )
 
 // StatusValidator is a validator for the "status" field enum values. It is called by the builders before save.
-func StatusValidator(s enums.BookingStatus) error {
+func StatusValidator(s domain.BookingStatus) error {
 	switch s {
 	case "WAITLISTED", "PENDING", "CONFIRMED", "CANCELLED", "EXPIRED":
 		return nil
@@ -181,10 +181,10 @@ func StatusValidator(s enums.BookingStatus) error {
 	}
 }
 
-const DefaultPaymentStatus enums.PaymentStatus = "UNPAID"
+const DefaultPaymentStatus domain.PaymentStatus = "UNPAID"
 
 // PaymentStatusValidator is a validator for the "payment_status" field enum values. It is called by the builders before save.
-func PaymentStatusValidator(ps enums.PaymentStatus) error {
+func PaymentStatusValidator(ps domain.PaymentStatus) error {
 	switch ps {
 	case "UNPAID", "PARTIALLY_PAID", "PAID", "PARTIALLY_REFUNDED", "REFUNDED":
 		return nil
@@ -194,7 +194,7 @@ func PaymentStatusValidator(ps enums.PaymentStatus) error {
 }
 
 // PaymentMethodValidator is a validator for the "payment_method" field enum values. It is called by the builders before save.
-func PaymentMethodValidator(pm enums.PaymentMethod) error {
+func PaymentMethodValidator(pm domain.PaymentMethod) error {
 	switch pm {
 	case "CARD", "INVOICE", "BANK_TRANSFER", "CASH", "EXTERNAL", "FREE":
 		return nil

@@ -4,7 +4,7 @@ package booking
 
 import (
 	"seatgraph/ent/predicate"
-	"seatgraph/enums"
+	"seatgraph/internal/domain"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
@@ -342,19 +342,19 @@ func OrderNumberContainsFold(v string) predicate.Booking {
 }
 
 // StatusEQ applies the EQ predicate on the "status" field.
-func StatusEQ(v enums.BookingStatus) predicate.Booking {
+func StatusEQ(v domain.BookingStatus) predicate.Booking {
 	vc := v
 	return predicate.Booking(sql.FieldEQ(FieldStatus, vc))
 }
 
 // StatusNEQ applies the NEQ predicate on the "status" field.
-func StatusNEQ(v enums.BookingStatus) predicate.Booking {
+func StatusNEQ(v domain.BookingStatus) predicate.Booking {
 	vc := v
 	return predicate.Booking(sql.FieldNEQ(FieldStatus, vc))
 }
 
 // StatusIn applies the In predicate on the "status" field.
-func StatusIn(vs ...enums.BookingStatus) predicate.Booking {
+func StatusIn(vs ...domain.BookingStatus) predicate.Booking {
 	v := make([]any, len(vs))
 	for i := range v {
 		v[i] = vs[i]
@@ -363,7 +363,7 @@ func StatusIn(vs ...enums.BookingStatus) predicate.Booking {
 }
 
 // StatusNotIn applies the NotIn predicate on the "status" field.
-func StatusNotIn(vs ...enums.BookingStatus) predicate.Booking {
+func StatusNotIn(vs ...domain.BookingStatus) predicate.Booking {
 	v := make([]any, len(vs))
 	for i := range v {
 		v[i] = vs[i]
@@ -732,19 +732,19 @@ func RefundedAmountLTE(v int64) predicate.Booking {
 }
 
 // PaymentStatusEQ applies the EQ predicate on the "payment_status" field.
-func PaymentStatusEQ(v enums.PaymentStatus) predicate.Booking {
+func PaymentStatusEQ(v domain.PaymentStatus) predicate.Booking {
 	vc := v
 	return predicate.Booking(sql.FieldEQ(FieldPaymentStatus, vc))
 }
 
 // PaymentStatusNEQ applies the NEQ predicate on the "payment_status" field.
-func PaymentStatusNEQ(v enums.PaymentStatus) predicate.Booking {
+func PaymentStatusNEQ(v domain.PaymentStatus) predicate.Booking {
 	vc := v
 	return predicate.Booking(sql.FieldNEQ(FieldPaymentStatus, vc))
 }
 
 // PaymentStatusIn applies the In predicate on the "payment_status" field.
-func PaymentStatusIn(vs ...enums.PaymentStatus) predicate.Booking {
+func PaymentStatusIn(vs ...domain.PaymentStatus) predicate.Booking {
 	v := make([]any, len(vs))
 	for i := range v {
 		v[i] = vs[i]
@@ -753,7 +753,7 @@ func PaymentStatusIn(vs ...enums.PaymentStatus) predicate.Booking {
 }
 
 // PaymentStatusNotIn applies the NotIn predicate on the "payment_status" field.
-func PaymentStatusNotIn(vs ...enums.PaymentStatus) predicate.Booking {
+func PaymentStatusNotIn(vs ...domain.PaymentStatus) predicate.Booking {
 	v := make([]any, len(vs))
 	for i := range v {
 		v[i] = vs[i]
@@ -762,19 +762,19 @@ func PaymentStatusNotIn(vs ...enums.PaymentStatus) predicate.Booking {
 }
 
 // PaymentMethodEQ applies the EQ predicate on the "payment_method" field.
-func PaymentMethodEQ(v enums.PaymentMethod) predicate.Booking {
+func PaymentMethodEQ(v domain.PaymentMethod) predicate.Booking {
 	vc := v
 	return predicate.Booking(sql.FieldEQ(FieldPaymentMethod, vc))
 }
 
 // PaymentMethodNEQ applies the NEQ predicate on the "payment_method" field.
-func PaymentMethodNEQ(v enums.PaymentMethod) predicate.Booking {
+func PaymentMethodNEQ(v domain.PaymentMethod) predicate.Booking {
 	vc := v
 	return predicate.Booking(sql.FieldNEQ(FieldPaymentMethod, vc))
 }
 
 // PaymentMethodIn applies the In predicate on the "payment_method" field.
-func PaymentMethodIn(vs ...enums.PaymentMethod) predicate.Booking {
+func PaymentMethodIn(vs ...domain.PaymentMethod) predicate.Booking {
 	v := make([]any, len(vs))
 	for i := range v {
 		v[i] = vs[i]
@@ -783,7 +783,7 @@ func PaymentMethodIn(vs ...enums.PaymentMethod) predicate.Booking {
 }
 
 // PaymentMethodNotIn applies the NotIn predicate on the "payment_method" field.
-func PaymentMethodNotIn(vs ...enums.PaymentMethod) predicate.Booking {
+func PaymentMethodNotIn(vs ...domain.PaymentMethod) predicate.Booking {
 	v := make([]any, len(vs))
 	for i := range v {
 		v[i] = vs[i]

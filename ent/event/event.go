@@ -4,7 +4,7 @@ package event
 
 import (
 	"fmt"
-	"seatgraph/enums"
+	"seatgraph/internal/domain"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
@@ -183,10 +183,10 @@ var (
 	CheckedInCountValidator func(int) error
 )
 
-const DefaultStatus enums.EventStatus = "DRAFT"
+const DefaultStatus domain.EventStatus = "DRAFT"
 
 // StatusValidator is a validator for the "status" field enum values. It is called by the builders before save.
-func StatusValidator(s enums.EventStatus) error {
+func StatusValidator(s domain.EventStatus) error {
 	switch s {
 	case "DRAFT", "PUBLISHED", "CANCELLED":
 		return nil

@@ -4,7 +4,7 @@ package event
 
 import (
 	"seatgraph/ent/predicate"
-	"seatgraph/enums"
+	"seatgraph/internal/domain"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
@@ -432,19 +432,19 @@ func DescriptionContainsFold(v string) predicate.Event {
 }
 
 // StatusEQ applies the EQ predicate on the "status" field.
-func StatusEQ(v enums.EventStatus) predicate.Event {
+func StatusEQ(v domain.EventStatus) predicate.Event {
 	vc := v
 	return predicate.Event(sql.FieldEQ(FieldStatus, vc))
 }
 
 // StatusNEQ applies the NEQ predicate on the "status" field.
-func StatusNEQ(v enums.EventStatus) predicate.Event {
+func StatusNEQ(v domain.EventStatus) predicate.Event {
 	vc := v
 	return predicate.Event(sql.FieldNEQ(FieldStatus, vc))
 }
 
 // StatusIn applies the In predicate on the "status" field.
-func StatusIn(vs ...enums.EventStatus) predicate.Event {
+func StatusIn(vs ...domain.EventStatus) predicate.Event {
 	v := make([]any, len(vs))
 	for i := range v {
 		v[i] = vs[i]
@@ -453,7 +453,7 @@ func StatusIn(vs ...enums.EventStatus) predicate.Event {
 }
 
 // StatusNotIn applies the NotIn predicate on the "status" field.
-func StatusNotIn(vs ...enums.EventStatus) predicate.Event {
+func StatusNotIn(vs ...domain.EventStatus) predicate.Event {
 	v := make([]any, len(vs))
 	for i := range v {
 		v[i] = vs[i]

@@ -4,7 +4,7 @@ package history
 
 import (
 	"fmt"
-	"seatgraph/enums"
+	"seatgraph/internal/domain"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
@@ -89,7 +89,7 @@ var (
 )
 
 // KindValidator is a validator for the "kind" field enum values. It is called by the builders before save.
-func KindValidator(k enums.HistoryKind) error {
+func KindValidator(k domain.HistoryKind) error {
 	switch k {
 	case "TICKET_BOOKED", "TICKET_CANCELLED", "CHECKED_IN", "CHECK_IN_UNDONE", "PAYMENT_SUCCEEDED", "REFUND_SUCCEEDED", "BOOKING_STATUS_CHANGED":
 		return nil

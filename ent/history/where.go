@@ -4,7 +4,7 @@ package history
 
 import (
 	"seatgraph/ent/predicate"
-	"seatgraph/enums"
+	"seatgraph/internal/domain"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
@@ -236,19 +236,19 @@ func TenantIDLTE(v int) predicate.History {
 }
 
 // KindEQ applies the EQ predicate on the "kind" field.
-func KindEQ(v enums.HistoryKind) predicate.History {
+func KindEQ(v domain.HistoryKind) predicate.History {
 	vc := v
 	return predicate.History(sql.FieldEQ(FieldKind, vc))
 }
 
 // KindNEQ applies the NEQ predicate on the "kind" field.
-func KindNEQ(v enums.HistoryKind) predicate.History {
+func KindNEQ(v domain.HistoryKind) predicate.History {
 	vc := v
 	return predicate.History(sql.FieldNEQ(FieldKind, vc))
 }
 
 // KindIn applies the In predicate on the "kind" field.
-func KindIn(vs ...enums.HistoryKind) predicate.History {
+func KindIn(vs ...domain.HistoryKind) predicate.History {
 	v := make([]any, len(vs))
 	for i := range v {
 		v[i] = vs[i]
@@ -257,7 +257,7 @@ func KindIn(vs ...enums.HistoryKind) predicate.History {
 }
 
 // KindNotIn applies the NotIn predicate on the "kind" field.
-func KindNotIn(vs ...enums.HistoryKind) predicate.History {
+func KindNotIn(vs ...domain.HistoryKind) predicate.History {
 	v := make([]any, len(vs))
 	for i := range v {
 		v[i] = vs[i]

@@ -4,7 +4,7 @@ package payment
 
 import (
 	"fmt"
-	"seatgraph/enums"
+	"seatgraph/internal/domain"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
@@ -92,7 +92,7 @@ var (
 )
 
 // KindValidator is a validator for the "kind" field enum values. It is called by the builders before save.
-func KindValidator(k enums.PaymentKind) error {
+func KindValidator(k domain.PaymentKind) error {
 	switch k {
 	case "PAYMENT", "REFUND":
 		return nil
@@ -102,7 +102,7 @@ func KindValidator(k enums.PaymentKind) error {
 }
 
 // MethodValidator is a validator for the "method" field enum values. It is called by the builders before save.
-func MethodValidator(m enums.PaymentMethod) error {
+func MethodValidator(m domain.PaymentMethod) error {
 	switch m {
 	case "CARD", "INVOICE", "BANK_TRANSFER", "CASH", "EXTERNAL", "FREE":
 		return nil
@@ -112,7 +112,7 @@ func MethodValidator(m enums.PaymentMethod) error {
 }
 
 // StatusValidator is a validator for the "status" field enum values. It is called by the builders before save.
-func StatusValidator(s enums.PaymentRecordStatus) error {
+func StatusValidator(s domain.PaymentRecordStatus) error {
 	switch s {
 	case "PENDING", "SUCCEEDED", "FAILED", "CANCELLED":
 		return nil

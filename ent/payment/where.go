@@ -4,7 +4,7 @@ package payment
 
 import (
 	"seatgraph/ent/predicate"
-	"seatgraph/enums"
+	"seatgraph/internal/domain"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
@@ -242,19 +242,19 @@ func BookingIDNotIn(vs ...int) predicate.Payment {
 }
 
 // KindEQ applies the EQ predicate on the "kind" field.
-func KindEQ(v enums.PaymentKind) predicate.Payment {
+func KindEQ(v domain.PaymentKind) predicate.Payment {
 	vc := v
 	return predicate.Payment(sql.FieldEQ(FieldKind, vc))
 }
 
 // KindNEQ applies the NEQ predicate on the "kind" field.
-func KindNEQ(v enums.PaymentKind) predicate.Payment {
+func KindNEQ(v domain.PaymentKind) predicate.Payment {
 	vc := v
 	return predicate.Payment(sql.FieldNEQ(FieldKind, vc))
 }
 
 // KindIn applies the In predicate on the "kind" field.
-func KindIn(vs ...enums.PaymentKind) predicate.Payment {
+func KindIn(vs ...domain.PaymentKind) predicate.Payment {
 	v := make([]any, len(vs))
 	for i := range v {
 		v[i] = vs[i]
@@ -263,7 +263,7 @@ func KindIn(vs ...enums.PaymentKind) predicate.Payment {
 }
 
 // KindNotIn applies the NotIn predicate on the "kind" field.
-func KindNotIn(vs ...enums.PaymentKind) predicate.Payment {
+func KindNotIn(vs ...domain.PaymentKind) predicate.Payment {
 	v := make([]any, len(vs))
 	for i := range v {
 		v[i] = vs[i]
@@ -377,19 +377,19 @@ func CurrencyContainsFold(v string) predicate.Payment {
 }
 
 // MethodEQ applies the EQ predicate on the "method" field.
-func MethodEQ(v enums.PaymentMethod) predicate.Payment {
+func MethodEQ(v domain.PaymentMethod) predicate.Payment {
 	vc := v
 	return predicate.Payment(sql.FieldEQ(FieldMethod, vc))
 }
 
 // MethodNEQ applies the NEQ predicate on the "method" field.
-func MethodNEQ(v enums.PaymentMethod) predicate.Payment {
+func MethodNEQ(v domain.PaymentMethod) predicate.Payment {
 	vc := v
 	return predicate.Payment(sql.FieldNEQ(FieldMethod, vc))
 }
 
 // MethodIn applies the In predicate on the "method" field.
-func MethodIn(vs ...enums.PaymentMethod) predicate.Payment {
+func MethodIn(vs ...domain.PaymentMethod) predicate.Payment {
 	v := make([]any, len(vs))
 	for i := range v {
 		v[i] = vs[i]
@@ -398,7 +398,7 @@ func MethodIn(vs ...enums.PaymentMethod) predicate.Payment {
 }
 
 // MethodNotIn applies the NotIn predicate on the "method" field.
-func MethodNotIn(vs ...enums.PaymentMethod) predicate.Payment {
+func MethodNotIn(vs ...domain.PaymentMethod) predicate.Payment {
 	v := make([]any, len(vs))
 	for i := range v {
 		v[i] = vs[i]
@@ -407,19 +407,19 @@ func MethodNotIn(vs ...enums.PaymentMethod) predicate.Payment {
 }
 
 // StatusEQ applies the EQ predicate on the "status" field.
-func StatusEQ(v enums.PaymentRecordStatus) predicate.Payment {
+func StatusEQ(v domain.PaymentRecordStatus) predicate.Payment {
 	vc := v
 	return predicate.Payment(sql.FieldEQ(FieldStatus, vc))
 }
 
 // StatusNEQ applies the NEQ predicate on the "status" field.
-func StatusNEQ(v enums.PaymentRecordStatus) predicate.Payment {
+func StatusNEQ(v domain.PaymentRecordStatus) predicate.Payment {
 	vc := v
 	return predicate.Payment(sql.FieldNEQ(FieldStatus, vc))
 }
 
 // StatusIn applies the In predicate on the "status" field.
-func StatusIn(vs ...enums.PaymentRecordStatus) predicate.Payment {
+func StatusIn(vs ...domain.PaymentRecordStatus) predicate.Payment {
 	v := make([]any, len(vs))
 	for i := range v {
 		v[i] = vs[i]
@@ -428,7 +428,7 @@ func StatusIn(vs ...enums.PaymentRecordStatus) predicate.Payment {
 }
 
 // StatusNotIn applies the NotIn predicate on the "status" field.
-func StatusNotIn(vs ...enums.PaymentRecordStatus) predicate.Payment {
+func StatusNotIn(vs ...domain.PaymentRecordStatus) predicate.Payment {
 	v := make([]any, len(vs))
 	for i := range v {
 		v[i] = vs[i]

@@ -4,7 +4,7 @@ package registration
 
 import (
 	"fmt"
-	"seatgraph/enums"
+	"seatgraph/internal/domain"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
@@ -99,7 +99,7 @@ var (
 )
 
 // StatusValidator is a validator for the "status" field enum values. It is called by the builders before save.
-func StatusValidator(s enums.RegistrationStatus) error {
+func StatusValidator(s domain.RegistrationStatus) error {
 	switch s {
 	case "PENDING", "ACCEPTED", "WAITLISTED", "DECLINED", "REMOVED", "CANCELLED":
 		return nil
@@ -108,10 +108,10 @@ func StatusValidator(s enums.RegistrationStatus) error {
 	}
 }
 
-const DefaultRequestedStatus enums.RegistrationStatus = "ACCEPTED"
+const DefaultRequestedStatus domain.RegistrationStatus = "ACCEPTED"
 
 // RequestedStatusValidator is a validator for the "requested_status" field enum values. It is called by the builders before save.
-func RequestedStatusValidator(rs enums.RegistrationStatus) error {
+func RequestedStatusValidator(rs domain.RegistrationStatus) error {
 	switch rs {
 	case "PENDING", "ACCEPTED", "WAITLISTED", "DECLINED", "REMOVED", "CANCELLED":
 		return nil

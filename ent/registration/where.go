@@ -4,7 +4,7 @@ package registration
 
 import (
 	"seatgraph/ent/predicate"
-	"seatgraph/enums"
+	"seatgraph/internal/domain"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
@@ -247,19 +247,19 @@ func ParticipantIDNotIn(vs ...int) predicate.Registration {
 }
 
 // StatusEQ applies the EQ predicate on the "status" field.
-func StatusEQ(v enums.RegistrationStatus) predicate.Registration {
+func StatusEQ(v domain.RegistrationStatus) predicate.Registration {
 	vc := v
 	return predicate.Registration(sql.FieldEQ(FieldStatus, vc))
 }
 
 // StatusNEQ applies the NEQ predicate on the "status" field.
-func StatusNEQ(v enums.RegistrationStatus) predicate.Registration {
+func StatusNEQ(v domain.RegistrationStatus) predicate.Registration {
 	vc := v
 	return predicate.Registration(sql.FieldNEQ(FieldStatus, vc))
 }
 
 // StatusIn applies the In predicate on the "status" field.
-func StatusIn(vs ...enums.RegistrationStatus) predicate.Registration {
+func StatusIn(vs ...domain.RegistrationStatus) predicate.Registration {
 	v := make([]any, len(vs))
 	for i := range v {
 		v[i] = vs[i]
@@ -268,7 +268,7 @@ func StatusIn(vs ...enums.RegistrationStatus) predicate.Registration {
 }
 
 // StatusNotIn applies the NotIn predicate on the "status" field.
-func StatusNotIn(vs ...enums.RegistrationStatus) predicate.Registration {
+func StatusNotIn(vs ...domain.RegistrationStatus) predicate.Registration {
 	v := make([]any, len(vs))
 	for i := range v {
 		v[i] = vs[i]
@@ -277,19 +277,19 @@ func StatusNotIn(vs ...enums.RegistrationStatus) predicate.Registration {
 }
 
 // RequestedStatusEQ applies the EQ predicate on the "requested_status" field.
-func RequestedStatusEQ(v enums.RegistrationStatus) predicate.Registration {
+func RequestedStatusEQ(v domain.RegistrationStatus) predicate.Registration {
 	vc := v
 	return predicate.Registration(sql.FieldEQ(FieldRequestedStatus, vc))
 }
 
 // RequestedStatusNEQ applies the NEQ predicate on the "requested_status" field.
-func RequestedStatusNEQ(v enums.RegistrationStatus) predicate.Registration {
+func RequestedStatusNEQ(v domain.RegistrationStatus) predicate.Registration {
 	vc := v
 	return predicate.Registration(sql.FieldNEQ(FieldRequestedStatus, vc))
 }
 
 // RequestedStatusIn applies the In predicate on the "requested_status" field.
-func RequestedStatusIn(vs ...enums.RegistrationStatus) predicate.Registration {
+func RequestedStatusIn(vs ...domain.RegistrationStatus) predicate.Registration {
 	v := make([]any, len(vs))
 	for i := range v {
 		v[i] = vs[i]
@@ -298,7 +298,7 @@ func RequestedStatusIn(vs ...enums.RegistrationStatus) predicate.Registration {
 }
 
 // RequestedStatusNotIn applies the NotIn predicate on the "requested_status" field.
-func RequestedStatusNotIn(vs ...enums.RegistrationStatus) predicate.Registration {
+func RequestedStatusNotIn(vs ...domain.RegistrationStatus) predicate.Registration {
 	v := make([]any, len(vs))
 	for i := range v {
 		v[i] = vs[i]

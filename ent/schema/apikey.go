@@ -6,8 +6,8 @@ import (
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/field"
 
-	"seatgraph/enums"
-	"seatgraph/listgen"
+	"seatgraph/internal/domain"
+	"seatgraph/internal/lists/listgen"
 )
 
 // APIKey lets a caller act for one tenant in one role. Only a hash of the
@@ -27,7 +27,7 @@ func (APIKey) Fields() []ent.Field {
 		field.String("key_hash").Unique().Immutable().Sensitive(),
 		// The key's first characters, to tell keys apart in listings.
 		field.String("prefix").Immutable(),
-		field.Enum("role").GoType(enums.Role("")).Immutable(),
+		field.Enum("role").GoType(domain.Role("")).Immutable(),
 		field.Time("revoked_at").Optional().Nillable(),
 	}
 }

@@ -8,9 +8,8 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
-	"seatgraph/domain"
-	"seatgraph/enums"
-	"seatgraph/listgen"
+	"seatgraph/internal/domain"
+	"seatgraph/internal/lists/listgen"
 )
 
 // Booking is one order by one booker.
@@ -25,7 +24,7 @@ func (Booking) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, TenantMixin
 func (Booking) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("order_number").NotEmpty(),
-		field.Enum("status").GoType(enums.BookingStatus("")),
+		field.Enum("status").GoType(domain.BookingStatus("")),
 		field.Int("booker_id"),
 		field.Text("invoice_address").Optional().Nillable(),
 		field.String("currency"),
@@ -34,8 +33,8 @@ func (Booking) Fields() []ent.Field {
 		moneyField("total"),
 		moneyField("paid_amount"),
 		moneyField("refunded_amount"),
-		field.Enum("payment_status").GoType(enums.PaymentStatus("")).Default(string(enums.PaymentStatusUnpaid)),
-		field.Enum("payment_method").GoType(enums.PaymentMethod("")),
+		field.Enum("payment_status").GoType(domain.PaymentStatus("")).Default(string(domain.PaymentStatusUnpaid)),
+		field.Enum("payment_method").GoType(domain.PaymentMethod("")),
 		field.String("invoice_number").Optional().Nillable(),
 		field.Time("hold_expires_at").Optional().Nillable(),
 		field.Time("confirmed_at").Optional().Nillable(),

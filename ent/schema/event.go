@@ -8,9 +8,8 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
-	"seatgraph/domain"
-	"seatgraph/enums"
-	"seatgraph/listgen"
+	"seatgraph/internal/domain"
+	"seatgraph/internal/lists/listgen"
 )
 
 // Event is something people attend.
@@ -26,7 +25,7 @@ func (Event) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("title").NotEmpty(),
 		field.Text("description").Optional().Nillable(),
-		field.Enum("status").GoType(enums.EventStatus("")).Default(string(enums.EventStatusDraft)),
+		field.Enum("status").GoType(domain.EventStatus("")).Default(string(domain.EventStatusDraft)),
 		field.Time("starts_at"),
 		field.Time("ends_at").Optional().Nillable(),
 		field.String("time_zone").Default("UTC"),

@@ -7,8 +7,8 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
-	"seatgraph/enums"
-	"seatgraph/listgen"
+	"seatgraph/internal/domain"
+	"seatgraph/internal/lists/listgen"
 )
 
 // History is one recorded change of a booking, ticket or payment
@@ -23,7 +23,7 @@ func (History) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, TenantMixin
 
 func (History) Fields() []ent.Field {
 	return []ent.Field{
-		field.Enum("kind").GoType(enums.HistoryKind("")),
+		field.Enum("kind").GoType(domain.HistoryKind("")),
 		field.Time("occurred_at").Default(Now).Immutable(),
 		field.Int("event_id").Optional().Nillable().Immutable(),
 		field.Int("booking_id").Optional().Nillable().Immutable(),

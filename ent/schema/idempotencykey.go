@@ -7,7 +7,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
-	"seatgraph/listgen"
+	"seatgraph/internal/lists/listgen"
 )
 
 // IdempotencyKey remembers the booking a createBooking request with an

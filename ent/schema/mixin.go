@@ -8,7 +8,7 @@ import (
 	"entgo.io/ent/schema/index"
 	"entgo.io/ent/schema/mixin"
 
-	"seatgraph/listgen"
+	"seatgraph/internal/lists/listgen"
 )
 
 // Now is the clock of every timestamp: UTC, truncated to microseconds so a

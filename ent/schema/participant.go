@@ -8,7 +8,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
-	"seatgraph/listgen"
+	"seatgraph/internal/lists/listgen"
 )
 
 // Participant is a person: a booker, a ticket holder, or both.

@@ -8,8 +8,8 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
-	"seatgraph/enums"
-	"seatgraph/listgen"
+	"seatgraph/internal/domain"
+	"seatgraph/internal/lists/listgen"
 )
 
 // Payment is money in (PAYMENT) or out (REFUND) for a booking.
@@ -24,11 +24,11 @@ func (Payment) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, TenantMixin
 func (Payment) Fields() []ent.Field {
 	return []ent.Field{
 		field.Int("booking_id"),
-		field.Enum("kind").GoType(enums.PaymentKind("")),
+		field.Enum("kind").GoType(domain.PaymentKind("")),
 		moneyField("amount"),
 		field.String("currency"),
-		field.Enum("method").GoType(enums.PaymentMethod("")),
-		field.Enum("status").GoType(enums.PaymentRecordStatus("")),
+		field.Enum("method").GoType(domain.PaymentMethod("")),
+		field.Enum("status").GoType(domain.PaymentRecordStatus("")),
 		field.String("provider_reference").Optional().Nillable(),
 		field.Time("paid_at").Optional().Nillable(),
 		field.String("note").Optional().Nillable(),

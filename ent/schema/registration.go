@@ -8,8 +8,8 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
-	"seatgraph/enums"
-	"seatgraph/listgen"
+	"seatgraph/internal/domain"
+	"seatgraph/internal/lists/listgen"
 )
 
 // Registration is one participant's seat on one event, or their place on
@@ -26,11 +26,11 @@ func (Registration) Fields() []ent.Field {
 	return []ent.Field{
 		field.Int("event_id"),
 		field.Int("participant_id"),
-		field.Enum("status").GoType(enums.RegistrationStatus("")),
+		field.Enum("status").GoType(domain.RegistrationStatus("")),
 		// the status a waitlisted registration gets when it is promoted
 		// (rule 3); not part of the API.
-		field.Enum("requested_status").GoType(enums.RegistrationStatus("")).
-			Default(string(enums.RegistrationStatusAccepted)).Annotations(listgen.Skip()),
+		field.Enum("requested_status").GoType(domain.RegistrationStatus("")).
+			Default(string(domain.RegistrationStatusAccepted)).Annotations(listgen.Skip()),
 		field.Int("waitlist_position").Optional().Nillable(),
 		field.JSON("metadata", map[string]any{}).Optional(),
 	}

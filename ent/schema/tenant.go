@@ -6,7 +6,7 @@ import (
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/field"
 
-	"seatgraph/listgen"
+	"seatgraph/internal/lists/listgen"
 )
 
 // Tenant is an organizer; every other row belongs to exactly one tenant.

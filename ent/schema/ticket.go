@@ -8,8 +8,8 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
-	"seatgraph/enums"
-	"seatgraph/listgen"
+	"seatgraph/internal/domain"
+	"seatgraph/internal/lists/listgen"
 )
 
 // Ticket is one admission inside a booking.
@@ -29,7 +29,7 @@ func (Ticket) Fields() []ent.Field {
 		field.Int("holder_id"),
 		field.Int("registration_id").Optional().Nillable().Unique(),
 		field.String("code").NotEmpty().Unique(),
-		field.Enum("status").GoType(enums.TicketStatus("")),
+		field.Enum("status").GoType(domain.TicketStatus("")),
 		field.Time("checked_in_at").Optional().Nillable(),
 		moneyField("price"),
 		moneyField("net_price"),

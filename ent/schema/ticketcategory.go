@@ -8,7 +8,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
-	"seatgraph/listgen"
+	"seatgraph/internal/lists/listgen"
 )
 
 // TicketCategory is a price tier of one event.

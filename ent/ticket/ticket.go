@@ -4,7 +4,7 @@ package ticket
 
 import (
 	"fmt"
-	"seatgraph/enums"
+	"seatgraph/internal/domain"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
@@ -143,7 +143,7 @@ var (
 )
 
 // StatusValidator is a validator for the "status" field enum values. It is called by the builders before save.
-func StatusValidator(s enums.TicketStatus) error {
+func StatusValidator(s domain.TicketStatus) error {
 	switch s {
 	case "ACTIVE", "WAITLISTED", "CANCELLED":
 		return nil

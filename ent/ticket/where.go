@@ -4,7 +4,7 @@ package ticket
 
 import (
 	"seatgraph/ent/predicate"
-	"seatgraph/enums"
+	"seatgraph/internal/domain"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
@@ -422,19 +422,19 @@ func CodeContainsFold(v string) predicate.Ticket {
 }
 
 // StatusEQ applies the EQ predicate on the "status" field.
-func StatusEQ(v enums.TicketStatus) predicate.Ticket {
+func StatusEQ(v domain.TicketStatus) predicate.Ticket {
 	vc := v
 	return predicate.Ticket(sql.FieldEQ(FieldStatus, vc))
 }
 
 // StatusNEQ applies the NEQ predicate on the "status" field.
-func StatusNEQ(v enums.TicketStatus) predicate.Ticket {
+func StatusNEQ(v domain.TicketStatus) predicate.Ticket {
 	vc := v
 	return predicate.Ticket(sql.FieldNEQ(FieldStatus, vc))
 }
 
 // StatusIn applies the In predicate on the "status" field.
-func StatusIn(vs ...enums.TicketStatus) predicate.Ticket {
+func StatusIn(vs ...domain.TicketStatus) predicate.Ticket {
 	v := make([]any, len(vs))
 	for i := range v {
 		v[i] = vs[i]
@@ -443,7 +443,7 @@ func StatusIn(vs ...enums.TicketStatus) predicate.Ticket {
 }
 
 // StatusNotIn applies the NotIn predicate on the "status" field.
-func StatusNotIn(vs ...enums.TicketStatus) predicate.Ticket {
+func StatusNotIn(vs ...domain.TicketStatus) predicate.Ticket {
 	v := make([]any, len(vs))
 	for i := range v {
 		v[i] = vs[i]

@@ -8,17 +8,14 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"seatgraph/booking"
-	"seatgraph/catalog"
-	"seatgraph/domain"
-	"seatgraph/domainerr"
 	"seatgraph/ent"
-	"seatgraph/enums"
-	"seatgraph/gid"
 	"seatgraph/graph/model"
-	"seatgraph/graph/scalars"
-	"seatgraph/listing"
-	"seatgraph/money"
+	"seatgraph/internal/booking"
+	"seatgraph/internal/catalog"
+	"seatgraph/internal/domain"
+	"seatgraph/internal/gid"
+	"seatgraph/internal/lists"
+	"seatgraph/internal/money"
 	"strconv"
 	"sync/atomic"
 	"time"
@@ -387,7 +384,7 @@ type ComplexityRoot struct {
 		Bookings              func(childComplexity int, where *ent.BookingFilterInput, order []*ent.BookingSortInput, first *int, after *string, last *int, before *string) int
 		BookingsPage          func(childComplexity int, where *ent.BookingFilterInput, order []*ent.BookingSortInput, skip *int, take *int) int
 		CalculateCancellation func(childComplexity int, bookingID int, at *time.Time) int
-		EventStatistics       func(childComplexity int, eventID int, from *time.Time, to *time.Time, interval *enums.StatisticsInterval) int
+		EventStatistics       func(childComplexity int, eventID int, from *time.Time, to *time.Time, interval *domain.StatisticsInterval) int
 		Events                func(childComplexity int, where *ent.EventFilterInput, order []*ent.EventSortInput, first *int, after *string, last *int, before *string) int
 		EventsPage            func(childComplexity int, where *ent.EventFilterInput, order []*ent.EventSortInput, skip *int, take *int) int
 		Node                  func(childComplexity int, id int) int
@@ -617,7 +614,7 @@ type QueryResolver interface {
 	Node(ctx context.Context, id int) (ent.Noder, error)
 	Nodes(ctx context.Context, ids []int) ([]ent.Noder, error)
 	CalculateCancellation(ctx context.Context, bookingID int, at *time.Time) (*booking.Quote, error)
-	EventStatistics(ctx context.Context, eventID int, from *time.Time, to *time.Time, interval *enums.StatisticsInterval) (*booking.Statistics, error)
+	EventStatistics(ctx context.Context, eventID int, from *time.Time, to *time.Time, interval *domain.StatisticsInterval) (*booking.Statistics, error)
 	BookingByOrderNumber(ctx context.Context, orderNumber string, email string) (*ent.Booking, error)
 	Bookings(ctx context.Context, where *ent.BookingFilterInput, order []*ent.BookingSortInput, first *int, after *string, last *int, before *string) (*ent.BookingConnection, error)
 	BookingsPage(ctx context.Context, where *ent.BookingFilterInput, order []*ent.BookingSortInput, skip *int, take *int) (*ent.BookingCollectionSegment, error)
@@ -2161,7 +2158,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.EventStatistics(childComplexity, args["eventId"].(int), args["from"].(*time.Time), args["to"].(*time.Time), args["interval"].(*enums.StatisticsInterval)), true
+		return e.ComplexityRoot.Query.EventStatistics(childComplexity, args["eventId"].(int), args["from"].(*time.Time), args["to"].(*time.Time), args["interval"].(*domain.StatisticsInterval)), true
 	case "Query.events":
 		if e.ComplexityRoot.Query.Events == nil {
 			break
@@ -6014,7 +6011,7 @@ func (ec *executionContext) field_Mutation_cancelBooking_args(ctx context.Contex
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (booking.CancelBookingInput, error) {
-			return ec.unmarshalNCancelBookingInput2seatgraphᚋbookingᚐCancelBookingInput(ctx, v)
+			return ec.unmarshalNCancelBookingInput2seatgraphᚋinternalᚋbookingᚐCancelBookingInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6028,7 +6025,7 @@ func (ec *executionContext) field_Mutation_cancelEvent_args(ctx context.Context,
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (catalog.CancelEventInput, error) {
-			return ec.unmarshalNCancelEventInput2seatgraphᚋcatalogᚐCancelEventInput(ctx, v)
+			return ec.unmarshalNCancelEventInput2seatgraphᚋinternalᚋcatalogᚐCancelEventInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6042,7 +6039,7 @@ func (ec *executionContext) field_Mutation_checkInTicket_args(ctx context.Contex
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (booking.CheckInTicketInput, error) {
-			return ec.unmarshalNCheckInTicketInput2seatgraphᚋbookingᚐCheckInTicketInput(ctx, v)
+			return ec.unmarshalNCheckInTicketInput2seatgraphᚋinternalᚋbookingᚐCheckInTicketInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6056,7 +6053,7 @@ func (ec *executionContext) field_Mutation_createBooking_args(ctx context.Contex
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (booking.CreateBookingInput, error) {
-			return ec.unmarshalNCreateBookingInput2seatgraphᚋbookingᚐCreateBookingInput(ctx, v)
+			return ec.unmarshalNCreateBookingInput2seatgraphᚋinternalᚋbookingᚐCreateBookingInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6070,7 +6067,7 @@ func (ec *executionContext) field_Mutation_createEvent_args(ctx context.Context,
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (catalog.CreateEventInput, error) {
-			return ec.unmarshalNCreateEventInput2seatgraphᚋcatalogᚐCreateEventInput(ctx, v)
+			return ec.unmarshalNCreateEventInput2seatgraphᚋinternalᚋcatalogᚐCreateEventInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6084,7 +6081,7 @@ func (ec *executionContext) field_Mutation_createParticipant_args(ctx context.Co
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (catalog.ParticipantInput, error) {
-			return ec.unmarshalNCreateParticipantInput2seatgraphᚋcatalogᚐParticipantInput(ctx, v)
+			return ec.unmarshalNCreateParticipantInput2seatgraphᚋinternalᚋcatalogᚐParticipantInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6098,7 +6095,7 @@ func (ec *executionContext) field_Mutation_createRegistration_args(ctx context.C
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (booking.CreateRegistrationInput, error) {
-			return ec.unmarshalNCreateRegistrationInput2seatgraphᚋbookingᚐCreateRegistrationInput(ctx, v)
+			return ec.unmarshalNCreateRegistrationInput2seatgraphᚋinternalᚋbookingᚐCreateRegistrationInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6112,7 +6109,7 @@ func (ec *executionContext) field_Mutation_createTicketCategory_args(ctx context
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (catalog.CreateTicketCategoryInput, error) {
-			return ec.unmarshalNCreateTicketCategoryInput2seatgraphᚋcatalogᚐCreateTicketCategoryInput(ctx, v)
+			return ec.unmarshalNCreateTicketCategoryInput2seatgraphᚋinternalᚋcatalogᚐCreateTicketCategoryInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6126,7 +6123,7 @@ func (ec *executionContext) field_Mutation_deleteEvent_args(ctx context.Context,
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (catalog.DeleteEventInput, error) {
-			return ec.unmarshalNDeleteEventInput2seatgraphᚋcatalogᚐDeleteEventInput(ctx, v)
+			return ec.unmarshalNDeleteEventInput2seatgraphᚋinternalᚋcatalogᚐDeleteEventInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6140,7 +6137,7 @@ func (ec *executionContext) field_Mutation_duplicateEvent_args(ctx context.Conte
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (catalog.DuplicateEventInput, error) {
-			return ec.unmarshalNDuplicateEventInput2seatgraphᚋcatalogᚐDuplicateEventInput(ctx, v)
+			return ec.unmarshalNDuplicateEventInput2seatgraphᚋinternalᚋcatalogᚐDuplicateEventInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6154,7 +6151,7 @@ func (ec *executionContext) field_Mutation_publishEvent_args(ctx context.Context
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (catalog.PublishEventInput, error) {
-			return ec.unmarshalNPublishEventInput2seatgraphᚋcatalogᚐPublishEventInput(ctx, v)
+			return ec.unmarshalNPublishEventInput2seatgraphᚋinternalᚋcatalogᚐPublishEventInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6168,7 +6165,7 @@ func (ec *executionContext) field_Mutation_recordPayment_args(ctx context.Contex
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (booking.RecordPaymentInput, error) {
-			return ec.unmarshalNRecordPaymentInput2seatgraphᚋbookingᚐRecordPaymentInput(ctx, v)
+			return ec.unmarshalNRecordPaymentInput2seatgraphᚋinternalᚋbookingᚐRecordPaymentInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6182,7 +6179,7 @@ func (ec *executionContext) field_Mutation_refundPayment_args(ctx context.Contex
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (booking.RefundPaymentInput, error) {
-			return ec.unmarshalNRefundPaymentInput2seatgraphᚋbookingᚐRefundPaymentInput(ctx, v)
+			return ec.unmarshalNRefundPaymentInput2seatgraphᚋinternalᚋbookingᚐRefundPaymentInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6196,7 +6193,7 @@ func (ec *executionContext) field_Mutation_setBooker_args(ctx context.Context, r
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (booking.SetBookerInput, error) {
-			return ec.unmarshalNSetBookerInput2seatgraphᚋbookingᚐSetBookerInput(ctx, v)
+			return ec.unmarshalNSetBookerInput2seatgraphᚋinternalᚋbookingᚐSetBookerInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6210,7 +6207,7 @@ func (ec *executionContext) field_Mutation_setInvoiceNumber_args(ctx context.Con
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (booking.SetInvoiceNumberInput, error) {
-			return ec.unmarshalNSetInvoiceNumberInput2seatgraphᚋbookingᚐSetInvoiceNumberInput(ctx, v)
+			return ec.unmarshalNSetInvoiceNumberInput2seatgraphᚋinternalᚋbookingᚐSetInvoiceNumberInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6224,7 +6221,7 @@ func (ec *executionContext) field_Mutation_undoCheckIn_args(ctx context.Context,
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (booking.UndoCheckInInput, error) {
-			return ec.unmarshalNUndoCheckInInput2seatgraphᚋbookingᚐUndoCheckInInput(ctx, v)
+			return ec.unmarshalNUndoCheckInInput2seatgraphᚋinternalᚋbookingᚐUndoCheckInInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6238,7 +6235,7 @@ func (ec *executionContext) field_Mutation_updateEvent_args(ctx context.Context,
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (catalog.UpdateEventInput, error) {
-			return ec.unmarshalNUpdateEventInput2seatgraphᚋcatalogᚐUpdateEventInput(ctx, v)
+			return ec.unmarshalNUpdateEventInput2seatgraphᚋinternalᚋcatalogᚐUpdateEventInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6252,7 +6249,7 @@ func (ec *executionContext) field_Mutation_updateParticipant_args(ctx context.Co
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (catalog.UpdateParticipantInput, error) {
-			return ec.unmarshalNUpdateParticipantInput2seatgraphᚋcatalogᚐUpdateParticipantInput(ctx, v)
+			return ec.unmarshalNUpdateParticipantInput2seatgraphᚋinternalᚋcatalogᚐUpdateParticipantInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6266,7 +6263,7 @@ func (ec *executionContext) field_Mutation_updatePaymentStatus_args(ctx context.
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (booking.UpdatePaymentStatusInput, error) {
-			return ec.unmarshalNUpdatePaymentStatusInput2seatgraphᚋbookingᚐUpdatePaymentStatusInput(ctx, v)
+			return ec.unmarshalNUpdatePaymentStatusInput2seatgraphᚋinternalᚋbookingᚐUpdatePaymentStatusInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6280,7 +6277,7 @@ func (ec *executionContext) field_Mutation_updateRegistrationStatus_args(ctx con
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (booking.UpdateRegistrationStatusInput, error) {
-			return ec.unmarshalNUpdateRegistrationStatusInput2seatgraphᚋbookingᚐUpdateRegistrationStatusInput(ctx, v)
+			return ec.unmarshalNUpdateRegistrationStatusInput2seatgraphᚋinternalᚋbookingᚐUpdateRegistrationStatusInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6294,7 +6291,7 @@ func (ec *executionContext) field_Mutation_updateTicketCategory_args(ctx context
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (catalog.UpdateTicketCategoryInput, error) {
-			return ec.unmarshalNUpdateTicketCategoryInput2seatgraphᚋcatalogᚐUpdateTicketCategoryInput(ctx, v)
+			return ec.unmarshalNUpdateTicketCategoryInput2seatgraphᚋinternalᚋcatalogᚐUpdateTicketCategoryInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6643,8 +6640,8 @@ func (ec *executionContext) field_Query_eventStatistics_args(ctx context.Context
 	}
 	args["to"] = arg2
 	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "interval",
-		func(ctx context.Context, v any) (*enums.StatisticsInterval, error) {
-			return ec.unmarshalOStatisticsInterval2ᚖseatgraphᚋenumsᚐStatisticsInterval(ctx, v)
+		func(ctx context.Context, v any) (*domain.StatisticsInterval, error) {
+			return ec.unmarshalOStatisticsInterval2ᚖseatgraphᚋinternalᚋdomainᚐStatisticsInterval(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7255,7 +7252,7 @@ func (ec *executionContext) field___Type_fields_args(ctx context.Context, rawArg
 
 // region    **************************** field.gotpl *****************************
 
-func (ec *executionContext) _AlreadyCheckedInError_message(ctx context.Context, field graphql.CollectedField, obj *domainerr.AlreadyCheckedInError) (ret graphql.Marshaler) {
+func (ec *executionContext) _AlreadyCheckedInError_message(ctx context.Context, field graphql.CollectedField, obj *domain.AlreadyCheckedInError) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7278,7 +7275,7 @@ func (ec *executionContext) fieldContext_AlreadyCheckedInError_message(_ context
 	return graphql.NewScalarFieldContext("AlreadyCheckedInError", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _AlreadyCheckedInError_checkedInAt(ctx context.Context, field graphql.CollectedField, obj *domainerr.AlreadyCheckedInError) (ret graphql.Marshaler) {
+func (ec *executionContext) _AlreadyCheckedInError_checkedInAt(ctx context.Context, field graphql.CollectedField, obj *domain.AlreadyCheckedInError) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7405,8 +7402,8 @@ func (ec *executionContext) _Booking_status(ctx context.Context, field graphql.C
 			return obj.Status, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v enums.BookingStatus) graphql.Marshaler {
-			return ec.marshalNBookingStatus2seatgraphᚋenumsᚐBookingStatus(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v domain.BookingStatus) graphql.Marshaler {
+			return ec.marshalNBookingStatus2seatgraphᚋinternalᚋdomainᚐBookingStatus(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7530,7 +7527,7 @@ func (ec *executionContext) _Booking_subtotal(ctx context.Context, field graphql
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v money.Money) graphql.Marshaler {
-			return ec.marshalNMoney2seatgraphᚋmoneyᚐMoney(ctx, selections, v)
+			return ec.marshalNMoney2seatgraphᚋinternalᚋmoneyᚐMoney(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7562,7 +7559,7 @@ func (ec *executionContext) _Booking_taxTotal(ctx context.Context, field graphql
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v money.Money) graphql.Marshaler {
-			return ec.marshalNMoney2seatgraphᚋmoneyᚐMoney(ctx, selections, v)
+			return ec.marshalNMoney2seatgraphᚋinternalᚋmoneyᚐMoney(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7594,7 +7591,7 @@ func (ec *executionContext) _Booking_total(ctx context.Context, field graphql.Co
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v money.Money) graphql.Marshaler {
-			return ec.marshalNMoney2seatgraphᚋmoneyᚐMoney(ctx, selections, v)
+			return ec.marshalNMoney2seatgraphᚋinternalᚋmoneyᚐMoney(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7626,7 +7623,7 @@ func (ec *executionContext) _Booking_paidAmount(ctx context.Context, field graph
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v money.Money) graphql.Marshaler {
-			return ec.marshalNMoney2seatgraphᚋmoneyᚐMoney(ctx, selections, v)
+			return ec.marshalNMoney2seatgraphᚋinternalᚋmoneyᚐMoney(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7658,7 +7655,7 @@ func (ec *executionContext) _Booking_refundedAmount(ctx context.Context, field g
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v money.Money) graphql.Marshaler {
-			return ec.marshalNMoney2seatgraphᚋmoneyᚐMoney(ctx, selections, v)
+			return ec.marshalNMoney2seatgraphᚋinternalᚋmoneyᚐMoney(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7690,7 +7687,7 @@ func (ec *executionContext) _Booking_balanceDue(ctx context.Context, field graph
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *money.Money) graphql.Marshaler {
-			return ec.marshalNMoney2ᚖseatgraphᚋmoneyᚐMoney(ctx, selections, v)
+			return ec.marshalNMoney2ᚖseatgraphᚋinternalᚋmoneyᚐMoney(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7721,8 +7718,8 @@ func (ec *executionContext) _Booking_paymentStatus(ctx context.Context, field gr
 			return obj.PaymentStatus, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v enums.PaymentStatus) graphql.Marshaler {
-			return ec.marshalNPaymentStatus2seatgraphᚋenumsᚐPaymentStatus(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v domain.PaymentStatus) graphql.Marshaler {
+			return ec.marshalNPaymentStatus2seatgraphᚋinternalᚋdomainᚐPaymentStatus(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7767,8 +7764,8 @@ func (ec *executionContext) _Booking_paymentMethod(ctx context.Context, field gr
 			return obj.PaymentMethod, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v enums.PaymentMethod) graphql.Marshaler {
-			return ec.marshalNPaymentMethod2seatgraphᚋenumsᚐPaymentMethod(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v domain.PaymentMethod) graphql.Marshaler {
+			return ec.marshalNPaymentMethod2seatgraphᚋinternalᚋdomainᚐPaymentMethod(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7929,7 +7926,7 @@ func (ec *executionContext) _Booking_customFieldAnswers(ctx context.Context, fie
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []domain.CustomFieldAnswer) graphql.Marshaler {
-			return ec.marshalNCustomFieldAnswer2ᚕseatgraphᚋdomainᚐCustomFieldAnswerᚄ(ctx, selections, v)
+			return ec.marshalNCustomFieldAnswer2ᚕseatgraphᚋinternalᚋdomainᚐCustomFieldAnswerᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8181,8 +8178,8 @@ func (ec *executionContext) _BookingCollectionSegment_pageInfo(ctx context.Conte
 			return obj.PageInfo, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *listing.CollectionSegmentInfo) graphql.Marshaler {
-			return ec.marshalNCollectionSegmentInfo2ᚖseatgraphᚋlistingᚐCollectionSegmentInfo(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *lists.CollectionSegmentInfo) graphql.Marshaler {
+			return ec.marshalNCollectionSegmentInfo2ᚖseatgraphᚋinternalᚋlistsᚐCollectionSegmentInfo(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8300,8 +8297,8 @@ func (ec *executionContext) _BookingConnection_pageInfo(ctx context.Context, fie
 			return obj.PageInfo, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *listing.PageInfo) graphql.Marshaler {
-			return ec.marshalNPageInfo2ᚖseatgraphᚋlistingᚐPageInfo(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *lists.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖseatgraphᚋinternalᚋlistsᚐPageInfo(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8474,8 +8471,8 @@ func (ec *executionContext) _CancelBookingPayload_errors(ctx context.Context, fi
 			return obj.Errors, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []domainerr.Error) graphql.Marshaler {
-			return ec.marshalOCancelBookingError2ᚕseatgraphᚋdomainerrᚐErrorᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.Error) graphql.Marshaler {
+			return ec.marshalOCancelBookingError2ᚕseatgraphᚋinternalᚋdomainᚐErrorᚄ(ctx, selections, v)
 		},
 		true,
 		false,
@@ -8529,8 +8526,8 @@ func (ec *executionContext) _CancelEventPayload_errors(ctx context.Context, fiel
 			return obj.Errors, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []domainerr.Error) graphql.Marshaler {
-			return ec.marshalOCancelEventError2ᚕseatgraphᚋdomainerrᚐErrorᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.Error) graphql.Marshaler {
+			return ec.marshalOCancelEventError2ᚕseatgraphᚋinternalᚋdomainᚐErrorᚄ(ctx, selections, v)
 		},
 		true,
 		false,
@@ -8553,7 +8550,7 @@ func (ec *executionContext) _CancellationPolicy_rules(ctx context.Context, field
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*booking.PolicyRule) graphql.Marshaler {
-			return ec.marshalNCancellationRule2ᚕᚖseatgraphᚋbookingᚐPolicyRuleᚄ(ctx, selections, v)
+			return ec.marshalNCancellationRule2ᚕᚖseatgraphᚋinternalᚋbookingᚐPolicyRuleᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8608,7 +8605,7 @@ func (ec *executionContext) _CancellationQuote_paid(ctx context.Context, field g
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v money.Money) graphql.Marshaler {
-			return ec.marshalNMoney2seatgraphᚋmoneyᚐMoney(ctx, selections, v)
+			return ec.marshalNMoney2seatgraphᚋinternalᚋmoneyᚐMoney(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8640,7 +8637,7 @@ func (ec *executionContext) _CancellationQuote_kept(ctx context.Context, field g
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v money.Money) graphql.Marshaler {
-			return ec.marshalNMoney2seatgraphᚋmoneyᚐMoney(ctx, selections, v)
+			return ec.marshalNMoney2seatgraphᚋinternalᚋmoneyᚐMoney(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8672,7 +8669,7 @@ func (ec *executionContext) _CancellationQuote_refund(ctx context.Context, field
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v money.Money) graphql.Marshaler {
-			return ec.marshalNMoney2seatgraphᚋmoneyᚐMoney(ctx, selections, v)
+			return ec.marshalNMoney2seatgraphᚋinternalᚋmoneyᚐMoney(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8704,7 +8701,7 @@ func (ec *executionContext) _CancellationQuote_rule(ctx context.Context, field g
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *booking.PolicyRule) graphql.Marshaler {
-			return ec.marshalOCancellationRule2ᚖseatgraphᚋbookingᚐPolicyRule(ctx, selections, v)
+			return ec.marshalOCancellationRule2ᚖseatgraphᚋinternalᚋbookingᚐPolicyRule(ctx, selections, v)
 		},
 		true,
 		false,
@@ -8782,7 +8779,7 @@ func (ec *executionContext) _CancellationRule_keepPercent(ctx context.Context, f
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v money.Decimal) graphql.Marshaler {
-			return ec.marshalNDecimal2seatgraphᚋmoneyᚐDecimal(ctx, selections, v)
+			return ec.marshalNDecimal2seatgraphᚋinternalᚋmoneyᚐDecimal(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8805,7 +8802,7 @@ func (ec *executionContext) _CancellationRule_fixedFee(ctx context.Context, fiel
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *money.Money) graphql.Marshaler {
-			return ec.marshalOMoney2ᚖseatgraphᚋmoneyᚐMoney(ctx, selections, v)
+			return ec.marshalOMoney2ᚖseatgraphᚋinternalᚋmoneyᚐMoney(ctx, selections, v)
 		},
 		true,
 		false,
@@ -8868,8 +8865,8 @@ func (ec *executionContext) _CheckInTicketPayload_errors(ctx context.Context, fi
 			return obj.Errors, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []domainerr.Error) graphql.Marshaler {
-			return ec.marshalOCheckInTicketError2ᚕseatgraphᚋdomainerrᚐErrorᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.Error) graphql.Marshaler {
+			return ec.marshalOCheckInTicketError2ᚕseatgraphᚋinternalᚋdomainᚐErrorᚄ(ctx, selections, v)
 		},
 		true,
 		false,
@@ -8879,7 +8876,7 @@ func (ec *executionContext) fieldContext_CheckInTicketPayload_errors(_ context.C
 	return graphql.NewScalarFieldContext("CheckInTicketPayload", field, false, false, errors.New("field of type CheckInTicketError does not have child fields"))
 }
 
-func (ec *executionContext) _CollectionSegmentInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *listing.CollectionSegmentInfo) (ret graphql.Marshaler) {
+func (ec *executionContext) _CollectionSegmentInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *lists.CollectionSegmentInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8902,7 +8899,7 @@ func (ec *executionContext) fieldContext_CollectionSegmentInfo_hasNextPage(_ con
 	return graphql.NewScalarFieldContext("CollectionSegmentInfo", field, true, false, errors.New("field of type Boolean does not have child fields"))
 }
 
-func (ec *executionContext) _CollectionSegmentInfo_hasPreviousPage(ctx context.Context, field graphql.CollectedField, obj *listing.CollectionSegmentInfo) (ret graphql.Marshaler) {
+func (ec *executionContext) _CollectionSegmentInfo_hasPreviousPage(ctx context.Context, field graphql.CollectedField, obj *lists.CollectionSegmentInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8969,8 +8966,8 @@ func (ec *executionContext) _CreateBookingPayload_errors(ctx context.Context, fi
 			return obj.Errors, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []domainerr.Error) graphql.Marshaler {
-			return ec.marshalOCreateBookingError2ᚕseatgraphᚋdomainerrᚐErrorᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.Error) graphql.Marshaler {
+			return ec.marshalOCreateBookingError2ᚕseatgraphᚋinternalᚋdomainᚐErrorᚄ(ctx, selections, v)
 		},
 		true,
 		false,
@@ -9024,8 +9021,8 @@ func (ec *executionContext) _CreateEventPayload_errors(ctx context.Context, fiel
 			return obj.Errors, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []domainerr.Error) graphql.Marshaler {
-			return ec.marshalOCreateEventError2ᚕseatgraphᚋdomainerrᚐErrorᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.Error) graphql.Marshaler {
+			return ec.marshalOCreateEventError2ᚕseatgraphᚋinternalᚋdomainᚐErrorᚄ(ctx, selections, v)
 		},
 		true,
 		false,
@@ -9079,8 +9076,8 @@ func (ec *executionContext) _CreateParticipantPayload_errors(ctx context.Context
 			return obj.Errors, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []domainerr.Error) graphql.Marshaler {
-			return ec.marshalOCreateParticipantError2ᚕseatgraphᚋdomainerrᚐErrorᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.Error) graphql.Marshaler {
+			return ec.marshalOCreateParticipantError2ᚕseatgraphᚋinternalᚋdomainᚐErrorᚄ(ctx, selections, v)
 		},
 		true,
 		false,
@@ -9134,8 +9131,8 @@ func (ec *executionContext) _CreateRegistrationPayload_errors(ctx context.Contex
 			return obj.Errors, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []domainerr.Error) graphql.Marshaler {
-			return ec.marshalOCreateRegistrationError2ᚕseatgraphᚋdomainerrᚐErrorᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.Error) graphql.Marshaler {
+			return ec.marshalOCreateRegistrationError2ᚕseatgraphᚋinternalᚋdomainᚐErrorᚄ(ctx, selections, v)
 		},
 		true,
 		false,
@@ -9189,8 +9186,8 @@ func (ec *executionContext) _CreateTicketCategoryPayload_errors(ctx context.Cont
 			return obj.Errors, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []domainerr.Error) graphql.Marshaler {
-			return ec.marshalOCreateTicketCategoryError2ᚕseatgraphᚋdomainerrᚐErrorᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.Error) graphql.Marshaler {
+			return ec.marshalOCreateTicketCategoryError2ᚕseatgraphᚋinternalᚋdomainᚐErrorᚄ(ctx, selections, v)
 		},
 		true,
 		false,
@@ -9281,8 +9278,8 @@ func (ec *executionContext) _DeleteEventPayload_errors(ctx context.Context, fiel
 			return obj.Errors, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []domainerr.Error) graphql.Marshaler {
-			return ec.marshalODeleteEventError2ᚕseatgraphᚋdomainerrᚐErrorᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.Error) graphql.Marshaler {
+			return ec.marshalODeleteEventError2ᚕseatgraphᚋinternalᚋdomainᚐErrorᚄ(ctx, selections, v)
 		},
 		true,
 		false,
@@ -9336,8 +9333,8 @@ func (ec *executionContext) _DuplicateEventPayload_errors(ctx context.Context, f
 			return obj.Errors, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []domainerr.Error) graphql.Marshaler {
-			return ec.marshalODuplicateEventError2ᚕseatgraphᚋdomainerrᚐErrorᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.Error) graphql.Marshaler {
+			return ec.marshalODuplicateEventError2ᚕseatgraphᚋinternalᚋdomainᚐErrorᚄ(ctx, selections, v)
 		},
 		true,
 		false,
@@ -9474,8 +9471,8 @@ func (ec *executionContext) _Event_status(ctx context.Context, field graphql.Col
 			return obj.Status, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v enums.EventStatus) graphql.Marshaler {
-			return ec.marshalNEventStatus2seatgraphᚋenumsᚐEventStatus(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v domain.EventStatus) graphql.Marshaler {
+			return ec.marshalNEventStatus2seatgraphᚋinternalᚋdomainᚐEventStatus(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9820,7 +9817,7 @@ func (ec *executionContext) _Event_cancellationPolicy(ctx context.Context, field
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *booking.Policy) graphql.Marshaler {
-			return ec.marshalOCancellationPolicy2ᚖseatgraphᚋbookingᚐPolicy(ctx, selections, v)
+			return ec.marshalOCancellationPolicy2ᚖseatgraphᚋinternalᚋbookingᚐPolicy(ctx, selections, v)
 		},
 		true,
 		false,
@@ -10185,8 +10182,8 @@ func (ec *executionContext) _EventCollectionSegment_pageInfo(ctx context.Context
 			return obj.PageInfo, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *listing.CollectionSegmentInfo) graphql.Marshaler {
-			return ec.marshalNCollectionSegmentInfo2ᚖseatgraphᚋlistingᚐCollectionSegmentInfo(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *lists.CollectionSegmentInfo) graphql.Marshaler {
+			return ec.marshalNCollectionSegmentInfo2ᚖseatgraphᚋinternalᚋlistsᚐCollectionSegmentInfo(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10304,8 +10301,8 @@ func (ec *executionContext) _EventConnection_pageInfo(ctx context.Context, field
 			return obj.PageInfo, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *listing.PageInfo) graphql.Marshaler {
-			return ec.marshalNPageInfo2ᚖseatgraphᚋlistingᚐPageInfo(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *lists.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖseatgraphᚋinternalᚋlistsᚐPageInfo(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10553,7 +10550,7 @@ func (ec *executionContext) _EventStatistics_revenue(ctx context.Context, field 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v money.Money) graphql.Marshaler {
-			return ec.marshalNMoney2seatgraphᚋmoneyᚐMoney(ctx, selections, v)
+			return ec.marshalNMoney2seatgraphᚋinternalᚋmoneyᚐMoney(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10585,7 +10582,7 @@ func (ec *executionContext) _EventStatistics_refunded(ctx context.Context, field
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v money.Money) graphql.Marshaler {
-			return ec.marshalNMoney2seatgraphᚋmoneyᚐMoney(ctx, selections, v)
+			return ec.marshalNMoney2seatgraphᚋinternalᚋmoneyᚐMoney(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10617,7 +10614,7 @@ func (ec *executionContext) _EventStatistics_series(ctx context.Context, field g
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*booking.Bucket) graphql.Marshaler {
-			return ec.marshalNStatisticsBucket2ᚕᚖseatgraphᚋbookingᚐBucketᚄ(ctx, selections, v)
+			return ec.marshalNStatisticsBucket2ᚕᚖseatgraphᚋinternalᚋbookingᚐBucketᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10636,7 +10633,7 @@ func (ec *executionContext) fieldContext_EventStatistics_series(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _IdempotencyKeyReusedError_message(ctx context.Context, field graphql.CollectedField, obj *domainerr.IdempotencyKeyReusedError) (ret graphql.Marshaler) {
+func (ec *executionContext) _IdempotencyKeyReusedError_message(ctx context.Context, field graphql.CollectedField, obj *domain.IdempotencyKeyReusedError) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10659,7 +10656,7 @@ func (ec *executionContext) fieldContext_IdempotencyKeyReusedError_message(_ con
 	return graphql.NewScalarFieldContext("IdempotencyKeyReusedError", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _InvalidStateError_message(ctx context.Context, field graphql.CollectedField, obj *domainerr.InvalidStateError) (ret graphql.Marshaler) {
+func (ec *executionContext) _InvalidStateError_message(ctx context.Context, field graphql.CollectedField, obj *domain.InvalidStateError) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10695,7 +10692,7 @@ func (ec *executionContext) _Money_amount(ctx context.Context, field graphql.Col
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v money.Decimal) graphql.Marshaler {
-			return ec.marshalNDecimal2seatgraphᚋmoneyᚐDecimal(ctx, selections, v)
+			return ec.marshalNDecimal2seatgraphᚋinternalᚋmoneyᚐDecimal(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11675,7 +11672,7 @@ func (ec *executionContext) fieldContext_Mutation_updateParticipant(ctx context.
 	return fc, nil
 }
 
-func (ec *executionContext) _NotFoundError_message(ctx context.Context, field graphql.CollectedField, obj *domainerr.NotFoundError) (ret graphql.Marshaler) {
+func (ec *executionContext) _NotFoundError_message(ctx context.Context, field graphql.CollectedField, obj *domain.NotFoundError) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11698,7 +11695,7 @@ func (ec *executionContext) fieldContext_NotFoundError_message(_ context.Context
 	return graphql.NewScalarFieldContext("NotFoundError", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _NotFoundError_id(ctx context.Context, field graphql.CollectedField, obj *domainerr.NotFoundError) (ret graphql.Marshaler) {
+func (ec *executionContext) _NotFoundError_id(ctx context.Context, field graphql.CollectedField, obj *domain.NotFoundError) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11721,7 +11718,7 @@ func (ec *executionContext) fieldContext_NotFoundError_id(_ context.Context, fie
 	return graphql.NewScalarFieldContext("NotFoundError", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
-func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *listing.PageInfo) (ret graphql.Marshaler) {
+func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *lists.PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11744,7 +11741,7 @@ func (ec *executionContext) fieldContext_PageInfo_hasNextPage(_ context.Context,
 	return graphql.NewScalarFieldContext("PageInfo", field, true, false, errors.New("field of type Boolean does not have child fields"))
 }
 
-func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field graphql.CollectedField, obj *listing.PageInfo) (ret graphql.Marshaler) {
+func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field graphql.CollectedField, obj *lists.PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11767,7 +11764,7 @@ func (ec *executionContext) fieldContext_PageInfo_hasPreviousPage(_ context.Cont
 	return graphql.NewScalarFieldContext("PageInfo", field, true, false, errors.New("field of type Boolean does not have child fields"))
 }
 
-func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field graphql.CollectedField, obj *listing.PageInfo) (ret graphql.Marshaler) {
+func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field graphql.CollectedField, obj *lists.PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11790,7 +11787,7 @@ func (ec *executionContext) fieldContext_PageInfo_startCursor(_ context.Context,
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *listing.PageInfo) (ret graphql.Marshaler) {
+func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *lists.PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12334,8 +12331,8 @@ func (ec *executionContext) _ParticipantCollectionSegment_pageInfo(ctx context.C
 			return obj.PageInfo, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *listing.CollectionSegmentInfo) graphql.Marshaler {
-			return ec.marshalNCollectionSegmentInfo2ᚖseatgraphᚋlistingᚐCollectionSegmentInfo(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *lists.CollectionSegmentInfo) graphql.Marshaler {
+			return ec.marshalNCollectionSegmentInfo2ᚖseatgraphᚋinternalᚋlistsᚐCollectionSegmentInfo(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12453,8 +12450,8 @@ func (ec *executionContext) _ParticipantConnection_pageInfo(ctx context.Context,
 			return obj.PageInfo, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *listing.PageInfo) graphql.Marshaler {
-			return ec.marshalNPageInfo2ᚖseatgraphᚋlistingᚐPageInfo(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *lists.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖseatgraphᚋinternalᚋlistsᚐPageInfo(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12664,8 +12661,8 @@ func (ec *executionContext) _Payment_kind(ctx context.Context, field graphql.Col
 			return obj.Kind, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v enums.PaymentKind) graphql.Marshaler {
-			return ec.marshalNPaymentKind2seatgraphᚋenumsᚐPaymentKind(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v domain.PaymentKind) graphql.Marshaler {
+			return ec.marshalNPaymentKind2seatgraphᚋinternalᚋdomainᚐPaymentKind(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12711,7 +12708,7 @@ func (ec *executionContext) _Payment_amount(ctx context.Context, field graphql.C
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v money.Money) graphql.Marshaler {
-			return ec.marshalNMoney2seatgraphᚋmoneyᚐMoney(ctx, selections, v)
+			return ec.marshalNMoney2seatgraphᚋinternalᚋmoneyᚐMoney(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12765,8 +12762,8 @@ func (ec *executionContext) _Payment_method(ctx context.Context, field graphql.C
 			return obj.Method, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v enums.PaymentMethod) graphql.Marshaler {
-			return ec.marshalNPaymentMethod2seatgraphᚋenumsᚐPaymentMethod(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v domain.PaymentMethod) graphql.Marshaler {
+			return ec.marshalNPaymentMethod2seatgraphᚋinternalᚋdomainᚐPaymentMethod(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12811,8 +12808,8 @@ func (ec *executionContext) _Payment_status(ctx context.Context, field graphql.C
 			return obj.Status, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v enums.PaymentRecordStatus) graphql.Marshaler {
-			return ec.marshalNPaymentRecordStatus2seatgraphᚋenumsᚐPaymentRecordStatus(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v domain.PaymentRecordStatus) graphql.Marshaler {
+			return ec.marshalNPaymentRecordStatus2seatgraphᚋinternalᚋdomainᚐPaymentRecordStatus(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12958,8 +12955,8 @@ func (ec *executionContext) _PaymentCollectionSegment_pageInfo(ctx context.Conte
 			return obj.PageInfo, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *listing.CollectionSegmentInfo) graphql.Marshaler {
-			return ec.marshalNCollectionSegmentInfo2ᚖseatgraphᚋlistingᚐCollectionSegmentInfo(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *lists.CollectionSegmentInfo) graphql.Marshaler {
+			return ec.marshalNCollectionSegmentInfo2ᚖseatgraphᚋinternalᚋlistsᚐCollectionSegmentInfo(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13077,8 +13074,8 @@ func (ec *executionContext) _PaymentConnection_pageInfo(ctx context.Context, fie
 			return obj.PageInfo, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *listing.PageInfo) graphql.Marshaler {
-			return ec.marshalNPageInfo2ᚖseatgraphᚋlistingᚐPageInfo(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *lists.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖseatgraphᚋinternalᚋlistsᚐPageInfo(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13219,8 +13216,8 @@ func (ec *executionContext) _PublishEventPayload_errors(ctx context.Context, fie
 			return obj.Errors, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []domainerr.Error) graphql.Marshaler {
-			return ec.marshalOPublishEventError2ᚕseatgraphᚋdomainerrᚐErrorᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.Error) graphql.Marshaler {
+			return ec.marshalOPublishEventError2ᚕseatgraphᚋinternalᚋdomainᚐErrorᚄ(ctx, selections, v)
 		},
 		true,
 		false,
@@ -13332,7 +13329,7 @@ func (ec *executionContext) _Query_calculateCancellation(ctx context.Context, fi
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *booking.Quote) graphql.Marshaler {
-			return ec.marshalNCancellationQuote2ᚖseatgraphᚋbookingᚐQuote(ctx, selections, v)
+			return ec.marshalNCancellationQuote2ᚖseatgraphᚋinternalᚋbookingᚐQuote(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13372,11 +13369,11 @@ func (ec *executionContext) _Query_eventStatistics(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().EventStatistics(ctx, fc.Args["eventId"].(int), fc.Args["from"].(*time.Time), fc.Args["to"].(*time.Time), fc.Args["interval"].(*enums.StatisticsInterval))
+			return ec.Resolvers.Query().EventStatistics(ctx, fc.Args["eventId"].(int), fc.Args["from"].(*time.Time), fc.Args["to"].(*time.Time), fc.Args["interval"].(*domain.StatisticsInterval))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *booking.Statistics) graphql.Marshaler {
-			return ec.marshalNEventStatistics2ᚖseatgraphᚋbookingᚐStatistics(ctx, selections, v)
+			return ec.marshalNEventStatistics2ᚖseatgraphᚋinternalᚋbookingᚐStatistics(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14130,8 +14127,8 @@ func (ec *executionContext) _RecordPaymentPayload_errors(ctx context.Context, fi
 			return obj.Errors, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []domainerr.Error) graphql.Marshaler {
-			return ec.marshalORecordPaymentError2ᚕseatgraphᚋdomainerrᚐErrorᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.Error) graphql.Marshaler {
+			return ec.marshalORecordPaymentError2ᚕseatgraphᚋinternalᚋdomainᚐErrorᚄ(ctx, selections, v)
 		},
 		true,
 		false,
@@ -14217,8 +14214,8 @@ func (ec *executionContext) _RefundPaymentPayload_errors(ctx context.Context, fi
 			return obj.Errors, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []domainerr.Error) graphql.Marshaler {
-			return ec.marshalORefundPaymentError2ᚕseatgraphᚋdomainerrᚐErrorᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.Error) graphql.Marshaler {
+			return ec.marshalORefundPaymentError2ᚕseatgraphᚋinternalᚋdomainᚐErrorᚄ(ctx, selections, v)
 		},
 		true,
 		false,
@@ -14373,8 +14370,8 @@ func (ec *executionContext) _Registration_status(ctx context.Context, field grap
 			return obj.Status, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v enums.RegistrationStatus) graphql.Marshaler {
-			return ec.marshalNRegistrationStatus2seatgraphᚋenumsᚐRegistrationStatus(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v domain.RegistrationStatus) graphql.Marshaler {
+			return ec.marshalNRegistrationStatus2seatgraphᚋinternalᚋdomainᚐRegistrationStatus(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14485,7 +14482,7 @@ func (ec *executionContext) fieldContext_Registration_metadata(_ context.Context
 	return graphql.NewScalarFieldContext("Registration", field, false, false, errors.New("field of type Map does not have child fields"))
 }
 
-func (ec *executionContext) _RegistrationClosedError_message(ctx context.Context, field graphql.CollectedField, obj *domainerr.RegistrationClosedError) (ret graphql.Marshaler) {
+func (ec *executionContext) _RegistrationClosedError_message(ctx context.Context, field graphql.CollectedField, obj *domain.RegistrationClosedError) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14508,7 +14505,7 @@ func (ec *executionContext) fieldContext_RegistrationClosedError_message(_ conte
 	return graphql.NewScalarFieldContext("RegistrationClosedError", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _RegistrationClosedError_eventId(ctx context.Context, field graphql.CollectedField, obj *domainerr.RegistrationClosedError) (ret graphql.Marshaler) {
+func (ec *executionContext) _RegistrationClosedError_eventId(ctx context.Context, field graphql.CollectedField, obj *domain.RegistrationClosedError) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14575,8 +14572,8 @@ func (ec *executionContext) _RegistrationCollectionSegment_pageInfo(ctx context.
 			return obj.PageInfo, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *listing.CollectionSegmentInfo) graphql.Marshaler {
-			return ec.marshalNCollectionSegmentInfo2ᚖseatgraphᚋlistingᚐCollectionSegmentInfo(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *lists.CollectionSegmentInfo) graphql.Marshaler {
+			return ec.marshalNCollectionSegmentInfo2ᚖseatgraphᚋinternalᚋlistsᚐCollectionSegmentInfo(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14694,8 +14691,8 @@ func (ec *executionContext) _RegistrationConnection_pageInfo(ctx context.Context
 			return obj.PageInfo, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *listing.PageInfo) graphql.Marshaler {
-			return ec.marshalNPageInfo2ᚖseatgraphᚋlistingᚐPageInfo(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *lists.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖseatgraphᚋinternalᚋlistsᚐPageInfo(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14836,8 +14833,8 @@ func (ec *executionContext) _SetBookerPayload_errors(ctx context.Context, field 
 			return obj.Errors, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []domainerr.Error) graphql.Marshaler {
-			return ec.marshalOSetBookerError2ᚕseatgraphᚋdomainerrᚐErrorᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.Error) graphql.Marshaler {
+			return ec.marshalOSetBookerError2ᚕseatgraphᚋinternalᚋdomainᚐErrorᚄ(ctx, selections, v)
 		},
 		true,
 		false,
@@ -14891,8 +14888,8 @@ func (ec *executionContext) _SetInvoiceNumberPayload_errors(ctx context.Context,
 			return obj.Errors, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []domainerr.Error) graphql.Marshaler {
-			return ec.marshalOSetInvoiceNumberError2ᚕseatgraphᚋdomainerrᚐErrorᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.Error) graphql.Marshaler {
+			return ec.marshalOSetInvoiceNumberError2ᚕseatgraphᚋinternalᚋdomainᚐErrorᚄ(ctx, selections, v)
 		},
 		true,
 		false,
@@ -14902,7 +14899,7 @@ func (ec *executionContext) fieldContext_SetInvoiceNumberPayload_errors(_ contex
 	return graphql.NewScalarFieldContext("SetInvoiceNumberPayload", field, false, false, errors.New("field of type SetInvoiceNumberError does not have child fields"))
 }
 
-func (ec *executionContext) _SoldOutError_message(ctx context.Context, field graphql.CollectedField, obj *domainerr.SoldOutError) (ret graphql.Marshaler) {
+func (ec *executionContext) _SoldOutError_message(ctx context.Context, field graphql.CollectedField, obj *domain.SoldOutError) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14925,7 +14922,7 @@ func (ec *executionContext) fieldContext_SoldOutError_message(_ context.Context,
 	return graphql.NewScalarFieldContext("SoldOutError", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _SoldOutError_eventId(ctx context.Context, field graphql.CollectedField, obj *domainerr.SoldOutError) (ret graphql.Marshaler) {
+func (ec *executionContext) _SoldOutError_eventId(ctx context.Context, field graphql.CollectedField, obj *domain.SoldOutError) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14948,7 +14945,7 @@ func (ec *executionContext) fieldContext_SoldOutError_eventId(_ context.Context,
 	return graphql.NewScalarFieldContext("SoldOutError", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
-func (ec *executionContext) _SoldOutError_availableSeats(ctx context.Context, field graphql.CollectedField, obj *domainerr.SoldOutError) (ret graphql.Marshaler) {
+func (ec *executionContext) _SoldOutError_availableSeats(ctx context.Context, field graphql.CollectedField, obj *domain.SoldOutError) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14971,7 +14968,7 @@ func (ec *executionContext) fieldContext_SoldOutError_availableSeats(_ context.C
 	return graphql.NewScalarFieldContext("SoldOutError", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
-func (ec *executionContext) _SoldOutError_waitlistAvailable(ctx context.Context, field graphql.CollectedField, obj *domainerr.SoldOutError) (ret graphql.Marshaler) {
+func (ec *executionContext) _SoldOutError_waitlistAvailable(ctx context.Context, field graphql.CollectedField, obj *domain.SoldOutError) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15076,7 +15073,7 @@ func (ec *executionContext) _StatisticsBucket_revenue(ctx context.Context, field
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v money.Money) graphql.Marshaler {
-			return ec.marshalNMoney2seatgraphᚋmoneyᚐMoney(ctx, selections, v)
+			return ec.marshalNMoney2seatgraphᚋinternalᚋmoneyᚐMoney(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15382,8 +15379,8 @@ func (ec *executionContext) _Ticket_status(ctx context.Context, field graphql.Co
 			return obj.Status, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v enums.TicketStatus) graphql.Marshaler {
-			return ec.marshalNTicketStatus2seatgraphᚋenumsᚐTicketStatus(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v domain.TicketStatus) graphql.Marshaler {
+			return ec.marshalNTicketStatus2seatgraphᚋinternalᚋdomainᚐTicketStatus(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15452,7 +15449,7 @@ func (ec *executionContext) _Ticket_price(ctx context.Context, field graphql.Col
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v money.Money) graphql.Marshaler {
-			return ec.marshalNMoney2seatgraphᚋmoneyᚐMoney(ctx, selections, v)
+			return ec.marshalNMoney2seatgraphᚋinternalᚋmoneyᚐMoney(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15484,7 +15481,7 @@ func (ec *executionContext) _Ticket_netPrice(ctx context.Context, field graphql.
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v money.Money) graphql.Marshaler {
-			return ec.marshalNMoney2seatgraphᚋmoneyᚐMoney(ctx, selections, v)
+			return ec.marshalNMoney2seatgraphᚋinternalᚋmoneyᚐMoney(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15516,7 +15513,7 @@ func (ec *executionContext) _Ticket_taxAmount(ctx context.Context, field graphql
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v money.Money) graphql.Marshaler {
-			return ec.marshalNMoney2seatgraphᚋmoneyᚐMoney(ctx, selections, v)
+			return ec.marshalNMoney2seatgraphᚋinternalᚋmoneyᚐMoney(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15718,7 +15715,7 @@ func (ec *executionContext) _TicketCategory_price(ctx context.Context, field gra
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v money.Money) graphql.Marshaler {
-			return ec.marshalNMoney2seatgraphᚋmoneyᚐMoney(ctx, selections, v)
+			return ec.marshalNMoney2seatgraphᚋinternalᚋmoneyᚐMoney(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15750,7 +15747,7 @@ func (ec *executionContext) _TicketCategory_taxRatePercent(ctx context.Context, 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *money.Decimal) graphql.Marshaler {
-			return ec.marshalNDecimal2ᚖseatgraphᚋmoneyᚐDecimal(ctx, selections, v)
+			return ec.marshalNDecimal2ᚖseatgraphᚋinternalᚋmoneyᚐDecimal(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15963,8 +15960,8 @@ func (ec *executionContext) _TicketCollectionSegment_pageInfo(ctx context.Contex
 			return obj.PageInfo, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *listing.CollectionSegmentInfo) graphql.Marshaler {
-			return ec.marshalNCollectionSegmentInfo2ᚖseatgraphᚋlistingᚐCollectionSegmentInfo(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *lists.CollectionSegmentInfo) graphql.Marshaler {
+			return ec.marshalNCollectionSegmentInfo2ᚖseatgraphᚋinternalᚋlistsᚐCollectionSegmentInfo(ctx, selections, v)
 		},
 		true,
 		true,
@@ -16082,8 +16079,8 @@ func (ec *executionContext) _TicketConnection_pageInfo(ctx context.Context, fiel
 			return obj.PageInfo, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *listing.PageInfo) graphql.Marshaler {
-			return ec.marshalNPageInfo2ᚖseatgraphᚋlistingᚐPageInfo(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *lists.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖseatgraphᚋinternalᚋlistsᚐPageInfo(ctx, selections, v)
 		},
 		true,
 		true,
@@ -16180,7 +16177,7 @@ func (ec *executionContext) fieldContext_TicketEdge_node(_ context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _TicketNotFoundError_message(ctx context.Context, field graphql.CollectedField, obj *domainerr.TicketNotFoundError) (ret graphql.Marshaler) {
+func (ec *executionContext) _TicketNotFoundError_message(ctx context.Context, field graphql.CollectedField, obj *domain.TicketNotFoundError) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16203,7 +16200,7 @@ func (ec *executionContext) fieldContext_TicketNotFoundError_message(_ context.C
 	return graphql.NewScalarFieldContext("TicketNotFoundError", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _TicketNotValidError_message(ctx context.Context, field graphql.CollectedField, obj *domainerr.TicketNotValidError) (ret graphql.Marshaler) {
+func (ec *executionContext) _TicketNotValidError_message(ctx context.Context, field graphql.CollectedField, obj *domain.TicketNotValidError) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16226,7 +16223,7 @@ func (ec *executionContext) fieldContext_TicketNotValidError_message(_ context.C
 	return graphql.NewScalarFieldContext("TicketNotValidError", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _TicketNotValidError_reason(ctx context.Context, field graphql.CollectedField, obj *domainerr.TicketNotValidError) (ret graphql.Marshaler) {
+func (ec *executionContext) _TicketNotValidError_reason(ctx context.Context, field graphql.CollectedField, obj *domain.TicketNotValidError) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16293,8 +16290,8 @@ func (ec *executionContext) _UndoCheckInPayload_errors(ctx context.Context, fiel
 			return obj.Errors, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []domainerr.Error) graphql.Marshaler {
-			return ec.marshalOUndoCheckInError2ᚕseatgraphᚋdomainerrᚐErrorᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.Error) graphql.Marshaler {
+			return ec.marshalOUndoCheckInError2ᚕseatgraphᚋinternalᚋdomainᚐErrorᚄ(ctx, selections, v)
 		},
 		true,
 		false,
@@ -16348,8 +16345,8 @@ func (ec *executionContext) _UpdateEventPayload_errors(ctx context.Context, fiel
 			return obj.Errors, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []domainerr.Error) graphql.Marshaler {
-			return ec.marshalOUpdateEventError2ᚕseatgraphᚋdomainerrᚐErrorᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.Error) graphql.Marshaler {
+			return ec.marshalOUpdateEventError2ᚕseatgraphᚋinternalᚋdomainᚐErrorᚄ(ctx, selections, v)
 		},
 		true,
 		false,
@@ -16403,8 +16400,8 @@ func (ec *executionContext) _UpdateParticipantPayload_errors(ctx context.Context
 			return obj.Errors, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []domainerr.Error) graphql.Marshaler {
-			return ec.marshalOUpdateParticipantError2ᚕseatgraphᚋdomainerrᚐErrorᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.Error) graphql.Marshaler {
+			return ec.marshalOUpdateParticipantError2ᚕseatgraphᚋinternalᚋdomainᚐErrorᚄ(ctx, selections, v)
 		},
 		true,
 		false,
@@ -16490,8 +16487,8 @@ func (ec *executionContext) _UpdatePaymentStatusPayload_errors(ctx context.Conte
 			return obj.Errors, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []domainerr.Error) graphql.Marshaler {
-			return ec.marshalOUpdatePaymentStatusError2ᚕseatgraphᚋdomainerrᚐErrorᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.Error) graphql.Marshaler {
+			return ec.marshalOUpdatePaymentStatusError2ᚕseatgraphᚋinternalᚋdomainᚐErrorᚄ(ctx, selections, v)
 		},
 		true,
 		false,
@@ -16545,8 +16542,8 @@ func (ec *executionContext) _UpdateRegistrationStatusPayload_errors(ctx context.
 			return obj.Errors, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []domainerr.Error) graphql.Marshaler {
-			return ec.marshalOUpdateRegistrationStatusError2ᚕseatgraphᚋdomainerrᚐErrorᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.Error) graphql.Marshaler {
+			return ec.marshalOUpdateRegistrationStatusError2ᚕseatgraphᚋinternalᚋdomainᚐErrorᚄ(ctx, selections, v)
 		},
 		true,
 		false,
@@ -16600,8 +16597,8 @@ func (ec *executionContext) _UpdateTicketCategoryPayload_errors(ctx context.Cont
 			return obj.Errors, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []domainerr.Error) graphql.Marshaler {
-			return ec.marshalOUpdateTicketCategoryError2ᚕseatgraphᚋdomainerrᚐErrorᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.Error) graphql.Marshaler {
+			return ec.marshalOUpdateTicketCategoryError2ᚕseatgraphᚋinternalᚋdomainᚐErrorᚄ(ctx, selections, v)
 		},
 		true,
 		false,
@@ -16611,7 +16608,7 @@ func (ec *executionContext) fieldContext_UpdateTicketCategoryPayload_errors(_ co
 	return graphql.NewScalarFieldContext("UpdateTicketCategoryPayload", field, false, false, errors.New("field of type UpdateTicketCategoryError does not have child fields"))
 }
 
-func (ec *executionContext) _ValidationError_message(ctx context.Context, field graphql.CollectedField, obj *domainerr.ValidationError) (ret graphql.Marshaler) {
+func (ec *executionContext) _ValidationError_message(ctx context.Context, field graphql.CollectedField, obj *domain.ValidationError) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16634,7 +16631,7 @@ func (ec *executionContext) fieldContext_ValidationError_message(_ context.Conte
 	return graphql.NewScalarFieldContext("ValidationError", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _ValidationError_field(ctx context.Context, field graphql.CollectedField, obj *domainerr.ValidationError) (ret graphql.Marshaler) {
+func (ec *executionContext) _ValidationError_field(ctx context.Context, field graphql.CollectedField, obj *domain.ValidationError) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17750,28 +17747,28 @@ func (ec *executionContext) unmarshalInputBookingFilterInput(ctx context.Context
 			it.Or = data
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
-			data, err := ec.unmarshalOIdOperationFilterInput2ᚖseatgraphᚋlistingᚐIdOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalOIdOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐIdOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ID = data
 		case "createdAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
-			data, err := ec.unmarshalODateTimeOperationFilterInput2ᚖseatgraphᚋlistingᚐDateTimeOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalODateTimeOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐDateTimeOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.CreatedAt = data
 		case "updatedAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
-			data, err := ec.unmarshalODateTimeOperationFilterInput2ᚖseatgraphᚋlistingᚐDateTimeOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalODateTimeOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐDateTimeOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.UpdatedAt = data
 		case "orderNumber":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("orderNumber"))
-			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋlistingᚐStringOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐStringOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -17785,49 +17782,49 @@ func (ec *executionContext) unmarshalInputBookingFilterInput(ctx context.Context
 			it.Status = data
 		case "invoiceAddress":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("invoiceAddress"))
-			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋlistingᚐStringOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐStringOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.InvoiceAddress = data
 		case "currency":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currency"))
-			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋlistingᚐStringOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐStringOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Currency = data
 		case "subtotal":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subtotal"))
-			data, err := ec.unmarshalODecimalOperationFilterInput2ᚖseatgraphᚋlistingᚐDecimalOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalODecimalOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐDecimalOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Subtotal = data
 		case "taxTotal":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("taxTotal"))
-			data, err := ec.unmarshalODecimalOperationFilterInput2ᚖseatgraphᚋlistingᚐDecimalOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalODecimalOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐDecimalOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.TaxTotal = data
 		case "total":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("total"))
-			data, err := ec.unmarshalODecimalOperationFilterInput2ᚖseatgraphᚋlistingᚐDecimalOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalODecimalOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐDecimalOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Total = data
 		case "paidAmount":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("paidAmount"))
-			data, err := ec.unmarshalODecimalOperationFilterInput2ᚖseatgraphᚋlistingᚐDecimalOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalODecimalOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐDecimalOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.PaidAmount = data
 		case "refundedAmount":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refundedAmount"))
-			data, err := ec.unmarshalODecimalOperationFilterInput2ᚖseatgraphᚋlistingᚐDecimalOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalODecimalOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐDecimalOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -17848,56 +17845,56 @@ func (ec *executionContext) unmarshalInputBookingFilterInput(ctx context.Context
 			it.PaymentMethod = data
 		case "invoiceNumber":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("invoiceNumber"))
-			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋlistingᚐStringOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐStringOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.InvoiceNumber = data
 		case "holdExpiresAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("holdExpiresAt"))
-			data, err := ec.unmarshalODateTimeOperationFilterInput2ᚖseatgraphᚋlistingᚐDateTimeOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalODateTimeOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐDateTimeOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.HoldExpiresAt = data
 		case "confirmedAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confirmedAt"))
-			data, err := ec.unmarshalODateTimeOperationFilterInput2ᚖseatgraphᚋlistingᚐDateTimeOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalODateTimeOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐDateTimeOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ConfirmedAt = data
 		case "cancelledAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancelledAt"))
-			data, err := ec.unmarshalODateTimeOperationFilterInput2ᚖseatgraphᚋlistingᚐDateTimeOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalODateTimeOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐDateTimeOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.CancelledAt = data
 		case "cancellationReason":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancellationReason"))
-			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋlistingᚐStringOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐStringOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.CancellationReason = data
 		case "utmSource":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("utmSource"))
-			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋlistingᚐStringOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐStringOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.UtmSource = data
 		case "utmMedium":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("utmMedium"))
-			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋlistingᚐStringOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐStringOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.UtmMedium = data
 		case "utmCampaign":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("utmCampaign"))
-			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋlistingᚐStringOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐStringOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -17955,154 +17952,154 @@ func (ec *executionContext) unmarshalInputBookingSortInput(ctx context.Context, 
 		switch k {
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ID = data
 		case "createdAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.CreatedAt = data
 		case "updatedAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.UpdatedAt = data
 		case "orderNumber":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("orderNumber"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.OrderNumber = data
 		case "status":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Status = data
 		case "invoiceAddress":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("invoiceAddress"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.InvoiceAddress = data
 		case "currency":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currency"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Currency = data
 		case "subtotal":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subtotal"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Subtotal = data
 		case "taxTotal":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("taxTotal"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.TaxTotal = data
 		case "total":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("total"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Total = data
 		case "paidAmount":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("paidAmount"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.PaidAmount = data
 		case "refundedAmount":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refundedAmount"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.RefundedAmount = data
 		case "paymentStatus":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("paymentStatus"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.PaymentStatus = data
 		case "paymentMethod":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("paymentMethod"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.PaymentMethod = data
 		case "invoiceNumber":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("invoiceNumber"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.InvoiceNumber = data
 		case "holdExpiresAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("holdExpiresAt"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.HoldExpiresAt = data
 		case "confirmedAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confirmedAt"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ConfirmedAt = data
 		case "cancelledAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancelledAt"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.CancelledAt = data
 		case "cancellationReason":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancellationReason"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.CancellationReason = data
 		case "utmSource":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("utmSource"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.UtmSource = data
 		case "utmMedium":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("utmMedium"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.UtmMedium = data
 		case "utmCampaign":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("utmCampaign"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -18153,28 +18150,28 @@ func (ec *executionContext) unmarshalInputBookingStatusOperationFilterInput(ctx 
 			it.Or = data
 		case "eq":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
-			data, err := ec.unmarshalOBookingStatus2ᚖseatgraphᚋenumsᚐBookingStatus(ctx, v)
+			data, err := ec.unmarshalOBookingStatus2ᚖseatgraphᚋinternalᚋdomainᚐBookingStatus(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Eq = graphql.OmittableOf(data)
 		case "neq":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("neq"))
-			data, err := ec.unmarshalOBookingStatus2ᚖseatgraphᚋenumsᚐBookingStatus(ctx, v)
+			data, err := ec.unmarshalOBookingStatus2ᚖseatgraphᚋinternalᚋdomainᚐBookingStatus(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Neq = graphql.OmittableOf(data)
 		case "in":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
-			data, err := ec.unmarshalOBookingStatus2ᚕᚖseatgraphᚋenumsᚐBookingStatus(ctx, v)
+			data, err := ec.unmarshalOBookingStatus2ᚕᚖseatgraphᚋinternalᚋdomainᚐBookingStatus(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.In = data
 		case "nin":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nin"))
-			data, err := ec.unmarshalOBookingStatus2ᚕᚖseatgraphᚋenumsᚐBookingStatus(ctx, v)
+			data, err := ec.unmarshalOBookingStatus2ᚕᚖseatgraphᚋinternalᚋdomainᚐBookingStatus(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -18184,8 +18181,8 @@ func (ec *executionContext) unmarshalInputBookingStatusOperationFilterInput(ctx 
 	return it, nil
 }
 
-func (ec *executionContext) unmarshalInputBooleanOperationFilterInput(ctx context.Context, obj any) (listing.BooleanOperationFilterInput, error) {
-	var it listing.BooleanOperationFilterInput
+func (ec *executionContext) unmarshalInputBooleanOperationFilterInput(ctx context.Context, obj any) (lists.BooleanOperationFilterInput, error) {
+	var it lists.BooleanOperationFilterInput
 	if obj == nil {
 		return it, nil
 	}
@@ -18204,14 +18201,14 @@ func (ec *executionContext) unmarshalInputBooleanOperationFilterInput(ctx contex
 		switch k {
 		case "and":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
-			data, err := ec.unmarshalOBooleanOperationFilterInput2ᚕᚖseatgraphᚋlistingᚐBooleanOperationFilterInputᚄ(ctx, v)
+			data, err := ec.unmarshalOBooleanOperationFilterInput2ᚕᚖseatgraphᚋinternalᚋlistsᚐBooleanOperationFilterInputᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.And = data
 		case "or":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
-			data, err := ec.unmarshalOBooleanOperationFilterInput2ᚕᚖseatgraphᚋlistingᚐBooleanOperationFilterInputᚄ(ctx, v)
+			data, err := ec.unmarshalOBooleanOperationFilterInput2ᚕᚖseatgraphᚋinternalᚋlistsᚐBooleanOperationFilterInputᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -18347,7 +18344,7 @@ func (ec *executionContext) unmarshalInputCancellationPolicyInput(ctx context.Co
 		switch k {
 		case "rules":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rules"))
-			data, err := ec.unmarshalNCancellationRuleInput2ᚕᚖseatgraphᚋcatalogᚐCancellationRuleInputᚄ(ctx, v)
+			data, err := ec.unmarshalNCancellationRuleInput2ᚕᚖseatgraphᚋinternalᚋcatalogᚐCancellationRuleInputᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -18384,14 +18381,14 @@ func (ec *executionContext) unmarshalInputCancellationRuleInput(ctx context.Cont
 			it.HoursBeforeStart = data
 		case "keepPercent":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keepPercent"))
-			data, err := ec.unmarshalNDecimal2seatgraphᚋmoneyᚐDecimal(ctx, v)
+			data, err := ec.unmarshalNDecimal2seatgraphᚋinternalᚋmoneyᚐDecimal(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.KeepPercent = data
 		case "fixedFee":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fixedFee"))
-			data, err := ec.unmarshalODecimal2ᚖseatgraphᚋmoneyᚐDecimal(ctx, v)
+			data, err := ec.unmarshalODecimal2ᚖseatgraphᚋinternalᚋmoneyᚐDecimal(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -18462,21 +18459,21 @@ func (ec *executionContext) unmarshalInputCreateBookingInput(ctx context.Context
 		switch k {
 		case "booker":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("booker"))
-			data, err := ec.unmarshalNParticipantInput2seatgraphᚋcatalogᚐParticipantInput(ctx, v)
+			data, err := ec.unmarshalNParticipantInput2seatgraphᚋinternalᚋcatalogᚐParticipantInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Booker = data
 		case "tickets":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tickets"))
-			data, err := ec.unmarshalNTicketInput2ᚕᚖseatgraphᚋbookingᚐTicketInputᚄ(ctx, v)
+			data, err := ec.unmarshalNTicketInput2ᚕᚖseatgraphᚋinternalᚋbookingᚐTicketInputᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Tickets = data
 		case "paymentMethod":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("paymentMethod"))
-			data, err := ec.unmarshalNPaymentMethod2seatgraphᚋenumsᚐPaymentMethod(ctx, v)
+			data, err := ec.unmarshalNPaymentMethod2seatgraphᚋinternalᚋdomainᚐPaymentMethod(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -18504,7 +18501,7 @@ func (ec *executionContext) unmarshalInputCreateBookingInput(ctx context.Context
 			it.InvoiceAddress = data
 		case "customFieldAnswers":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customFieldAnswers"))
-			data, err := ec.unmarshalOCustomFieldAnswerInput2ᚕᚖseatgraphᚋbookingᚐCustomFieldAnswerInputᚄ(ctx, v)
+			data, err := ec.unmarshalOCustomFieldAnswerInput2ᚕᚖseatgraphᚋinternalᚋbookingᚐCustomFieldAnswerInputᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -18667,14 +18664,14 @@ func (ec *executionContext) unmarshalInputCreateEventInput(ctx context.Context, 
 			it.Currency = data
 		case "cancellationPolicy":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancellationPolicy"))
-			data, err := ec.unmarshalOCancellationPolicyInput2ᚖseatgraphᚋcatalogᚐCancellationPolicyInput(ctx, v)
+			data, err := ec.unmarshalOCancellationPolicyInput2ᚖseatgraphᚋinternalᚋcatalogᚐCancellationPolicyInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.CancellationPolicy = data
 		case "ticketCategories":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ticketCategories"))
-			data, err := ec.unmarshalOTicketCategoryInput2ᚕᚖseatgraphᚋcatalogᚐTicketCategoryInputᚄ(ctx, v)
+			data, err := ec.unmarshalOTicketCategoryInput2ᚕᚖseatgraphᚋinternalᚋcatalogᚐTicketCategoryInputᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -18822,14 +18819,14 @@ func (ec *executionContext) unmarshalInputCreateRegistrationInput(ctx context.Co
 			it.EventID = data
 		case "participant":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("participant"))
-			data, err := ec.unmarshalNParticipantInput2seatgraphᚋcatalogᚐParticipantInput(ctx, v)
+			data, err := ec.unmarshalNParticipantInput2seatgraphᚋinternalᚋcatalogᚐParticipantInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Participant = data
 		case "status":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
-			data, err := ec.unmarshalORegistrationStatus2ᚖseatgraphᚋenumsᚐRegistrationStatus(ctx, v)
+			data, err := ec.unmarshalORegistrationStatus2ᚖseatgraphᚋinternalᚋdomainᚐRegistrationStatus(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -18884,14 +18881,14 @@ func (ec *executionContext) unmarshalInputCreateTicketCategoryInput(ctx context.
 			it.Name = data
 		case "price":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("price"))
-			data, err := ec.unmarshalNDecimal2seatgraphᚋmoneyᚐDecimal(ctx, v)
+			data, err := ec.unmarshalNDecimal2seatgraphᚋinternalᚋmoneyᚐDecimal(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Price = data
 		case "taxRatePercent":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("taxRatePercent"))
-			data, err := ec.unmarshalODecimal2ᚖseatgraphᚋmoneyᚐDecimal(ctx, v)
+			data, err := ec.unmarshalODecimal2ᚖseatgraphᚋinternalᚋmoneyᚐDecimal(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -18966,8 +18963,8 @@ func (ec *executionContext) unmarshalInputCustomFieldAnswerInput(ctx context.Con
 	return it, nil
 }
 
-func (ec *executionContext) unmarshalInputDateTimeOperationFilterInput(ctx context.Context, obj any) (listing.DateTimeOperationFilterInput, error) {
-	var it listing.DateTimeOperationFilterInput
+func (ec *executionContext) unmarshalInputDateTimeOperationFilterInput(ctx context.Context, obj any) (lists.DateTimeOperationFilterInput, error) {
+	var it lists.DateTimeOperationFilterInput
 	if obj == nil {
 		return it, nil
 	}
@@ -18986,14 +18983,14 @@ func (ec *executionContext) unmarshalInputDateTimeOperationFilterInput(ctx conte
 		switch k {
 		case "and":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
-			data, err := ec.unmarshalODateTimeOperationFilterInput2ᚕᚖseatgraphᚋlistingᚐDateTimeOperationFilterInputᚄ(ctx, v)
+			data, err := ec.unmarshalODateTimeOperationFilterInput2ᚕᚖseatgraphᚋinternalᚋlistsᚐDateTimeOperationFilterInputᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.And = data
 		case "or":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
-			data, err := ec.unmarshalODateTimeOperationFilterInput2ᚕᚖseatgraphᚋlistingᚐDateTimeOperationFilterInputᚄ(ctx, v)
+			data, err := ec.unmarshalODateTimeOperationFilterInput2ᚕᚖseatgraphᚋinternalᚋlistsᚐDateTimeOperationFilterInputᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -19087,8 +19084,8 @@ func (ec *executionContext) unmarshalInputDateTimeOperationFilterInput(ctx conte
 	return it, nil
 }
 
-func (ec *executionContext) unmarshalInputDecimalOperationFilterInput(ctx context.Context, obj any) (listing.DecimalOperationFilterInput, error) {
-	var it listing.DecimalOperationFilterInput
+func (ec *executionContext) unmarshalInputDecimalOperationFilterInput(ctx context.Context, obj any) (lists.DecimalOperationFilterInput, error) {
+	var it lists.DecimalOperationFilterInput
 	if obj == nil {
 		return it, nil
 	}
@@ -19107,98 +19104,98 @@ func (ec *executionContext) unmarshalInputDecimalOperationFilterInput(ctx contex
 		switch k {
 		case "and":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
-			data, err := ec.unmarshalODecimalOperationFilterInput2ᚕᚖseatgraphᚋlistingᚐDecimalOperationFilterInputᚄ(ctx, v)
+			data, err := ec.unmarshalODecimalOperationFilterInput2ᚕᚖseatgraphᚋinternalᚋlistsᚐDecimalOperationFilterInputᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.And = data
 		case "or":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
-			data, err := ec.unmarshalODecimalOperationFilterInput2ᚕᚖseatgraphᚋlistingᚐDecimalOperationFilterInputᚄ(ctx, v)
+			data, err := ec.unmarshalODecimalOperationFilterInput2ᚕᚖseatgraphᚋinternalᚋlistsᚐDecimalOperationFilterInputᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Or = data
 		case "eq":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
-			data, err := ec.unmarshalODecimal2ᚖseatgraphᚋmoneyᚐDecimal(ctx, v)
+			data, err := ec.unmarshalODecimal2ᚖseatgraphᚋinternalᚋmoneyᚐDecimal(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Eq = graphql.OmittableOf(data)
 		case "neq":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("neq"))
-			data, err := ec.unmarshalODecimal2ᚖseatgraphᚋmoneyᚐDecimal(ctx, v)
+			data, err := ec.unmarshalODecimal2ᚖseatgraphᚋinternalᚋmoneyᚐDecimal(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Neq = graphql.OmittableOf(data)
 		case "in":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
-			data, err := ec.unmarshalODecimal2ᚕᚖseatgraphᚋmoneyᚐDecimal(ctx, v)
+			data, err := ec.unmarshalODecimal2ᚕᚖseatgraphᚋinternalᚋmoneyᚐDecimal(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.In = data
 		case "nin":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nin"))
-			data, err := ec.unmarshalODecimal2ᚕᚖseatgraphᚋmoneyᚐDecimal(ctx, v)
+			data, err := ec.unmarshalODecimal2ᚕᚖseatgraphᚋinternalᚋmoneyᚐDecimal(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Nin = data
 		case "gt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gt"))
-			data, err := ec.unmarshalODecimal2ᚖseatgraphᚋmoneyᚐDecimal(ctx, v)
+			data, err := ec.unmarshalODecimal2ᚖseatgraphᚋinternalᚋmoneyᚐDecimal(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Gt = data
 		case "ngt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ngt"))
-			data, err := ec.unmarshalODecimal2ᚖseatgraphᚋmoneyᚐDecimal(ctx, v)
+			data, err := ec.unmarshalODecimal2ᚖseatgraphᚋinternalᚋmoneyᚐDecimal(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Ngt = data
 		case "gte":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gte"))
-			data, err := ec.unmarshalODecimal2ᚖseatgraphᚋmoneyᚐDecimal(ctx, v)
+			data, err := ec.unmarshalODecimal2ᚖseatgraphᚋinternalᚋmoneyᚐDecimal(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Gte = data
 		case "ngte":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ngte"))
-			data, err := ec.unmarshalODecimal2ᚖseatgraphᚋmoneyᚐDecimal(ctx, v)
+			data, err := ec.unmarshalODecimal2ᚖseatgraphᚋinternalᚋmoneyᚐDecimal(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Ngte = data
 		case "lt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lt"))
-			data, err := ec.unmarshalODecimal2ᚖseatgraphᚋmoneyᚐDecimal(ctx, v)
+			data, err := ec.unmarshalODecimal2ᚖseatgraphᚋinternalᚋmoneyᚐDecimal(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Lt = data
 		case "nlt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nlt"))
-			data, err := ec.unmarshalODecimal2ᚖseatgraphᚋmoneyᚐDecimal(ctx, v)
+			data, err := ec.unmarshalODecimal2ᚖseatgraphᚋinternalᚋmoneyᚐDecimal(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Nlt = data
 		case "lte":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lte"))
-			data, err := ec.unmarshalODecimal2ᚖseatgraphᚋmoneyᚐDecimal(ctx, v)
+			data, err := ec.unmarshalODecimal2ᚖseatgraphᚋinternalᚋmoneyᚐDecimal(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Lte = data
 		case "nlte":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nlte"))
-			data, err := ec.unmarshalODecimal2ᚖseatgraphᚋmoneyᚐDecimal(ctx, v)
+			data, err := ec.unmarshalODecimal2ᚖseatgraphᚋinternalᚋmoneyᚐDecimal(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -19309,35 +19306,35 @@ func (ec *executionContext) unmarshalInputEventFilterInput(ctx context.Context, 
 			it.Or = data
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
-			data, err := ec.unmarshalOIdOperationFilterInput2ᚖseatgraphᚋlistingᚐIdOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalOIdOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐIdOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ID = data
 		case "createdAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
-			data, err := ec.unmarshalODateTimeOperationFilterInput2ᚖseatgraphᚋlistingᚐDateTimeOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalODateTimeOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐDateTimeOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.CreatedAt = data
 		case "updatedAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
-			data, err := ec.unmarshalODateTimeOperationFilterInput2ᚖseatgraphᚋlistingᚐDateTimeOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalODateTimeOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐDateTimeOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.UpdatedAt = data
 		case "title":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
-			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋlistingᚐStringOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐStringOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Title = data
 		case "description":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
-			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋlistingᚐStringOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐStringOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -19351,126 +19348,126 @@ func (ec *executionContext) unmarshalInputEventFilterInput(ctx context.Context, 
 			it.Status = data
 		case "startsAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startsAt"))
-			data, err := ec.unmarshalODateTimeOperationFilterInput2ᚖseatgraphᚋlistingᚐDateTimeOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalODateTimeOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐDateTimeOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.StartsAt = data
 		case "endsAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endsAt"))
-			data, err := ec.unmarshalODateTimeOperationFilterInput2ᚖseatgraphᚋlistingᚐDateTimeOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalODateTimeOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐDateTimeOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.EndsAt = data
 		case "timeZone":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZone"))
-			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋlistingᚐStringOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐStringOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.TimeZone = data
 		case "venue":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("venue"))
-			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋlistingᚐStringOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐStringOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Venue = data
 		case "address":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("address"))
-			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋlistingᚐStringOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐStringOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Address = data
 		case "onlineUrl":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onlineUrl"))
-			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋlistingᚐStringOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐStringOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.OnlineUrl = data
 		case "category":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("category"))
-			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋlistingᚐStringOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐStringOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Category = data
 		case "capacity":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("capacity"))
-			data, err := ec.unmarshalOIntOperationFilterInput2ᚖseatgraphᚋlistingᚐIntOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalOIntOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐIntOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Capacity = data
 		case "waitlistEnabled":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("waitlistEnabled"))
-			data, err := ec.unmarshalOBooleanOperationFilterInput2ᚖseatgraphᚋlistingᚐBooleanOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalOBooleanOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐBooleanOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.WaitlistEnabled = data
 		case "registrationOpensAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registrationOpensAt"))
-			data, err := ec.unmarshalODateTimeOperationFilterInput2ᚖseatgraphᚋlistingᚐDateTimeOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalODateTimeOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐDateTimeOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.RegistrationOpensAt = data
 		case "registrationClosesAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registrationClosesAt"))
-			data, err := ec.unmarshalODateTimeOperationFilterInput2ᚖseatgraphᚋlistingᚐDateTimeOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalODateTimeOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐDateTimeOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.RegistrationClosesAt = data
 		case "maxTicketsPerBooking":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxTicketsPerBooking"))
-			data, err := ec.unmarshalOIntOperationFilterInput2ᚖseatgraphᚋlistingᚐIntOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalOIntOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐIntOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.MaxTicketsPerBooking = data
 		case "currency":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currency"))
-			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋlistingᚐStringOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐStringOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Currency = data
 		case "registeredCount":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registeredCount"))
-			data, err := ec.unmarshalOIntOperationFilterInput2ᚖseatgraphᚋlistingᚐIntOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalOIntOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐIntOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.RegisteredCount = data
 		case "waitlistCount":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("waitlistCount"))
-			data, err := ec.unmarshalOIntOperationFilterInput2ᚖseatgraphᚋlistingᚐIntOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalOIntOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐIntOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.WaitlistCount = data
 		case "checkedInCount":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("checkedInCount"))
-			data, err := ec.unmarshalOIntOperationFilterInput2ᚖseatgraphᚋlistingᚐIntOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalOIntOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐIntOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.CheckedInCount = data
 		case "cancelledAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancelledAt"))
-			data, err := ec.unmarshalODateTimeOperationFilterInput2ᚖseatgraphᚋlistingᚐDateTimeOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalODateTimeOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐDateTimeOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.CancelledAt = data
 		case "cancellationReason":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancellationReason"))
-			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋlistingᚐStringOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐStringOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -19528,168 +19525,168 @@ func (ec *executionContext) unmarshalInputEventSortInput(ctx context.Context, ob
 		switch k {
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ID = data
 		case "createdAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.CreatedAt = data
 		case "updatedAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.UpdatedAt = data
 		case "title":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Title = data
 		case "description":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Description = data
 		case "status":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Status = data
 		case "startsAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startsAt"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.StartsAt = data
 		case "endsAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endsAt"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.EndsAt = data
 		case "timeZone":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZone"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.TimeZone = data
 		case "venue":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("venue"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Venue = data
 		case "address":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("address"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Address = data
 		case "onlineUrl":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onlineUrl"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.OnlineUrl = data
 		case "category":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("category"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Category = data
 		case "capacity":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("capacity"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Capacity = data
 		case "waitlistEnabled":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("waitlistEnabled"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.WaitlistEnabled = data
 		case "registrationOpensAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registrationOpensAt"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.RegistrationOpensAt = data
 		case "registrationClosesAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registrationClosesAt"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.RegistrationClosesAt = data
 		case "maxTicketsPerBooking":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxTicketsPerBooking"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.MaxTicketsPerBooking = data
 		case "currency":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currency"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Currency = data
 		case "registeredCount":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registeredCount"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.RegisteredCount = data
 		case "waitlistCount":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("waitlistCount"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.WaitlistCount = data
 		case "checkedInCount":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("checkedInCount"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.CheckedInCount = data
 		case "cancelledAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancelledAt"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.CancelledAt = data
 		case "cancellationReason":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancellationReason"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -19733,28 +19730,28 @@ func (ec *executionContext) unmarshalInputEventStatusOperationFilterInput(ctx co
 			it.Or = data
 		case "eq":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
-			data, err := ec.unmarshalOEventStatus2ᚖseatgraphᚋenumsᚐEventStatus(ctx, v)
+			data, err := ec.unmarshalOEventStatus2ᚖseatgraphᚋinternalᚋdomainᚐEventStatus(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Eq = graphql.OmittableOf(data)
 		case "neq":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("neq"))
-			data, err := ec.unmarshalOEventStatus2ᚖseatgraphᚋenumsᚐEventStatus(ctx, v)
+			data, err := ec.unmarshalOEventStatus2ᚖseatgraphᚋinternalᚋdomainᚐEventStatus(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Neq = graphql.OmittableOf(data)
 		case "in":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
-			data, err := ec.unmarshalOEventStatus2ᚕᚖseatgraphᚋenumsᚐEventStatus(ctx, v)
+			data, err := ec.unmarshalOEventStatus2ᚕᚖseatgraphᚋinternalᚋdomainᚐEventStatus(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.In = data
 		case "nin":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nin"))
-			data, err := ec.unmarshalOEventStatus2ᚕᚖseatgraphᚋenumsᚐEventStatus(ctx, v)
+			data, err := ec.unmarshalOEventStatus2ᚕᚖseatgraphᚋinternalᚋdomainᚐEventStatus(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -19764,8 +19761,8 @@ func (ec *executionContext) unmarshalInputEventStatusOperationFilterInput(ctx co
 	return it, nil
 }
 
-func (ec *executionContext) unmarshalInputIdOperationFilterInput(ctx context.Context, obj any) (listing.IdOperationFilterInput, error) {
-	var it listing.IdOperationFilterInput
+func (ec *executionContext) unmarshalInputIdOperationFilterInput(ctx context.Context, obj any) (lists.IdOperationFilterInput, error) {
+	var it lists.IdOperationFilterInput
 	if obj == nil {
 		return it, nil
 	}
@@ -19784,14 +19781,14 @@ func (ec *executionContext) unmarshalInputIdOperationFilterInput(ctx context.Con
 		switch k {
 		case "and":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
-			data, err := ec.unmarshalOIdOperationFilterInput2ᚕᚖseatgraphᚋlistingᚐIdOperationFilterInputᚄ(ctx, v)
+			data, err := ec.unmarshalOIdOperationFilterInput2ᚕᚖseatgraphᚋinternalᚋlistsᚐIdOperationFilterInputᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.And = data
 		case "or":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
-			data, err := ec.unmarshalOIdOperationFilterInput2ᚕᚖseatgraphᚋlistingᚐIdOperationFilterInputᚄ(ctx, v)
+			data, err := ec.unmarshalOIdOperationFilterInput2ᚕᚖseatgraphᚋinternalᚋlistsᚐIdOperationFilterInputᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -19829,8 +19826,8 @@ func (ec *executionContext) unmarshalInputIdOperationFilterInput(ctx context.Con
 	return it, nil
 }
 
-func (ec *executionContext) unmarshalInputIntOperationFilterInput(ctx context.Context, obj any) (listing.IntOperationFilterInput, error) {
-	var it listing.IntOperationFilterInput
+func (ec *executionContext) unmarshalInputIntOperationFilterInput(ctx context.Context, obj any) (lists.IntOperationFilterInput, error) {
+	var it lists.IntOperationFilterInput
 	if obj == nil {
 		return it, nil
 	}
@@ -19849,14 +19846,14 @@ func (ec *executionContext) unmarshalInputIntOperationFilterInput(ctx context.Co
 		switch k {
 		case "and":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
-			data, err := ec.unmarshalOIntOperationFilterInput2ᚕᚖseatgraphᚋlistingᚐIntOperationFilterInputᚄ(ctx, v)
+			data, err := ec.unmarshalOIntOperationFilterInput2ᚕᚖseatgraphᚋinternalᚋlistsᚐIntOperationFilterInputᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.And = data
 		case "or":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
-			data, err := ec.unmarshalOIntOperationFilterInput2ᚕᚖseatgraphᚋlistingᚐIntOperationFilterInputᚄ(ctx, v)
+			data, err := ec.unmarshalOIntOperationFilterInput2ᚕᚖseatgraphᚋinternalᚋlistsᚐIntOperationFilterInputᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -20341,98 +20338,98 @@ func (ec *executionContext) unmarshalInputParticipantFilterInput(ctx context.Con
 			it.Or = data
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
-			data, err := ec.unmarshalOIdOperationFilterInput2ᚖseatgraphᚋlistingᚐIdOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalOIdOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐIdOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ID = data
 		case "createdAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
-			data, err := ec.unmarshalODateTimeOperationFilterInput2ᚖseatgraphᚋlistingᚐDateTimeOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalODateTimeOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐDateTimeOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.CreatedAt = data
 		case "updatedAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
-			data, err := ec.unmarshalODateTimeOperationFilterInput2ᚖseatgraphᚋlistingᚐDateTimeOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalODateTimeOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐDateTimeOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.UpdatedAt = data
 		case "firstName":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstName"))
-			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋlistingᚐStringOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐStringOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.FirstName = data
 		case "lastName":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastName"))
-			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋlistingᚐStringOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐStringOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.LastName = data
 		case "email":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
-			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋlistingᚐStringOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐStringOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Email = data
 		case "phone":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
-			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋlistingᚐStringOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐStringOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Phone = data
 		case "company":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("company"))
-			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋlistingᚐStringOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐStringOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Company = data
 		case "jobTitle":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("jobTitle"))
-			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋlistingᚐStringOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐStringOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.JobTitle = data
 		case "address":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("address"))
-			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋlistingᚐStringOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐStringOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Address = data
 		case "zipCode":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("zipCode"))
-			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋlistingᚐStringOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐStringOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ZipCode = data
 		case "city":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("city"))
-			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋlistingᚐStringOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐStringOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.City = data
 		case "countryCode":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("countryCode"))
-			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋlistingᚐStringOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐStringOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.CountryCode = data
 		case "externalRef":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalRef"))
-			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋlistingᚐStringOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐStringOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -20583,98 +20580,98 @@ func (ec *executionContext) unmarshalInputParticipantSortInput(ctx context.Conte
 		switch k {
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ID = data
 		case "createdAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.CreatedAt = data
 		case "updatedAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.UpdatedAt = data
 		case "firstName":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstName"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.FirstName = data
 		case "lastName":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastName"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.LastName = data
 		case "email":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Email = data
 		case "phone":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Phone = data
 		case "company":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("company"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Company = data
 		case "jobTitle":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("jobTitle"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.JobTitle = data
 		case "address":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("address"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Address = data
 		case "zipCode":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("zipCode"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ZipCode = data
 		case "city":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("city"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.City = data
 		case "countryCode":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("countryCode"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.CountryCode = data
 		case "externalRef":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalRef"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -20718,21 +20715,21 @@ func (ec *executionContext) unmarshalInputPaymentFilterInput(ctx context.Context
 			it.Or = data
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
-			data, err := ec.unmarshalOIdOperationFilterInput2ᚖseatgraphᚋlistingᚐIdOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalOIdOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐIdOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ID = data
 		case "createdAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
-			data, err := ec.unmarshalODateTimeOperationFilterInput2ᚖseatgraphᚋlistingᚐDateTimeOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalODateTimeOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐDateTimeOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.CreatedAt = data
 		case "updatedAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
-			data, err := ec.unmarshalODateTimeOperationFilterInput2ᚖseatgraphᚋlistingᚐDateTimeOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalODateTimeOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐDateTimeOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -20746,14 +20743,14 @@ func (ec *executionContext) unmarshalInputPaymentFilterInput(ctx context.Context
 			it.Kind = data
 		case "amount":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amount"))
-			data, err := ec.unmarshalODecimalOperationFilterInput2ᚖseatgraphᚋlistingᚐDecimalOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalODecimalOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐDecimalOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Amount = data
 		case "currency":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currency"))
-			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋlistingᚐStringOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐStringOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -20774,21 +20771,21 @@ func (ec *executionContext) unmarshalInputPaymentFilterInput(ctx context.Context
 			it.Status = data
 		case "providerReference":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("providerReference"))
-			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋlistingᚐStringOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐStringOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ProviderReference = data
 		case "paidAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("paidAt"))
-			data, err := ec.unmarshalODateTimeOperationFilterInput2ᚖseatgraphᚋlistingᚐDateTimeOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalODateTimeOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐDateTimeOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.PaidAt = data
 		case "note":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
-			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋlistingᚐStringOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐStringOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -20839,28 +20836,28 @@ func (ec *executionContext) unmarshalInputPaymentKindOperationFilterInput(ctx co
 			it.Or = data
 		case "eq":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
-			data, err := ec.unmarshalOPaymentKind2ᚖseatgraphᚋenumsᚐPaymentKind(ctx, v)
+			data, err := ec.unmarshalOPaymentKind2ᚖseatgraphᚋinternalᚋdomainᚐPaymentKind(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Eq = graphql.OmittableOf(data)
 		case "neq":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("neq"))
-			data, err := ec.unmarshalOPaymentKind2ᚖseatgraphᚋenumsᚐPaymentKind(ctx, v)
+			data, err := ec.unmarshalOPaymentKind2ᚖseatgraphᚋinternalᚋdomainᚐPaymentKind(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Neq = graphql.OmittableOf(data)
 		case "in":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
-			data, err := ec.unmarshalOPaymentKind2ᚕᚖseatgraphᚋenumsᚐPaymentKind(ctx, v)
+			data, err := ec.unmarshalOPaymentKind2ᚕᚖseatgraphᚋinternalᚋdomainᚐPaymentKind(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.In = data
 		case "nin":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nin"))
-			data, err := ec.unmarshalOPaymentKind2ᚕᚖseatgraphᚋenumsᚐPaymentKind(ctx, v)
+			data, err := ec.unmarshalOPaymentKind2ᚕᚖseatgraphᚋinternalᚋdomainᚐPaymentKind(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -20904,28 +20901,28 @@ func (ec *executionContext) unmarshalInputPaymentMethodOperationFilterInput(ctx 
 			it.Or = data
 		case "eq":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
-			data, err := ec.unmarshalOPaymentMethod2ᚖseatgraphᚋenumsᚐPaymentMethod(ctx, v)
+			data, err := ec.unmarshalOPaymentMethod2ᚖseatgraphᚋinternalᚋdomainᚐPaymentMethod(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Eq = graphql.OmittableOf(data)
 		case "neq":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("neq"))
-			data, err := ec.unmarshalOPaymentMethod2ᚖseatgraphᚋenumsᚐPaymentMethod(ctx, v)
+			data, err := ec.unmarshalOPaymentMethod2ᚖseatgraphᚋinternalᚋdomainᚐPaymentMethod(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Neq = graphql.OmittableOf(data)
 		case "in":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
-			data, err := ec.unmarshalOPaymentMethod2ᚕᚖseatgraphᚋenumsᚐPaymentMethod(ctx, v)
+			data, err := ec.unmarshalOPaymentMethod2ᚕᚖseatgraphᚋinternalᚋdomainᚐPaymentMethod(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.In = data
 		case "nin":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nin"))
-			data, err := ec.unmarshalOPaymentMethod2ᚕᚖseatgraphᚋenumsᚐPaymentMethod(ctx, v)
+			data, err := ec.unmarshalOPaymentMethod2ᚕᚖseatgraphᚋinternalᚋdomainᚐPaymentMethod(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -20969,28 +20966,28 @@ func (ec *executionContext) unmarshalInputPaymentRecordStatusOperationFilterInpu
 			it.Or = data
 		case "eq":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
-			data, err := ec.unmarshalOPaymentRecordStatus2ᚖseatgraphᚋenumsᚐPaymentRecordStatus(ctx, v)
+			data, err := ec.unmarshalOPaymentRecordStatus2ᚖseatgraphᚋinternalᚋdomainᚐPaymentRecordStatus(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Eq = graphql.OmittableOf(data)
 		case "neq":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("neq"))
-			data, err := ec.unmarshalOPaymentRecordStatus2ᚖseatgraphᚋenumsᚐPaymentRecordStatus(ctx, v)
+			data, err := ec.unmarshalOPaymentRecordStatus2ᚖseatgraphᚋinternalᚋdomainᚐPaymentRecordStatus(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Neq = graphql.OmittableOf(data)
 		case "in":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
-			data, err := ec.unmarshalOPaymentRecordStatus2ᚕᚖseatgraphᚋenumsᚐPaymentRecordStatus(ctx, v)
+			data, err := ec.unmarshalOPaymentRecordStatus2ᚕᚖseatgraphᚋinternalᚋdomainᚐPaymentRecordStatus(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.In = data
 		case "nin":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nin"))
-			data, err := ec.unmarshalOPaymentRecordStatus2ᚕᚖseatgraphᚋenumsᚐPaymentRecordStatus(ctx, v)
+			data, err := ec.unmarshalOPaymentRecordStatus2ᚕᚖseatgraphᚋinternalᚋdomainᚐPaymentRecordStatus(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -21020,77 +21017,77 @@ func (ec *executionContext) unmarshalInputPaymentSortInput(ctx context.Context, 
 		switch k {
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ID = data
 		case "createdAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.CreatedAt = data
 		case "updatedAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.UpdatedAt = data
 		case "kind":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Kind = data
 		case "amount":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amount"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Amount = data
 		case "currency":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currency"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Currency = data
 		case "method":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("method"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Method = data
 		case "status":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Status = data
 		case "providerReference":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("providerReference"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ProviderReference = data
 		case "paidAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("paidAt"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.PaidAt = data
 		case "note":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -21141,28 +21138,28 @@ func (ec *executionContext) unmarshalInputPaymentStatusOperationFilterInput(ctx 
 			it.Or = data
 		case "eq":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
-			data, err := ec.unmarshalOPaymentStatus2ᚖseatgraphᚋenumsᚐPaymentStatus(ctx, v)
+			data, err := ec.unmarshalOPaymentStatus2ᚖseatgraphᚋinternalᚋdomainᚐPaymentStatus(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Eq = graphql.OmittableOf(data)
 		case "neq":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("neq"))
-			data, err := ec.unmarshalOPaymentStatus2ᚖseatgraphᚋenumsᚐPaymentStatus(ctx, v)
+			data, err := ec.unmarshalOPaymentStatus2ᚖseatgraphᚋinternalᚋdomainᚐPaymentStatus(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Neq = graphql.OmittableOf(data)
 		case "in":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
-			data, err := ec.unmarshalOPaymentStatus2ᚕᚖseatgraphᚋenumsᚐPaymentStatus(ctx, v)
+			data, err := ec.unmarshalOPaymentStatus2ᚕᚖseatgraphᚋinternalᚋdomainᚐPaymentStatus(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.In = data
 		case "nin":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nin"))
-			data, err := ec.unmarshalOPaymentStatus2ᚕᚖseatgraphᚋenumsᚐPaymentStatus(ctx, v)
+			data, err := ec.unmarshalOPaymentStatus2ᚕᚖseatgraphᚋinternalᚋdomainᚐPaymentStatus(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -21233,21 +21230,21 @@ func (ec *executionContext) unmarshalInputRecordPaymentInput(ctx context.Context
 			it.BookingID = data
 		case "amount":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amount"))
-			data, err := ec.unmarshalNDecimal2seatgraphᚋmoneyᚐDecimal(ctx, v)
+			data, err := ec.unmarshalNDecimal2seatgraphᚋinternalᚋmoneyᚐDecimal(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Amount = data
 		case "method":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("method"))
-			data, err := ec.unmarshalNPaymentMethod2seatgraphᚋenumsᚐPaymentMethod(ctx, v)
+			data, err := ec.unmarshalNPaymentMethod2seatgraphᚋinternalᚋdomainᚐPaymentMethod(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Method = data
 		case "status":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
-			data, err := ec.unmarshalOPaymentRecordStatus2ᚖseatgraphᚋenumsᚐPaymentRecordStatus(ctx, v)
+			data, err := ec.unmarshalOPaymentRecordStatus2ᚖseatgraphᚋinternalᚋdomainᚐPaymentRecordStatus(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -21298,7 +21295,7 @@ func (ec *executionContext) unmarshalInputRefundPaymentInput(ctx context.Context
 			it.ID = data
 		case "amount":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amount"))
-			data, err := ec.unmarshalNDecimal2seatgraphᚋmoneyᚐDecimal(ctx, v)
+			data, err := ec.unmarshalNDecimal2seatgraphᚋinternalᚋmoneyᚐDecimal(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -21349,21 +21346,21 @@ func (ec *executionContext) unmarshalInputRegistrationFilterInput(ctx context.Co
 			it.Or = data
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
-			data, err := ec.unmarshalOIdOperationFilterInput2ᚖseatgraphᚋlistingᚐIdOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalOIdOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐIdOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ID = data
 		case "createdAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
-			data, err := ec.unmarshalODateTimeOperationFilterInput2ᚖseatgraphᚋlistingᚐDateTimeOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalODateTimeOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐDateTimeOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.CreatedAt = data
 		case "updatedAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
-			data, err := ec.unmarshalODateTimeOperationFilterInput2ᚖseatgraphᚋlistingᚐDateTimeOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalODateTimeOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐDateTimeOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -21377,7 +21374,7 @@ func (ec *executionContext) unmarshalInputRegistrationFilterInput(ctx context.Co
 			it.Status = data
 		case "waitlistPosition":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("waitlistPosition"))
-			data, err := ec.unmarshalOIntOperationFilterInput2ᚖseatgraphᚋlistingᚐIntOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalOIntOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐIntOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -21428,35 +21425,35 @@ func (ec *executionContext) unmarshalInputRegistrationSortInput(ctx context.Cont
 		switch k {
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ID = data
 		case "createdAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.CreatedAt = data
 		case "updatedAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.UpdatedAt = data
 		case "status":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Status = data
 		case "waitlistPosition":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("waitlistPosition"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -21521,28 +21518,28 @@ func (ec *executionContext) unmarshalInputRegistrationStatusOperationFilterInput
 			it.Or = data
 		case "eq":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
-			data, err := ec.unmarshalORegistrationStatus2ᚖseatgraphᚋenumsᚐRegistrationStatus(ctx, v)
+			data, err := ec.unmarshalORegistrationStatus2ᚖseatgraphᚋinternalᚋdomainᚐRegistrationStatus(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Eq = graphql.OmittableOf(data)
 		case "neq":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("neq"))
-			data, err := ec.unmarshalORegistrationStatus2ᚖseatgraphᚋenumsᚐRegistrationStatus(ctx, v)
+			data, err := ec.unmarshalORegistrationStatus2ᚖseatgraphᚋinternalᚋdomainᚐRegistrationStatus(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Neq = graphql.OmittableOf(data)
 		case "in":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
-			data, err := ec.unmarshalORegistrationStatus2ᚕᚖseatgraphᚋenumsᚐRegistrationStatus(ctx, v)
+			data, err := ec.unmarshalORegistrationStatus2ᚕᚖseatgraphᚋinternalᚋdomainᚐRegistrationStatus(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.In = data
 		case "nin":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nin"))
-			data, err := ec.unmarshalORegistrationStatus2ᚕᚖseatgraphᚋenumsᚐRegistrationStatus(ctx, v)
+			data, err := ec.unmarshalORegistrationStatus2ᚕᚖseatgraphᚋinternalᚋdomainᚐRegistrationStatus(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -21579,7 +21576,7 @@ func (ec *executionContext) unmarshalInputSetBookerInput(ctx context.Context, ob
 			it.ID = data
 		case "booker":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("booker"))
-			data, err := ec.unmarshalNParticipantInput2seatgraphᚋcatalogᚐParticipantInput(ctx, v)
+			data, err := ec.unmarshalNParticipantInput2seatgraphᚋinternalᚋcatalogᚐParticipantInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -21626,8 +21623,8 @@ func (ec *executionContext) unmarshalInputSetInvoiceNumberInput(ctx context.Cont
 	return it, nil
 }
 
-func (ec *executionContext) unmarshalInputStringOperationFilterInput(ctx context.Context, obj any) (listing.StringOperationFilterInput, error) {
-	var it listing.StringOperationFilterInput
+func (ec *executionContext) unmarshalInputStringOperationFilterInput(ctx context.Context, obj any) (lists.StringOperationFilterInput, error) {
+	var it lists.StringOperationFilterInput
 	if obj == nil {
 		return it, nil
 	}
@@ -21646,14 +21643,14 @@ func (ec *executionContext) unmarshalInputStringOperationFilterInput(ctx context
 		switch k {
 		case "and":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
-			data, err := ec.unmarshalOStringOperationFilterInput2ᚕᚖseatgraphᚋlistingᚐStringOperationFilterInputᚄ(ctx, v)
+			data, err := ec.unmarshalOStringOperationFilterInput2ᚕᚖseatgraphᚋinternalᚋlistsᚐStringOperationFilterInputᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.And = data
 		case "or":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
-			data, err := ec.unmarshalOStringOperationFilterInput2ᚕᚖseatgraphᚋlistingᚐStringOperationFilterInputᚄ(ctx, v)
+			data, err := ec.unmarshalOStringOperationFilterInput2ᚕᚖseatgraphᚋinternalᚋlistsᚐStringOperationFilterInputᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -21767,84 +21764,84 @@ func (ec *executionContext) unmarshalInputTicketCategoryFilterInput(ctx context.
 			it.Or = data
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
-			data, err := ec.unmarshalOIdOperationFilterInput2ᚖseatgraphᚋlistingᚐIdOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalOIdOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐIdOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ID = data
 		case "createdAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
-			data, err := ec.unmarshalODateTimeOperationFilterInput2ᚖseatgraphᚋlistingᚐDateTimeOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalODateTimeOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐDateTimeOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.CreatedAt = data
 		case "updatedAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
-			data, err := ec.unmarshalODateTimeOperationFilterInput2ᚖseatgraphᚋlistingᚐDateTimeOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalODateTimeOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐDateTimeOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.UpdatedAt = data
 		case "name":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
-			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋlistingᚐStringOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐStringOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Name = data
 		case "description":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
-			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋlistingᚐStringOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐStringOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Description = data
 		case "price":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("price"))
-			data, err := ec.unmarshalODecimalOperationFilterInput2ᚖseatgraphᚋlistingᚐDecimalOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalODecimalOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐDecimalOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Price = data
 		case "currency":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currency"))
-			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋlistingᚐStringOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐStringOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Currency = data
 		case "taxRatePercent":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("taxRatePercent"))
-			data, err := ec.unmarshalODecimalOperationFilterInput2ᚖseatgraphᚋlistingᚐDecimalOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalODecimalOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐDecimalOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.TaxRatePercent = data
 		case "capacity":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("capacity"))
-			data, err := ec.unmarshalOIntOperationFilterInput2ᚖseatgraphᚋlistingᚐIntOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalOIntOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐIntOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Capacity = data
 		case "soldCount":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("soldCount"))
-			data, err := ec.unmarshalOIntOperationFilterInput2ᚖseatgraphᚋlistingᚐIntOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalOIntOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐIntOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SoldCount = data
 		case "salesStartAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("salesStartAt"))
-			data, err := ec.unmarshalODateTimeOperationFilterInput2ᚖseatgraphᚋlistingᚐDateTimeOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalODateTimeOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐDateTimeOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SalesStartAt = data
 		case "salesEndAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("salesEndAt"))
-			data, err := ec.unmarshalODateTimeOperationFilterInput2ᚖseatgraphᚋlistingᚐDateTimeOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalODateTimeOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐDateTimeOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -21899,14 +21896,14 @@ func (ec *executionContext) unmarshalInputTicketCategoryInput(ctx context.Contex
 			it.Name = data
 		case "price":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("price"))
-			data, err := ec.unmarshalNDecimal2seatgraphᚋmoneyᚐDecimal(ctx, v)
+			data, err := ec.unmarshalNDecimal2seatgraphᚋinternalᚋmoneyᚐDecimal(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Price = data
 		case "taxRatePercent":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("taxRatePercent"))
-			data, err := ec.unmarshalODecimal2ᚖseatgraphᚋmoneyᚐDecimal(ctx, v)
+			data, err := ec.unmarshalODecimal2ᚖseatgraphᚋinternalᚋmoneyᚐDecimal(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -21964,84 +21961,84 @@ func (ec *executionContext) unmarshalInputTicketCategorySortInput(ctx context.Co
 		switch k {
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ID = data
 		case "createdAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.CreatedAt = data
 		case "updatedAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.UpdatedAt = data
 		case "name":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Name = data
 		case "description":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Description = data
 		case "price":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("price"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Price = data
 		case "currency":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currency"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Currency = data
 		case "taxRatePercent":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("taxRatePercent"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.TaxRatePercent = data
 		case "capacity":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("capacity"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Capacity = data
 		case "soldCount":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("soldCount"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SoldCount = data
 		case "salesStartAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("salesStartAt"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SalesStartAt = data
 		case "salesEndAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("salesEndAt"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -22092,28 +22089,28 @@ func (ec *executionContext) unmarshalInputTicketFilterInput(ctx context.Context,
 			it.Or = data
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
-			data, err := ec.unmarshalOIdOperationFilterInput2ᚖseatgraphᚋlistingᚐIdOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalOIdOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐIdOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ID = data
 		case "createdAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
-			data, err := ec.unmarshalODateTimeOperationFilterInput2ᚖseatgraphᚋlistingᚐDateTimeOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalODateTimeOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐDateTimeOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.CreatedAt = data
 		case "updatedAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
-			data, err := ec.unmarshalODateTimeOperationFilterInput2ᚖseatgraphᚋlistingᚐDateTimeOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalODateTimeOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐDateTimeOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.UpdatedAt = data
 		case "code":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
-			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋlistingᚐStringOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐStringOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -22127,35 +22124,35 @@ func (ec *executionContext) unmarshalInputTicketFilterInput(ctx context.Context,
 			it.Status = data
 		case "checkedInAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("checkedInAt"))
-			data, err := ec.unmarshalODateTimeOperationFilterInput2ᚖseatgraphᚋlistingᚐDateTimeOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalODateTimeOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐDateTimeOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.CheckedInAt = data
 		case "price":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("price"))
-			data, err := ec.unmarshalODecimalOperationFilterInput2ᚖseatgraphᚋlistingᚐDecimalOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalODecimalOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐDecimalOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Price = data
 		case "netPrice":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("netPrice"))
-			data, err := ec.unmarshalODecimalOperationFilterInput2ᚖseatgraphᚋlistingᚐDecimalOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalODecimalOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐDecimalOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.NetPrice = data
 		case "taxAmount":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("taxAmount"))
-			data, err := ec.unmarshalODecimalOperationFilterInput2ᚖseatgraphᚋlistingᚐDecimalOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalODecimalOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐDecimalOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.TaxAmount = data
 		case "currency":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currency"))
-			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋlistingᚐStringOperationFilterInput(ctx, v)
+			data, err := ec.unmarshalOStringOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐStringOperationFilterInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -22227,7 +22224,7 @@ func (ec *executionContext) unmarshalInputTicketInput(ctx context.Context, obj a
 			it.TicketCategoryID = data
 		case "holder":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("holder"))
-			data, err := ec.unmarshalOParticipantInput2ᚖseatgraphᚋcatalogᚐParticipantInput(ctx, v)
+			data, err := ec.unmarshalOParticipantInput2ᚖseatgraphᚋinternalᚋcatalogᚐParticipantInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -22257,70 +22254,70 @@ func (ec *executionContext) unmarshalInputTicketSortInput(ctx context.Context, o
 		switch k {
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ID = data
 		case "createdAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.CreatedAt = data
 		case "updatedAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.UpdatedAt = data
 		case "code":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Code = data
 		case "status":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Status = data
 		case "checkedInAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("checkedInAt"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.CheckedInAt = data
 		case "price":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("price"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Price = data
 		case "netPrice":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("netPrice"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.NetPrice = data
 		case "taxAmount":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("taxAmount"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.TaxAmount = data
 		case "currency":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currency"))
-			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx, v)
+			data, err := ec.unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -22399,28 +22396,28 @@ func (ec *executionContext) unmarshalInputTicketStatusOperationFilterInput(ctx c
 			it.Or = data
 		case "eq":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
-			data, err := ec.unmarshalOTicketStatus2ᚖseatgraphᚋenumsᚐTicketStatus(ctx, v)
+			data, err := ec.unmarshalOTicketStatus2ᚖseatgraphᚋinternalᚋdomainᚐTicketStatus(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Eq = graphql.OmittableOf(data)
 		case "neq":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("neq"))
-			data, err := ec.unmarshalOTicketStatus2ᚖseatgraphᚋenumsᚐTicketStatus(ctx, v)
+			data, err := ec.unmarshalOTicketStatus2ᚖseatgraphᚋinternalᚋdomainᚐTicketStatus(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Neq = graphql.OmittableOf(data)
 		case "in":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
-			data, err := ec.unmarshalOTicketStatus2ᚕᚖseatgraphᚋenumsᚐTicketStatus(ctx, v)
+			data, err := ec.unmarshalOTicketStatus2ᚕᚖseatgraphᚋinternalᚋdomainᚐTicketStatus(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.In = data
 		case "nin":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nin"))
-			data, err := ec.unmarshalOTicketStatus2ᚕᚖseatgraphᚋenumsᚐTicketStatus(ctx, v)
+			data, err := ec.unmarshalOTicketStatus2ᚕᚖseatgraphᚋinternalᚋdomainᚐTicketStatus(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -22592,7 +22589,7 @@ func (ec *executionContext) unmarshalInputUpdateEventInput(ctx context.Context, 
 			it.Currency = data
 		case "cancellationPolicy":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cancellationPolicy"))
-			data, err := ec.unmarshalOCancellationPolicyInput2ᚖseatgraphᚋcatalogᚐCancellationPolicyInput(ctx, v)
+			data, err := ec.unmarshalOCancellationPolicyInput2ᚖseatgraphᚋinternalᚋcatalogᚐCancellationPolicyInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -22736,7 +22733,7 @@ func (ec *executionContext) unmarshalInputUpdatePaymentStatusInput(ctx context.C
 			it.ID = data
 		case "status":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
-			data, err := ec.unmarshalNPaymentRecordStatus2seatgraphᚋenumsᚐPaymentRecordStatus(ctx, v)
+			data, err := ec.unmarshalNPaymentRecordStatus2seatgraphᚋinternalᚋdomainᚐPaymentRecordStatus(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -22773,7 +22770,7 @@ func (ec *executionContext) unmarshalInputUpdateRegistrationStatusInput(ctx cont
 			it.ID = data
 		case "status":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
-			data, err := ec.unmarshalNRegistrationStatus2seatgraphᚋenumsᚐRegistrationStatus(ctx, v)
+			data, err := ec.unmarshalNRegistrationStatus2seatgraphᚋinternalᚋdomainᚐRegistrationStatus(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -22817,14 +22814,14 @@ func (ec *executionContext) unmarshalInputUpdateTicketCategoryInput(ctx context.
 			it.Name = data
 		case "price":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("price"))
-			data, err := ec.unmarshalODecimal2ᚖseatgraphᚋmoneyᚐDecimal(ctx, v)
+			data, err := ec.unmarshalODecimal2ᚖseatgraphᚋinternalᚋmoneyᚐDecimal(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Price = data
 		case "taxRatePercent":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("taxRatePercent"))
-			data, err := ec.unmarshalODecimal2ᚖseatgraphᚋmoneyᚐDecimal(ctx, v)
+			data, err := ec.unmarshalODecimal2ᚖseatgraphᚋinternalᚋmoneyᚐDecimal(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -22866,16 +22863,16 @@ func (ec *executionContext) unmarshalInputUpdateTicketCategoryInput(ctx context.
 
 // region    ************************** interface.gotpl ***************************
 
-func (ec *executionContext) _CancelBookingError(ctx context.Context, sel ast.SelectionSet, obj domainerr.Error) graphql.Marshaler {
+func (ec *executionContext) _CancelBookingError(ctx context.Context, sel ast.SelectionSet, obj domain.Error) graphql.Marshaler {
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
-	case *domainerr.NotFoundError:
+	case *domain.NotFoundError:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._NotFoundError(ctx, sel, obj)
-	case *domainerr.InvalidStateError:
+	case *domain.InvalidStateError:
 		if obj == nil {
 			return graphql.Null
 		}
@@ -22889,16 +22886,16 @@ func (ec *executionContext) _CancelBookingError(ctx context.Context, sel ast.Sel
 	}
 }
 
-func (ec *executionContext) _CancelEventError(ctx context.Context, sel ast.SelectionSet, obj domainerr.Error) graphql.Marshaler {
+func (ec *executionContext) _CancelEventError(ctx context.Context, sel ast.SelectionSet, obj domain.Error) graphql.Marshaler {
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
-	case *domainerr.NotFoundError:
+	case *domain.NotFoundError:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._NotFoundError(ctx, sel, obj)
-	case *domainerr.InvalidStateError:
+	case *domain.InvalidStateError:
 		if obj == nil {
 			return graphql.Null
 		}
@@ -22912,21 +22909,21 @@ func (ec *executionContext) _CancelEventError(ctx context.Context, sel ast.Selec
 	}
 }
 
-func (ec *executionContext) _CheckInTicketError(ctx context.Context, sel ast.SelectionSet, obj domainerr.Error) graphql.Marshaler {
+func (ec *executionContext) _CheckInTicketError(ctx context.Context, sel ast.SelectionSet, obj domain.Error) graphql.Marshaler {
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
-	case *domainerr.TicketNotValidError:
+	case *domain.TicketNotValidError:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._TicketNotValidError(ctx, sel, obj)
-	case *domainerr.TicketNotFoundError:
+	case *domain.TicketNotFoundError:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._TicketNotFoundError(ctx, sel, obj)
-	case *domainerr.AlreadyCheckedInError:
+	case *domain.AlreadyCheckedInError:
 		if obj == nil {
 			return graphql.Null
 		}
@@ -22940,31 +22937,31 @@ func (ec *executionContext) _CheckInTicketError(ctx context.Context, sel ast.Sel
 	}
 }
 
-func (ec *executionContext) _CreateBookingError(ctx context.Context, sel ast.SelectionSet, obj domainerr.Error) graphql.Marshaler {
+func (ec *executionContext) _CreateBookingError(ctx context.Context, sel ast.SelectionSet, obj domain.Error) graphql.Marshaler {
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
-	case *domainerr.ValidationError:
+	case *domain.ValidationError:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._ValidationError(ctx, sel, obj)
-	case *domainerr.SoldOutError:
+	case *domain.SoldOutError:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._SoldOutError(ctx, sel, obj)
-	case *domainerr.RegistrationClosedError:
+	case *domain.RegistrationClosedError:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._RegistrationClosedError(ctx, sel, obj)
-	case *domainerr.NotFoundError:
+	case *domain.NotFoundError:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._NotFoundError(ctx, sel, obj)
-	case *domainerr.IdempotencyKeyReusedError:
+	case *domain.IdempotencyKeyReusedError:
 		if obj == nil {
 			return graphql.Null
 		}
@@ -22978,11 +22975,11 @@ func (ec *executionContext) _CreateBookingError(ctx context.Context, sel ast.Sel
 	}
 }
 
-func (ec *executionContext) _CreateEventError(ctx context.Context, sel ast.SelectionSet, obj domainerr.Error) graphql.Marshaler {
+func (ec *executionContext) _CreateEventError(ctx context.Context, sel ast.SelectionSet, obj domain.Error) graphql.Marshaler {
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
-	case *domainerr.ValidationError:
+	case *domain.ValidationError:
 		if obj == nil {
 			return graphql.Null
 		}
@@ -22996,11 +22993,11 @@ func (ec *executionContext) _CreateEventError(ctx context.Context, sel ast.Selec
 	}
 }
 
-func (ec *executionContext) _CreateParticipantError(ctx context.Context, sel ast.SelectionSet, obj domainerr.Error) graphql.Marshaler {
+func (ec *executionContext) _CreateParticipantError(ctx context.Context, sel ast.SelectionSet, obj domain.Error) graphql.Marshaler {
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
-	case *domainerr.ValidationError:
+	case *domain.ValidationError:
 		if obj == nil {
 			return graphql.Null
 		}
@@ -23014,26 +23011,26 @@ func (ec *executionContext) _CreateParticipantError(ctx context.Context, sel ast
 	}
 }
 
-func (ec *executionContext) _CreateRegistrationError(ctx context.Context, sel ast.SelectionSet, obj domainerr.Error) graphql.Marshaler {
+func (ec *executionContext) _CreateRegistrationError(ctx context.Context, sel ast.SelectionSet, obj domain.Error) graphql.Marshaler {
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
-	case *domainerr.ValidationError:
+	case *domain.ValidationError:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._ValidationError(ctx, sel, obj)
-	case *domainerr.SoldOutError:
+	case *domain.SoldOutError:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._SoldOutError(ctx, sel, obj)
-	case *domainerr.RegistrationClosedError:
+	case *domain.RegistrationClosedError:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._RegistrationClosedError(ctx, sel, obj)
-	case *domainerr.NotFoundError:
+	case *domain.NotFoundError:
 		if obj == nil {
 			return graphql.Null
 		}
@@ -23047,16 +23044,16 @@ func (ec *executionContext) _CreateRegistrationError(ctx context.Context, sel as
 	}
 }
 
-func (ec *executionContext) _CreateTicketCategoryError(ctx context.Context, sel ast.SelectionSet, obj domainerr.Error) graphql.Marshaler {
+func (ec *executionContext) _CreateTicketCategoryError(ctx context.Context, sel ast.SelectionSet, obj domain.Error) graphql.Marshaler {
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
-	case *domainerr.ValidationError:
+	case *domain.ValidationError:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._ValidationError(ctx, sel, obj)
-	case *domainerr.NotFoundError:
+	case *domain.NotFoundError:
 		if obj == nil {
 			return graphql.Null
 		}
@@ -23070,16 +23067,16 @@ func (ec *executionContext) _CreateTicketCategoryError(ctx context.Context, sel 
 	}
 }
 
-func (ec *executionContext) _DeleteEventError(ctx context.Context, sel ast.SelectionSet, obj domainerr.Error) graphql.Marshaler {
+func (ec *executionContext) _DeleteEventError(ctx context.Context, sel ast.SelectionSet, obj domain.Error) graphql.Marshaler {
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
-	case *domainerr.NotFoundError:
+	case *domain.NotFoundError:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._NotFoundError(ctx, sel, obj)
-	case *domainerr.InvalidStateError:
+	case *domain.InvalidStateError:
 		if obj == nil {
 			return graphql.Null
 		}
@@ -23093,21 +23090,21 @@ func (ec *executionContext) _DeleteEventError(ctx context.Context, sel ast.Selec
 	}
 }
 
-func (ec *executionContext) _DuplicateEventError(ctx context.Context, sel ast.SelectionSet, obj domainerr.Error) graphql.Marshaler {
+func (ec *executionContext) _DuplicateEventError(ctx context.Context, sel ast.SelectionSet, obj domain.Error) graphql.Marshaler {
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
-	case *domainerr.ValidationError:
+	case *domain.ValidationError:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._ValidationError(ctx, sel, obj)
-	case *domainerr.NotFoundError:
+	case *domain.NotFoundError:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._NotFoundError(ctx, sel, obj)
-	case *domainerr.InvalidStateError:
+	case *domain.InvalidStateError:
 		if obj == nil {
 			return graphql.Null
 		}
@@ -23121,51 +23118,51 @@ func (ec *executionContext) _DuplicateEventError(ctx context.Context, sel ast.Se
 	}
 }
 
-func (ec *executionContext) _Error(ctx context.Context, sel ast.SelectionSet, obj domainerr.Error) graphql.Marshaler {
+func (ec *executionContext) _Error(ctx context.Context, sel ast.SelectionSet, obj domain.Error) graphql.Marshaler {
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
-	case *domainerr.ValidationError:
+	case *domain.ValidationError:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._ValidationError(ctx, sel, obj)
-	case *domainerr.TicketNotValidError:
+	case *domain.TicketNotValidError:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._TicketNotValidError(ctx, sel, obj)
-	case *domainerr.TicketNotFoundError:
+	case *domain.TicketNotFoundError:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._TicketNotFoundError(ctx, sel, obj)
-	case *domainerr.SoldOutError:
+	case *domain.SoldOutError:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._SoldOutError(ctx, sel, obj)
-	case *domainerr.RegistrationClosedError:
+	case *domain.RegistrationClosedError:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._RegistrationClosedError(ctx, sel, obj)
-	case *domainerr.NotFoundError:
+	case *domain.NotFoundError:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._NotFoundError(ctx, sel, obj)
-	case *domainerr.InvalidStateError:
+	case *domain.InvalidStateError:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._InvalidStateError(ctx, sel, obj)
-	case *domainerr.IdempotencyKeyReusedError:
+	case *domain.IdempotencyKeyReusedError:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._IdempotencyKeyReusedError(ctx, sel, obj)
-	case *domainerr.AlreadyCheckedInError:
+	case *domain.AlreadyCheckedInError:
 		if obj == nil {
 			return graphql.Null
 		}
@@ -23227,16 +23224,16 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 	}
 }
 
-func (ec *executionContext) _PublishEventError(ctx context.Context, sel ast.SelectionSet, obj domainerr.Error) graphql.Marshaler {
+func (ec *executionContext) _PublishEventError(ctx context.Context, sel ast.SelectionSet, obj domain.Error) graphql.Marshaler {
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
-	case *domainerr.NotFoundError:
+	case *domain.NotFoundError:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._NotFoundError(ctx, sel, obj)
-	case *domainerr.InvalidStateError:
+	case *domain.InvalidStateError:
 		if obj == nil {
 			return graphql.Null
 		}
@@ -23250,21 +23247,21 @@ func (ec *executionContext) _PublishEventError(ctx context.Context, sel ast.Sele
 	}
 }
 
-func (ec *executionContext) _RecordPaymentError(ctx context.Context, sel ast.SelectionSet, obj domainerr.Error) graphql.Marshaler {
+func (ec *executionContext) _RecordPaymentError(ctx context.Context, sel ast.SelectionSet, obj domain.Error) graphql.Marshaler {
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
-	case *domainerr.ValidationError:
+	case *domain.ValidationError:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._ValidationError(ctx, sel, obj)
-	case *domainerr.NotFoundError:
+	case *domain.NotFoundError:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._NotFoundError(ctx, sel, obj)
-	case *domainerr.InvalidStateError:
+	case *domain.InvalidStateError:
 		if obj == nil {
 			return graphql.Null
 		}
@@ -23278,21 +23275,21 @@ func (ec *executionContext) _RecordPaymentError(ctx context.Context, sel ast.Sel
 	}
 }
 
-func (ec *executionContext) _RefundPaymentError(ctx context.Context, sel ast.SelectionSet, obj domainerr.Error) graphql.Marshaler {
+func (ec *executionContext) _RefundPaymentError(ctx context.Context, sel ast.SelectionSet, obj domain.Error) graphql.Marshaler {
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
-	case *domainerr.ValidationError:
+	case *domain.ValidationError:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._ValidationError(ctx, sel, obj)
-	case *domainerr.NotFoundError:
+	case *domain.NotFoundError:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._NotFoundError(ctx, sel, obj)
-	case *domainerr.InvalidStateError:
+	case *domain.InvalidStateError:
 		if obj == nil {
 			return graphql.Null
 		}
@@ -23306,16 +23303,16 @@ func (ec *executionContext) _RefundPaymentError(ctx context.Context, sel ast.Sel
 	}
 }
 
-func (ec *executionContext) _SetBookerError(ctx context.Context, sel ast.SelectionSet, obj domainerr.Error) graphql.Marshaler {
+func (ec *executionContext) _SetBookerError(ctx context.Context, sel ast.SelectionSet, obj domain.Error) graphql.Marshaler {
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
-	case *domainerr.ValidationError:
+	case *domain.ValidationError:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._ValidationError(ctx, sel, obj)
-	case *domainerr.NotFoundError:
+	case *domain.NotFoundError:
 		if obj == nil {
 			return graphql.Null
 		}
@@ -23329,16 +23326,16 @@ func (ec *executionContext) _SetBookerError(ctx context.Context, sel ast.Selecti
 	}
 }
 
-func (ec *executionContext) _SetInvoiceNumberError(ctx context.Context, sel ast.SelectionSet, obj domainerr.Error) graphql.Marshaler {
+func (ec *executionContext) _SetInvoiceNumberError(ctx context.Context, sel ast.SelectionSet, obj domain.Error) graphql.Marshaler {
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
-	case *domainerr.ValidationError:
+	case *domain.ValidationError:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._ValidationError(ctx, sel, obj)
-	case *domainerr.NotFoundError:
+	case *domain.NotFoundError:
 		if obj == nil {
 			return graphql.Null
 		}
@@ -23352,16 +23349,16 @@ func (ec *executionContext) _SetInvoiceNumberError(ctx context.Context, sel ast.
 	}
 }
 
-func (ec *executionContext) _UndoCheckInError(ctx context.Context, sel ast.SelectionSet, obj domainerr.Error) graphql.Marshaler {
+func (ec *executionContext) _UndoCheckInError(ctx context.Context, sel ast.SelectionSet, obj domain.Error) graphql.Marshaler {
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
-	case *domainerr.NotFoundError:
+	case *domain.NotFoundError:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._NotFoundError(ctx, sel, obj)
-	case *domainerr.InvalidStateError:
+	case *domain.InvalidStateError:
 		if obj == nil {
 			return graphql.Null
 		}
@@ -23375,16 +23372,16 @@ func (ec *executionContext) _UndoCheckInError(ctx context.Context, sel ast.Selec
 	}
 }
 
-func (ec *executionContext) _UpdateEventError(ctx context.Context, sel ast.SelectionSet, obj domainerr.Error) graphql.Marshaler {
+func (ec *executionContext) _UpdateEventError(ctx context.Context, sel ast.SelectionSet, obj domain.Error) graphql.Marshaler {
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
-	case *domainerr.ValidationError:
+	case *domain.ValidationError:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._ValidationError(ctx, sel, obj)
-	case *domainerr.NotFoundError:
+	case *domain.NotFoundError:
 		if obj == nil {
 			return graphql.Null
 		}
@@ -23398,16 +23395,16 @@ func (ec *executionContext) _UpdateEventError(ctx context.Context, sel ast.Selec
 	}
 }
 
-func (ec *executionContext) _UpdateParticipantError(ctx context.Context, sel ast.SelectionSet, obj domainerr.Error) graphql.Marshaler {
+func (ec *executionContext) _UpdateParticipantError(ctx context.Context, sel ast.SelectionSet, obj domain.Error) graphql.Marshaler {
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
-	case *domainerr.ValidationError:
+	case *domain.ValidationError:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._ValidationError(ctx, sel, obj)
-	case *domainerr.NotFoundError:
+	case *domain.NotFoundError:
 		if obj == nil {
 			return graphql.Null
 		}
@@ -23421,21 +23418,21 @@ func (ec *executionContext) _UpdateParticipantError(ctx context.Context, sel ast
 	}
 }
 
-func (ec *executionContext) _UpdatePaymentStatusError(ctx context.Context, sel ast.SelectionSet, obj domainerr.Error) graphql.Marshaler {
+func (ec *executionContext) _UpdatePaymentStatusError(ctx context.Context, sel ast.SelectionSet, obj domain.Error) graphql.Marshaler {
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
-	case *domainerr.ValidationError:
+	case *domain.ValidationError:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._ValidationError(ctx, sel, obj)
-	case *domainerr.NotFoundError:
+	case *domain.NotFoundError:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._NotFoundError(ctx, sel, obj)
-	case *domainerr.InvalidStateError:
+	case *domain.InvalidStateError:
 		if obj == nil {
 			return graphql.Null
 		}
@@ -23449,21 +23446,21 @@ func (ec *executionContext) _UpdatePaymentStatusError(ctx context.Context, sel a
 	}
 }
 
-func (ec *executionContext) _UpdateRegistrationStatusError(ctx context.Context, sel ast.SelectionSet, obj domainerr.Error) graphql.Marshaler {
+func (ec *executionContext) _UpdateRegistrationStatusError(ctx context.Context, sel ast.SelectionSet, obj domain.Error) graphql.Marshaler {
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
-	case *domainerr.SoldOutError:
+	case *domain.SoldOutError:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._SoldOutError(ctx, sel, obj)
-	case *domainerr.NotFoundError:
+	case *domain.NotFoundError:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._NotFoundError(ctx, sel, obj)
-	case *domainerr.InvalidStateError:
+	case *domain.InvalidStateError:
 		if obj == nil {
 			return graphql.Null
 		}
@@ -23477,16 +23474,16 @@ func (ec *executionContext) _UpdateRegistrationStatusError(ctx context.Context, 
 	}
 }
 
-func (ec *executionContext) _UpdateTicketCategoryError(ctx context.Context, sel ast.SelectionSet, obj domainerr.Error) graphql.Marshaler {
+func (ec *executionContext) _UpdateTicketCategoryError(ctx context.Context, sel ast.SelectionSet, obj domain.Error) graphql.Marshaler {
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
-	case *domainerr.ValidationError:
+	case *domain.ValidationError:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._ValidationError(ctx, sel, obj)
-	case *domainerr.NotFoundError:
+	case *domain.NotFoundError:
 		if obj == nil {
 			return graphql.Null
 		}
@@ -23506,7 +23503,7 @@ func (ec *executionContext) _UpdateTicketCategoryError(ctx context.Context, sel 
 
 var alreadyCheckedInErrorImplementors = []string{"AlreadyCheckedInError", "Error", "CheckInTicketError"}
 
-func (ec *executionContext) _AlreadyCheckedInError(ctx context.Context, sel ast.SelectionSet, obj *domainerr.AlreadyCheckedInError) graphql.Marshaler {
+func (ec *executionContext) _AlreadyCheckedInError(ctx context.Context, sel ast.SelectionSet, obj *domain.AlreadyCheckedInError) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, alreadyCheckedInErrorImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -24164,7 +24161,7 @@ func (ec *executionContext) _CheckInTicketPayload(ctx context.Context, sel ast.S
 
 var collectionSegmentInfoImplementors = []string{"CollectionSegmentInfo"}
 
-func (ec *executionContext) _CollectionSegmentInfo(ctx context.Context, sel ast.SelectionSet, obj *listing.CollectionSegmentInfo) graphql.Marshaler {
+func (ec *executionContext) _CollectionSegmentInfo(ctx context.Context, sel ast.SelectionSet, obj *lists.CollectionSegmentInfo) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, collectionSegmentInfoImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -24961,7 +24958,7 @@ func (ec *executionContext) _EventStatistics(ctx context.Context, sel ast.Select
 
 var idempotencyKeyReusedErrorImplementors = []string{"IdempotencyKeyReusedError", "Error", "CreateBookingError"}
 
-func (ec *executionContext) _IdempotencyKeyReusedError(ctx context.Context, sel ast.SelectionSet, obj *domainerr.IdempotencyKeyReusedError) graphql.Marshaler {
+func (ec *executionContext) _IdempotencyKeyReusedError(ctx context.Context, sel ast.SelectionSet, obj *domain.IdempotencyKeyReusedError) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, idempotencyKeyReusedErrorImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -24999,7 +24996,7 @@ func (ec *executionContext) _IdempotencyKeyReusedError(ctx context.Context, sel 
 
 var invalidStateErrorImplementors = []string{"InvalidStateError", "CancelBookingError", "RecordPaymentError", "UpdatePaymentStatusError", "RefundPaymentError", "UpdateRegistrationStatusError", "UndoCheckInError", "Error", "PublishEventError", "CancelEventError", "DuplicateEventError", "DeleteEventError"}
 
-func (ec *executionContext) _InvalidStateError(ctx context.Context, sel ast.SelectionSet, obj *domainerr.InvalidStateError) graphql.Marshaler {
+func (ec *executionContext) _InvalidStateError(ctx context.Context, sel ast.SelectionSet, obj *domain.InvalidStateError) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, invalidStateErrorImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -25273,7 +25270,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 
 var notFoundErrorImplementors = []string{"NotFoundError", "CreateBookingError", "CancelBookingError", "SetBookerError", "SetInvoiceNumberError", "RecordPaymentError", "UpdatePaymentStatusError", "RefundPaymentError", "CreateRegistrationError", "UpdateRegistrationStatusError", "UndoCheckInError", "Error", "UpdateEventError", "PublishEventError", "CancelEventError", "DuplicateEventError", "DeleteEventError", "CreateTicketCategoryError", "UpdateTicketCategoryError", "UpdateParticipantError"}
 
-func (ec *executionContext) _NotFoundError(ctx context.Context, sel ast.SelectionSet, obj *domainerr.NotFoundError) graphql.Marshaler {
+func (ec *executionContext) _NotFoundError(ctx context.Context, sel ast.SelectionSet, obj *domain.NotFoundError) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, notFoundErrorImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -25316,7 +25313,7 @@ func (ec *executionContext) _NotFoundError(ctx context.Context, sel ast.Selectio
 
 var pageInfoImplementors = []string{"PageInfo"}
 
-func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *listing.PageInfo) graphql.Marshaler {
+func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *lists.PageInfo) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -26539,7 +26536,7 @@ func (ec *executionContext) _Registration(ctx context.Context, sel ast.Selection
 
 var registrationClosedErrorImplementors = []string{"RegistrationClosedError", "Error", "CreateBookingError", "CreateRegistrationError"}
 
-func (ec *executionContext) _RegistrationClosedError(ctx context.Context, sel ast.SelectionSet, obj *domainerr.RegistrationClosedError) graphql.Marshaler {
+func (ec *executionContext) _RegistrationClosedError(ctx context.Context, sel ast.SelectionSet, obj *domain.RegistrationClosedError) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, registrationClosedErrorImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -26812,7 +26809,7 @@ func (ec *executionContext) _SetInvoiceNumberPayload(ctx context.Context, sel as
 
 var soldOutErrorImplementors = []string{"SoldOutError", "Error", "CreateBookingError", "CreateRegistrationError", "UpdateRegistrationStatusError"}
 
-func (ec *executionContext) _SoldOutError(ctx context.Context, sel ast.SelectionSet, obj *domainerr.SoldOutError) graphql.Marshaler {
+func (ec *executionContext) _SoldOutError(ctx context.Context, sel ast.SelectionSet, obj *domain.SoldOutError) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, soldOutErrorImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -27283,7 +27280,7 @@ func (ec *executionContext) _TicketEdge(ctx context.Context, sel ast.SelectionSe
 
 var ticketNotFoundErrorImplementors = []string{"TicketNotFoundError", "Error", "CheckInTicketError"}
 
-func (ec *executionContext) _TicketNotFoundError(ctx context.Context, sel ast.SelectionSet, obj *domainerr.TicketNotFoundError) graphql.Marshaler {
+func (ec *executionContext) _TicketNotFoundError(ctx context.Context, sel ast.SelectionSet, obj *domain.TicketNotFoundError) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, ticketNotFoundErrorImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -27321,7 +27318,7 @@ func (ec *executionContext) _TicketNotFoundError(ctx context.Context, sel ast.Se
 
 var ticketNotValidErrorImplementors = []string{"TicketNotValidError", "Error", "CheckInTicketError"}
 
-func (ec *executionContext) _TicketNotValidError(ctx context.Context, sel ast.SelectionSet, obj *domainerr.TicketNotValidError) graphql.Marshaler {
+func (ec *executionContext) _TicketNotValidError(ctx context.Context, sel ast.SelectionSet, obj *domain.TicketNotValidError) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, ticketNotValidErrorImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -27627,7 +27624,7 @@ func (ec *executionContext) _UpdateTicketCategoryPayload(ctx context.Context, se
 
 var validationErrorImplementors = []string{"ValidationError", "CreateBookingError", "SetBookerError", "SetInvoiceNumberError", "RecordPaymentError", "UpdatePaymentStatusError", "RefundPaymentError", "CreateRegistrationError", "Error", "CreateEventError", "UpdateEventError", "DuplicateEventError", "CreateTicketCategoryError", "UpdateTicketCategoryError", "CreateParticipantError", "UpdateParticipantError"}
 
-func (ec *executionContext) _ValidationError(ctx context.Context, sel ast.SelectionSet, obj *domainerr.ValidationError) graphql.Marshaler {
+func (ec *executionContext) _ValidationError(ctx context.Context, sel ast.SelectionSet, obj *domain.ValidationError) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, validationErrorImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -28142,13 +28139,13 @@ func (ec *executionContext) unmarshalNBookingSortInput2ᚖseatgraphᚋentᚐBook
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNBookingStatus2seatgraphᚋenumsᚐBookingStatus(ctx context.Context, v any) (enums.BookingStatus, error) {
-	var res enums.BookingStatus
+func (ec *executionContext) unmarshalNBookingStatus2seatgraphᚋinternalᚋdomainᚐBookingStatus(ctx context.Context, v any) (domain.BookingStatus, error) {
+	var res domain.BookingStatus
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNBookingStatus2seatgraphᚋenumsᚐBookingStatus(ctx context.Context, sel ast.SelectionSet, v enums.BookingStatus) graphql.Marshaler {
+func (ec *executionContext) marshalNBookingStatus2seatgraphᚋinternalᚋdomainᚐBookingStatus(ctx context.Context, sel ast.SelectionSet, v domain.BookingStatus) graphql.Marshaler {
 	return v
 }
 
@@ -28173,12 +28170,12 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
-func (ec *executionContext) unmarshalNBooleanOperationFilterInput2ᚖseatgraphᚋlistingᚐBooleanOperationFilterInput(ctx context.Context, v any) (*listing.BooleanOperationFilterInput, error) {
+func (ec *executionContext) unmarshalNBooleanOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐBooleanOperationFilterInput(ctx context.Context, v any) (*lists.BooleanOperationFilterInput, error) {
 	res, err := ec.unmarshalInputBooleanOperationFilterInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNCancelBookingError2seatgraphᚋdomainerrᚐError(ctx context.Context, sel ast.SelectionSet, v domainerr.Error) graphql.Marshaler {
+func (ec *executionContext) marshalNCancelBookingError2seatgraphᚋinternalᚋdomainᚐError(ctx context.Context, sel ast.SelectionSet, v domain.Error) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -28188,7 +28185,7 @@ func (ec *executionContext) marshalNCancelBookingError2seatgraphᚋdomainerrᚐE
 	return ec._CancelBookingError(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNCancelBookingInput2seatgraphᚋbookingᚐCancelBookingInput(ctx context.Context, v any) (booking.CancelBookingInput, error) {
+func (ec *executionContext) unmarshalNCancelBookingInput2seatgraphᚋinternalᚋbookingᚐCancelBookingInput(ctx context.Context, v any) (booking.CancelBookingInput, error) {
 	res, err := ec.unmarshalInputCancelBookingInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -28203,7 +28200,7 @@ func (ec *executionContext) marshalNCancelBookingPayload2ᚖseatgraphᚋgraphᚋ
 	return ec._CancelBookingPayload(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNCancelEventError2seatgraphᚋdomainerrᚐError(ctx context.Context, sel ast.SelectionSet, v domainerr.Error) graphql.Marshaler {
+func (ec *executionContext) marshalNCancelEventError2seatgraphᚋinternalᚋdomainᚐError(ctx context.Context, sel ast.SelectionSet, v domain.Error) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -28213,7 +28210,7 @@ func (ec *executionContext) marshalNCancelEventError2seatgraphᚋdomainerrᚐErr
 	return ec._CancelEventError(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNCancelEventInput2seatgraphᚋcatalogᚐCancelEventInput(ctx context.Context, v any) (catalog.CancelEventInput, error) {
+func (ec *executionContext) unmarshalNCancelEventInput2seatgraphᚋinternalᚋcatalogᚐCancelEventInput(ctx context.Context, v any) (catalog.CancelEventInput, error) {
 	res, err := ec.unmarshalInputCancelEventInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -28228,7 +28225,7 @@ func (ec *executionContext) marshalNCancelEventPayload2ᚖseatgraphᚋgraphᚋmo
 	return ec._CancelEventPayload(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNCancellationQuote2ᚖseatgraphᚋbookingᚐQuote(ctx context.Context, sel ast.SelectionSet, v *booking.Quote) graphql.Marshaler {
+func (ec *executionContext) marshalNCancellationQuote2ᚖseatgraphᚋinternalᚋbookingᚐQuote(ctx context.Context, sel ast.SelectionSet, v *booking.Quote) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -28238,11 +28235,11 @@ func (ec *executionContext) marshalNCancellationQuote2ᚖseatgraphᚋbookingᚐQ
 	return ec._CancellationQuote(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNCancellationRule2ᚕᚖseatgraphᚋbookingᚐPolicyRuleᚄ(ctx context.Context, sel ast.SelectionSet, v []*booking.PolicyRule) graphql.Marshaler {
+func (ec *executionContext) marshalNCancellationRule2ᚕᚖseatgraphᚋinternalᚋbookingᚐPolicyRuleᚄ(ctx context.Context, sel ast.SelectionSet, v []*booking.PolicyRule) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNCancellationRule2ᚖseatgraphᚋbookingᚐPolicyRule(ctx, sel, v[i])
+		return ec.marshalNCancellationRule2ᚖseatgraphᚋinternalᚋbookingᚐPolicyRule(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -28254,7 +28251,7 @@ func (ec *executionContext) marshalNCancellationRule2ᚕᚖseatgraphᚋbooking�
 	return ret
 }
 
-func (ec *executionContext) marshalNCancellationRule2ᚖseatgraphᚋbookingᚐPolicyRule(ctx context.Context, sel ast.SelectionSet, v *booking.PolicyRule) graphql.Marshaler {
+func (ec *executionContext) marshalNCancellationRule2ᚖseatgraphᚋinternalᚋbookingᚐPolicyRule(ctx context.Context, sel ast.SelectionSet, v *booking.PolicyRule) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -28264,13 +28261,13 @@ func (ec *executionContext) marshalNCancellationRule2ᚖseatgraphᚋbookingᚐPo
 	return ec._CancellationRule(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNCancellationRuleInput2ᚕᚖseatgraphᚋcatalogᚐCancellationRuleInputᚄ(ctx context.Context, v any) ([]*catalog.CancellationRuleInput, error) {
+func (ec *executionContext) unmarshalNCancellationRuleInput2ᚕᚖseatgraphᚋinternalᚋcatalogᚐCancellationRuleInputᚄ(ctx context.Context, v any) ([]*catalog.CancellationRuleInput, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
 	res := make([]*catalog.CancellationRuleInput, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNCancellationRuleInput2ᚖseatgraphᚋcatalogᚐCancellationRuleInput(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNCancellationRuleInput2ᚖseatgraphᚋinternalᚋcatalogᚐCancellationRuleInput(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -28278,12 +28275,12 @@ func (ec *executionContext) unmarshalNCancellationRuleInput2ᚕᚖseatgraphᚋca
 	return res, nil
 }
 
-func (ec *executionContext) unmarshalNCancellationRuleInput2ᚖseatgraphᚋcatalogᚐCancellationRuleInput(ctx context.Context, v any) (*catalog.CancellationRuleInput, error) {
+func (ec *executionContext) unmarshalNCancellationRuleInput2ᚖseatgraphᚋinternalᚋcatalogᚐCancellationRuleInput(ctx context.Context, v any) (*catalog.CancellationRuleInput, error) {
 	res, err := ec.unmarshalInputCancellationRuleInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNCheckInTicketError2seatgraphᚋdomainerrᚐError(ctx context.Context, sel ast.SelectionSet, v domainerr.Error) graphql.Marshaler {
+func (ec *executionContext) marshalNCheckInTicketError2seatgraphᚋinternalᚋdomainᚐError(ctx context.Context, sel ast.SelectionSet, v domain.Error) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -28293,7 +28290,7 @@ func (ec *executionContext) marshalNCheckInTicketError2seatgraphᚋdomainerrᚐE
 	return ec._CheckInTicketError(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNCheckInTicketInput2seatgraphᚋbookingᚐCheckInTicketInput(ctx context.Context, v any) (booking.CheckInTicketInput, error) {
+func (ec *executionContext) unmarshalNCheckInTicketInput2seatgraphᚋinternalᚋbookingᚐCheckInTicketInput(ctx context.Context, v any) (booking.CheckInTicketInput, error) {
 	res, err := ec.unmarshalInputCheckInTicketInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -28308,7 +28305,7 @@ func (ec *executionContext) marshalNCheckInTicketPayload2ᚖseatgraphᚋgraphᚋ
 	return ec._CheckInTicketPayload(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNCollectionSegmentInfo2ᚖseatgraphᚋlistingᚐCollectionSegmentInfo(ctx context.Context, sel ast.SelectionSet, v *listing.CollectionSegmentInfo) graphql.Marshaler {
+func (ec *executionContext) marshalNCollectionSegmentInfo2ᚖseatgraphᚋinternalᚋlistsᚐCollectionSegmentInfo(ctx context.Context, sel ast.SelectionSet, v *lists.CollectionSegmentInfo) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -28318,7 +28315,7 @@ func (ec *executionContext) marshalNCollectionSegmentInfo2ᚖseatgraphᚋlisting
 	return ec._CollectionSegmentInfo(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNCreateBookingError2seatgraphᚋdomainerrᚐError(ctx context.Context, sel ast.SelectionSet, v domainerr.Error) graphql.Marshaler {
+func (ec *executionContext) marshalNCreateBookingError2seatgraphᚋinternalᚋdomainᚐError(ctx context.Context, sel ast.SelectionSet, v domain.Error) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -28328,7 +28325,7 @@ func (ec *executionContext) marshalNCreateBookingError2seatgraphᚋdomainerrᚐE
 	return ec._CreateBookingError(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNCreateBookingInput2seatgraphᚋbookingᚐCreateBookingInput(ctx context.Context, v any) (booking.CreateBookingInput, error) {
+func (ec *executionContext) unmarshalNCreateBookingInput2seatgraphᚋinternalᚋbookingᚐCreateBookingInput(ctx context.Context, v any) (booking.CreateBookingInput, error) {
 	res, err := ec.unmarshalInputCreateBookingInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -28343,7 +28340,7 @@ func (ec *executionContext) marshalNCreateBookingPayload2ᚖseatgraphᚋgraphᚋ
 	return ec._CreateBookingPayload(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNCreateEventError2seatgraphᚋdomainerrᚐError(ctx context.Context, sel ast.SelectionSet, v domainerr.Error) graphql.Marshaler {
+func (ec *executionContext) marshalNCreateEventError2seatgraphᚋinternalᚋdomainᚐError(ctx context.Context, sel ast.SelectionSet, v domain.Error) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -28353,7 +28350,7 @@ func (ec *executionContext) marshalNCreateEventError2seatgraphᚋdomainerrᚐErr
 	return ec._CreateEventError(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNCreateEventInput2seatgraphᚋcatalogᚐCreateEventInput(ctx context.Context, v any) (catalog.CreateEventInput, error) {
+func (ec *executionContext) unmarshalNCreateEventInput2seatgraphᚋinternalᚋcatalogᚐCreateEventInput(ctx context.Context, v any) (catalog.CreateEventInput, error) {
 	res, err := ec.unmarshalInputCreateEventInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -28368,7 +28365,7 @@ func (ec *executionContext) marshalNCreateEventPayload2ᚖseatgraphᚋgraphᚋmo
 	return ec._CreateEventPayload(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNCreateParticipantError2seatgraphᚋdomainerrᚐError(ctx context.Context, sel ast.SelectionSet, v domainerr.Error) graphql.Marshaler {
+func (ec *executionContext) marshalNCreateParticipantError2seatgraphᚋinternalᚋdomainᚐError(ctx context.Context, sel ast.SelectionSet, v domain.Error) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -28378,7 +28375,7 @@ func (ec *executionContext) marshalNCreateParticipantError2seatgraphᚋdomainerr
 	return ec._CreateParticipantError(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNCreateParticipantInput2seatgraphᚋcatalogᚐParticipantInput(ctx context.Context, v any) (catalog.ParticipantInput, error) {
+func (ec *executionContext) unmarshalNCreateParticipantInput2seatgraphᚋinternalᚋcatalogᚐParticipantInput(ctx context.Context, v any) (catalog.ParticipantInput, error) {
 	res, err := ec.unmarshalInputCreateParticipantInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -28393,7 +28390,7 @@ func (ec *executionContext) marshalNCreateParticipantPayload2ᚖseatgraphᚋgrap
 	return ec._CreateParticipantPayload(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNCreateRegistrationError2seatgraphᚋdomainerrᚐError(ctx context.Context, sel ast.SelectionSet, v domainerr.Error) graphql.Marshaler {
+func (ec *executionContext) marshalNCreateRegistrationError2seatgraphᚋinternalᚋdomainᚐError(ctx context.Context, sel ast.SelectionSet, v domain.Error) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -28403,7 +28400,7 @@ func (ec *executionContext) marshalNCreateRegistrationError2seatgraphᚋdomainer
 	return ec._CreateRegistrationError(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNCreateRegistrationInput2seatgraphᚋbookingᚐCreateRegistrationInput(ctx context.Context, v any) (booking.CreateRegistrationInput, error) {
+func (ec *executionContext) unmarshalNCreateRegistrationInput2seatgraphᚋinternalᚋbookingᚐCreateRegistrationInput(ctx context.Context, v any) (booking.CreateRegistrationInput, error) {
 	res, err := ec.unmarshalInputCreateRegistrationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -28418,7 +28415,7 @@ func (ec *executionContext) marshalNCreateRegistrationPayload2ᚖseatgraphᚋgra
 	return ec._CreateRegistrationPayload(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNCreateTicketCategoryError2seatgraphᚋdomainerrᚐError(ctx context.Context, sel ast.SelectionSet, v domainerr.Error) graphql.Marshaler {
+func (ec *executionContext) marshalNCreateTicketCategoryError2seatgraphᚋinternalᚋdomainᚐError(ctx context.Context, sel ast.SelectionSet, v domain.Error) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -28428,7 +28425,7 @@ func (ec *executionContext) marshalNCreateTicketCategoryError2seatgraphᚋdomain
 	return ec._CreateTicketCategoryError(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNCreateTicketCategoryInput2seatgraphᚋcatalogᚐCreateTicketCategoryInput(ctx context.Context, v any) (catalog.CreateTicketCategoryInput, error) {
+func (ec *executionContext) unmarshalNCreateTicketCategoryInput2seatgraphᚋinternalᚋcatalogᚐCreateTicketCategoryInput(ctx context.Context, v any) (catalog.CreateTicketCategoryInput, error) {
 	res, err := ec.unmarshalInputCreateTicketCategoryInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -28443,15 +28440,15 @@ func (ec *executionContext) marshalNCreateTicketCategoryPayload2ᚖseatgraphᚋg
 	return ec._CreateTicketCategoryPayload(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNCustomFieldAnswer2seatgraphᚋdomainᚐCustomFieldAnswer(ctx context.Context, sel ast.SelectionSet, v domain.CustomFieldAnswer) graphql.Marshaler {
+func (ec *executionContext) marshalNCustomFieldAnswer2seatgraphᚋinternalᚋdomainᚐCustomFieldAnswer(ctx context.Context, sel ast.SelectionSet, v domain.CustomFieldAnswer) graphql.Marshaler {
 	return ec._CustomFieldAnswer(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNCustomFieldAnswer2ᚕseatgraphᚋdomainᚐCustomFieldAnswerᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.CustomFieldAnswer) graphql.Marshaler {
+func (ec *executionContext) marshalNCustomFieldAnswer2ᚕseatgraphᚋinternalᚋdomainᚐCustomFieldAnswerᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.CustomFieldAnswer) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNCustomFieldAnswer2seatgraphᚋdomainᚐCustomFieldAnswer(ctx, sel, v[i])
+		return ec.marshalNCustomFieldAnswer2seatgraphᚋinternalᚋdomainᚐCustomFieldAnswer(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -28463,19 +28460,19 @@ func (ec *executionContext) marshalNCustomFieldAnswer2ᚕseatgraphᚋdomainᚐCu
 	return ret
 }
 
-func (ec *executionContext) unmarshalNCustomFieldAnswerInput2ᚖseatgraphᚋbookingᚐCustomFieldAnswerInput(ctx context.Context, v any) (*booking.CustomFieldAnswerInput, error) {
+func (ec *executionContext) unmarshalNCustomFieldAnswerInput2ᚖseatgraphᚋinternalᚋbookingᚐCustomFieldAnswerInput(ctx context.Context, v any) (*booking.CustomFieldAnswerInput, error) {
 	res, err := ec.unmarshalInputCustomFieldAnswerInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNDateTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
-	res, err := scalars.UnmarshalDateTime(v)
+	res, err := model.UnmarshalDateTime(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNDateTime2timeᚐTime(ctx context.Context, sel ast.SelectionSet, v time.Time) graphql.Marshaler {
 	_ = sel
-	res := scalars.MarshalDateTime(v)
+	res := model.MarshalDateTime(v)
 	if res == graphql.Null {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -28484,28 +28481,28 @@ func (ec *executionContext) marshalNDateTime2timeᚐTime(ctx context.Context, se
 	return res
 }
 
-func (ec *executionContext) unmarshalNDateTimeOperationFilterInput2ᚖseatgraphᚋlistingᚐDateTimeOperationFilterInput(ctx context.Context, v any) (*listing.DateTimeOperationFilterInput, error) {
+func (ec *executionContext) unmarshalNDateTimeOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐDateTimeOperationFilterInput(ctx context.Context, v any) (*lists.DateTimeOperationFilterInput, error) {
 	res, err := ec.unmarshalInputDateTimeOperationFilterInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNDecimal2seatgraphᚋmoneyᚐDecimal(ctx context.Context, v any) (money.Decimal, error) {
+func (ec *executionContext) unmarshalNDecimal2seatgraphᚋinternalᚋmoneyᚐDecimal(ctx context.Context, v any) (money.Decimal, error) {
 	var res money.Decimal
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNDecimal2seatgraphᚋmoneyᚐDecimal(ctx context.Context, sel ast.SelectionSet, v money.Decimal) graphql.Marshaler {
+func (ec *executionContext) marshalNDecimal2seatgraphᚋinternalᚋmoneyᚐDecimal(ctx context.Context, sel ast.SelectionSet, v money.Decimal) graphql.Marshaler {
 	return v
 }
 
-func (ec *executionContext) unmarshalNDecimal2ᚖseatgraphᚋmoneyᚐDecimal(ctx context.Context, v any) (*money.Decimal, error) {
+func (ec *executionContext) unmarshalNDecimal2ᚖseatgraphᚋinternalᚋmoneyᚐDecimal(ctx context.Context, v any) (*money.Decimal, error) {
 	var res = new(money.Decimal)
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNDecimal2ᚖseatgraphᚋmoneyᚐDecimal(ctx context.Context, sel ast.SelectionSet, v *money.Decimal) graphql.Marshaler {
+func (ec *executionContext) marshalNDecimal2ᚖseatgraphᚋinternalᚋmoneyᚐDecimal(ctx context.Context, sel ast.SelectionSet, v *money.Decimal) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -28515,12 +28512,12 @@ func (ec *executionContext) marshalNDecimal2ᚖseatgraphᚋmoneyᚐDecimal(ctx c
 	return v
 }
 
-func (ec *executionContext) unmarshalNDecimalOperationFilterInput2ᚖseatgraphᚋlistingᚐDecimalOperationFilterInput(ctx context.Context, v any) (*listing.DecimalOperationFilterInput, error) {
+func (ec *executionContext) unmarshalNDecimalOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐDecimalOperationFilterInput(ctx context.Context, v any) (*lists.DecimalOperationFilterInput, error) {
 	res, err := ec.unmarshalInputDecimalOperationFilterInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNDeleteEventError2seatgraphᚋdomainerrᚐError(ctx context.Context, sel ast.SelectionSet, v domainerr.Error) graphql.Marshaler {
+func (ec *executionContext) marshalNDeleteEventError2seatgraphᚋinternalᚋdomainᚐError(ctx context.Context, sel ast.SelectionSet, v domain.Error) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -28530,7 +28527,7 @@ func (ec *executionContext) marshalNDeleteEventError2seatgraphᚋdomainerrᚐErr
 	return ec._DeleteEventError(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNDeleteEventInput2seatgraphᚋcatalogᚐDeleteEventInput(ctx context.Context, v any) (catalog.DeleteEventInput, error) {
+func (ec *executionContext) unmarshalNDeleteEventInput2seatgraphᚋinternalᚋcatalogᚐDeleteEventInput(ctx context.Context, v any) (catalog.DeleteEventInput, error) {
 	res, err := ec.unmarshalInputDeleteEventInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -28545,7 +28542,7 @@ func (ec *executionContext) marshalNDeleteEventPayload2ᚖseatgraphᚋgraphᚋmo
 	return ec._DeleteEventPayload(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNDuplicateEventError2seatgraphᚋdomainerrᚐError(ctx context.Context, sel ast.SelectionSet, v domainerr.Error) graphql.Marshaler {
+func (ec *executionContext) marshalNDuplicateEventError2seatgraphᚋinternalᚋdomainᚐError(ctx context.Context, sel ast.SelectionSet, v domain.Error) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -28555,7 +28552,7 @@ func (ec *executionContext) marshalNDuplicateEventError2seatgraphᚋdomainerrᚐ
 	return ec._DuplicateEventError(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNDuplicateEventInput2seatgraphᚋcatalogᚐDuplicateEventInput(ctx context.Context, v any) (catalog.DuplicateEventInput, error) {
+func (ec *executionContext) unmarshalNDuplicateEventInput2seatgraphᚋinternalᚋcatalogᚐDuplicateEventInput(ctx context.Context, v any) (catalog.DuplicateEventInput, error) {
 	res, err := ec.unmarshalInputDuplicateEventInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -28652,7 +28649,7 @@ func (ec *executionContext) unmarshalNEventSortInput2ᚖseatgraphᚋentᚐEventS
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNEventStatistics2ᚖseatgraphᚋbookingᚐStatistics(ctx context.Context, sel ast.SelectionSet, v *booking.Statistics) graphql.Marshaler {
+func (ec *executionContext) marshalNEventStatistics2ᚖseatgraphᚋinternalᚋbookingᚐStatistics(ctx context.Context, sel ast.SelectionSet, v *booking.Statistics) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -28662,13 +28659,13 @@ func (ec *executionContext) marshalNEventStatistics2ᚖseatgraphᚋbookingᚐSta
 	return ec._EventStatistics(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNEventStatus2seatgraphᚋenumsᚐEventStatus(ctx context.Context, v any) (enums.EventStatus, error) {
-	var res enums.EventStatus
+func (ec *executionContext) unmarshalNEventStatus2seatgraphᚋinternalᚋdomainᚐEventStatus(ctx context.Context, v any) (domain.EventStatus, error) {
+	var res domain.EventStatus
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNEventStatus2seatgraphᚋenumsᚐEventStatus(ctx context.Context, sel ast.SelectionSet, v enums.EventStatus) graphql.Marshaler {
+func (ec *executionContext) marshalNEventStatus2seatgraphᚋinternalᚋdomainᚐEventStatus(ctx context.Context, sel ast.SelectionSet, v domain.EventStatus) graphql.Marshaler {
 	return v
 }
 
@@ -28738,7 +28735,7 @@ func (ec *executionContext) marshalNID2ᚕintᚄ(ctx context.Context, sel ast.Se
 	return ret
 }
 
-func (ec *executionContext) unmarshalNIdOperationFilterInput2ᚖseatgraphᚋlistingᚐIdOperationFilterInput(ctx context.Context, v any) (*listing.IdOperationFilterInput, error) {
+func (ec *executionContext) unmarshalNIdOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐIdOperationFilterInput(ctx context.Context, v any) (*lists.IdOperationFilterInput, error) {
 	res, err := ec.unmarshalInputIdOperationFilterInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
@@ -28759,16 +28756,16 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 	return res
 }
 
-func (ec *executionContext) unmarshalNIntOperationFilterInput2ᚖseatgraphᚋlistingᚐIntOperationFilterInput(ctx context.Context, v any) (*listing.IntOperationFilterInput, error) {
+func (ec *executionContext) unmarshalNIntOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐIntOperationFilterInput(ctx context.Context, v any) (*lists.IntOperationFilterInput, error) {
 	res, err := ec.unmarshalInputIntOperationFilterInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNMoney2seatgraphᚋmoneyᚐMoney(ctx context.Context, sel ast.SelectionSet, v money.Money) graphql.Marshaler {
+func (ec *executionContext) marshalNMoney2seatgraphᚋinternalᚋmoneyᚐMoney(ctx context.Context, sel ast.SelectionSet, v money.Money) graphql.Marshaler {
 	return ec._Money(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNMoney2ᚖseatgraphᚋmoneyᚐMoney(ctx context.Context, sel ast.SelectionSet, v *money.Money) graphql.Marshaler {
+func (ec *executionContext) marshalNMoney2ᚖseatgraphᚋinternalᚋmoneyᚐMoney(ctx context.Context, sel ast.SelectionSet, v *money.Money) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -28788,7 +28785,7 @@ func (ec *executionContext) marshalNNode2ᚕseatgraphᚋentᚐNoder(ctx context.
 	return ret
 }
 
-func (ec *executionContext) marshalNPageInfo2ᚖseatgraphᚋlistingᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *listing.PageInfo) graphql.Marshaler {
+func (ec *executionContext) marshalNPageInfo2ᚖseatgraphᚋinternalᚋlistsᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *lists.PageInfo) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -28875,7 +28872,7 @@ func (ec *executionContext) unmarshalNParticipantFilterInput2ᚖseatgraphᚋent�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNParticipantInput2seatgraphᚋcatalogᚐParticipantInput(ctx context.Context, v any) (catalog.ParticipantInput, error) {
+func (ec *executionContext) unmarshalNParticipantInput2seatgraphᚋinternalᚋcatalogᚐParticipantInput(ctx context.Context, v any) (catalog.ParticipantInput, error) {
 	res, err := ec.unmarshalInputParticipantInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -28962,13 +28959,13 @@ func (ec *executionContext) unmarshalNPaymentFilterInput2ᚖseatgraphᚋentᚐPa
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNPaymentKind2seatgraphᚋenumsᚐPaymentKind(ctx context.Context, v any) (enums.PaymentKind, error) {
-	var res enums.PaymentKind
+func (ec *executionContext) unmarshalNPaymentKind2seatgraphᚋinternalᚋdomainᚐPaymentKind(ctx context.Context, v any) (domain.PaymentKind, error) {
+	var res domain.PaymentKind
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNPaymentKind2seatgraphᚋenumsᚐPaymentKind(ctx context.Context, sel ast.SelectionSet, v enums.PaymentKind) graphql.Marshaler {
+func (ec *executionContext) marshalNPaymentKind2seatgraphᚋinternalᚋdomainᚐPaymentKind(ctx context.Context, sel ast.SelectionSet, v domain.PaymentKind) graphql.Marshaler {
 	return v
 }
 
@@ -28977,13 +28974,13 @@ func (ec *executionContext) unmarshalNPaymentKindOperationFilterInput2ᚖseatgra
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNPaymentMethod2seatgraphᚋenumsᚐPaymentMethod(ctx context.Context, v any) (enums.PaymentMethod, error) {
-	var res enums.PaymentMethod
+func (ec *executionContext) unmarshalNPaymentMethod2seatgraphᚋinternalᚋdomainᚐPaymentMethod(ctx context.Context, v any) (domain.PaymentMethod, error) {
+	var res domain.PaymentMethod
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNPaymentMethod2seatgraphᚋenumsᚐPaymentMethod(ctx context.Context, sel ast.SelectionSet, v enums.PaymentMethod) graphql.Marshaler {
+func (ec *executionContext) marshalNPaymentMethod2seatgraphᚋinternalᚋdomainᚐPaymentMethod(ctx context.Context, sel ast.SelectionSet, v domain.PaymentMethod) graphql.Marshaler {
 	return v
 }
 
@@ -28992,13 +28989,13 @@ func (ec *executionContext) unmarshalNPaymentMethodOperationFilterInput2ᚖseatg
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNPaymentRecordStatus2seatgraphᚋenumsᚐPaymentRecordStatus(ctx context.Context, v any) (enums.PaymentRecordStatus, error) {
-	var res enums.PaymentRecordStatus
+func (ec *executionContext) unmarshalNPaymentRecordStatus2seatgraphᚋinternalᚋdomainᚐPaymentRecordStatus(ctx context.Context, v any) (domain.PaymentRecordStatus, error) {
+	var res domain.PaymentRecordStatus
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNPaymentRecordStatus2seatgraphᚋenumsᚐPaymentRecordStatus(ctx context.Context, sel ast.SelectionSet, v enums.PaymentRecordStatus) graphql.Marshaler {
+func (ec *executionContext) marshalNPaymentRecordStatus2seatgraphᚋinternalᚋdomainᚐPaymentRecordStatus(ctx context.Context, sel ast.SelectionSet, v domain.PaymentRecordStatus) graphql.Marshaler {
 	return v
 }
 
@@ -29012,13 +29009,13 @@ func (ec *executionContext) unmarshalNPaymentSortInput2ᚖseatgraphᚋentᚐPaym
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNPaymentStatus2seatgraphᚋenumsᚐPaymentStatus(ctx context.Context, v any) (enums.PaymentStatus, error) {
-	var res enums.PaymentStatus
+func (ec *executionContext) unmarshalNPaymentStatus2seatgraphᚋinternalᚋdomainᚐPaymentStatus(ctx context.Context, v any) (domain.PaymentStatus, error) {
+	var res domain.PaymentStatus
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNPaymentStatus2seatgraphᚋenumsᚐPaymentStatus(ctx context.Context, sel ast.SelectionSet, v enums.PaymentStatus) graphql.Marshaler {
+func (ec *executionContext) marshalNPaymentStatus2seatgraphᚋinternalᚋdomainᚐPaymentStatus(ctx context.Context, sel ast.SelectionSet, v domain.PaymentStatus) graphql.Marshaler {
 	return v
 }
 
@@ -29027,7 +29024,7 @@ func (ec *executionContext) unmarshalNPaymentStatusOperationFilterInput2ᚖseatg
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNPublishEventError2seatgraphᚋdomainerrᚐError(ctx context.Context, sel ast.SelectionSet, v domainerr.Error) graphql.Marshaler {
+func (ec *executionContext) marshalNPublishEventError2seatgraphᚋinternalᚋdomainᚐError(ctx context.Context, sel ast.SelectionSet, v domain.Error) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -29037,7 +29034,7 @@ func (ec *executionContext) marshalNPublishEventError2seatgraphᚋdomainerrᚐEr
 	return ec._PublishEventError(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNPublishEventInput2seatgraphᚋcatalogᚐPublishEventInput(ctx context.Context, v any) (catalog.PublishEventInput, error) {
+func (ec *executionContext) unmarshalNPublishEventInput2seatgraphᚋinternalᚋcatalogᚐPublishEventInput(ctx context.Context, v any) (catalog.PublishEventInput, error) {
 	res, err := ec.unmarshalInputPublishEventInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -29052,7 +29049,7 @@ func (ec *executionContext) marshalNPublishEventPayload2ᚖseatgraphᚋgraphᚋm
 	return ec._PublishEventPayload(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNRecordPaymentError2seatgraphᚋdomainerrᚐError(ctx context.Context, sel ast.SelectionSet, v domainerr.Error) graphql.Marshaler {
+func (ec *executionContext) marshalNRecordPaymentError2seatgraphᚋinternalᚋdomainᚐError(ctx context.Context, sel ast.SelectionSet, v domain.Error) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -29062,7 +29059,7 @@ func (ec *executionContext) marshalNRecordPaymentError2seatgraphᚋdomainerrᚐE
 	return ec._RecordPaymentError(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNRecordPaymentInput2seatgraphᚋbookingᚐRecordPaymentInput(ctx context.Context, v any) (booking.RecordPaymentInput, error) {
+func (ec *executionContext) unmarshalNRecordPaymentInput2seatgraphᚋinternalᚋbookingᚐRecordPaymentInput(ctx context.Context, v any) (booking.RecordPaymentInput, error) {
 	res, err := ec.unmarshalInputRecordPaymentInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -29077,7 +29074,7 @@ func (ec *executionContext) marshalNRecordPaymentPayload2ᚖseatgraphᚋgraphᚋ
 	return ec._RecordPaymentPayload(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNRefundPaymentError2seatgraphᚋdomainerrᚐError(ctx context.Context, sel ast.SelectionSet, v domainerr.Error) graphql.Marshaler {
+func (ec *executionContext) marshalNRefundPaymentError2seatgraphᚋinternalᚋdomainᚐError(ctx context.Context, sel ast.SelectionSet, v domain.Error) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -29087,7 +29084,7 @@ func (ec *executionContext) marshalNRefundPaymentError2seatgraphᚋdomainerrᚐE
 	return ec._RefundPaymentError(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNRefundPaymentInput2seatgraphᚋbookingᚐRefundPaymentInput(ctx context.Context, v any) (booking.RefundPaymentInput, error) {
+func (ec *executionContext) unmarshalNRefundPaymentInput2seatgraphᚋinternalᚋbookingᚐRefundPaymentInput(ctx context.Context, v any) (booking.RefundPaymentInput, error) {
 	res, err := ec.unmarshalInputRefundPaymentInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -29184,13 +29181,13 @@ func (ec *executionContext) unmarshalNRegistrationSortInput2ᚖseatgraphᚋent�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNRegistrationStatus2seatgraphᚋenumsᚐRegistrationStatus(ctx context.Context, v any) (enums.RegistrationStatus, error) {
-	var res enums.RegistrationStatus
+func (ec *executionContext) unmarshalNRegistrationStatus2seatgraphᚋinternalᚋdomainᚐRegistrationStatus(ctx context.Context, v any) (domain.RegistrationStatus, error) {
+	var res domain.RegistrationStatus
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNRegistrationStatus2seatgraphᚋenumsᚐRegistrationStatus(ctx context.Context, sel ast.SelectionSet, v enums.RegistrationStatus) graphql.Marshaler {
+func (ec *executionContext) marshalNRegistrationStatus2seatgraphᚋinternalᚋdomainᚐRegistrationStatus(ctx context.Context, sel ast.SelectionSet, v domain.RegistrationStatus) graphql.Marshaler {
 	return v
 }
 
@@ -29199,7 +29196,7 @@ func (ec *executionContext) unmarshalNRegistrationStatusOperationFilterInput2ᚖ
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNSetBookerError2seatgraphᚋdomainerrᚐError(ctx context.Context, sel ast.SelectionSet, v domainerr.Error) graphql.Marshaler {
+func (ec *executionContext) marshalNSetBookerError2seatgraphᚋinternalᚋdomainᚐError(ctx context.Context, sel ast.SelectionSet, v domain.Error) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -29209,7 +29206,7 @@ func (ec *executionContext) marshalNSetBookerError2seatgraphᚋdomainerrᚐError
 	return ec._SetBookerError(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNSetBookerInput2seatgraphᚋbookingᚐSetBookerInput(ctx context.Context, v any) (booking.SetBookerInput, error) {
+func (ec *executionContext) unmarshalNSetBookerInput2seatgraphᚋinternalᚋbookingᚐSetBookerInput(ctx context.Context, v any) (booking.SetBookerInput, error) {
 	res, err := ec.unmarshalInputSetBookerInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -29224,7 +29221,7 @@ func (ec *executionContext) marshalNSetBookerPayload2ᚖseatgraphᚋgraphᚋmode
 	return ec._SetBookerPayload(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNSetInvoiceNumberError2seatgraphᚋdomainerrᚐError(ctx context.Context, sel ast.SelectionSet, v domainerr.Error) graphql.Marshaler {
+func (ec *executionContext) marshalNSetInvoiceNumberError2seatgraphᚋinternalᚋdomainᚐError(ctx context.Context, sel ast.SelectionSet, v domain.Error) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -29234,7 +29231,7 @@ func (ec *executionContext) marshalNSetInvoiceNumberError2seatgraphᚋdomainerr�
 	return ec._SetInvoiceNumberError(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNSetInvoiceNumberInput2seatgraphᚋbookingᚐSetInvoiceNumberInput(ctx context.Context, v any) (booking.SetInvoiceNumberInput, error) {
+func (ec *executionContext) unmarshalNSetInvoiceNumberInput2seatgraphᚋinternalᚋbookingᚐSetInvoiceNumberInput(ctx context.Context, v any) (booking.SetInvoiceNumberInput, error) {
 	res, err := ec.unmarshalInputSetInvoiceNumberInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -29249,11 +29246,11 @@ func (ec *executionContext) marshalNSetInvoiceNumberPayload2ᚖseatgraphᚋgraph
 	return ec._SetInvoiceNumberPayload(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNStatisticsBucket2ᚕᚖseatgraphᚋbookingᚐBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []*booking.Bucket) graphql.Marshaler {
+func (ec *executionContext) marshalNStatisticsBucket2ᚕᚖseatgraphᚋinternalᚋbookingᚐBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []*booking.Bucket) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNStatisticsBucket2ᚖseatgraphᚋbookingᚐBucket(ctx, sel, v[i])
+		return ec.marshalNStatisticsBucket2ᚖseatgraphᚋinternalᚋbookingᚐBucket(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -29265,7 +29262,7 @@ func (ec *executionContext) marshalNStatisticsBucket2ᚕᚖseatgraphᚋbooking�
 	return ret
 }
 
-func (ec *executionContext) marshalNStatisticsBucket2ᚖseatgraphᚋbookingᚐBucket(ctx context.Context, sel ast.SelectionSet, v *booking.Bucket) graphql.Marshaler {
+func (ec *executionContext) marshalNStatisticsBucket2ᚖseatgraphᚋinternalᚋbookingᚐBucket(ctx context.Context, sel ast.SelectionSet, v *booking.Bucket) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -29291,7 +29288,7 @@ func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.S
 	return res
 }
 
-func (ec *executionContext) unmarshalNStringOperationFilterInput2ᚖseatgraphᚋlistingᚐStringOperationFilterInput(ctx context.Context, v any) (*listing.StringOperationFilterInput, error) {
+func (ec *executionContext) unmarshalNStringOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐStringOperationFilterInput(ctx context.Context, v any) (*lists.StringOperationFilterInput, error) {
 	res, err := ec.unmarshalInputStringOperationFilterInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
@@ -29353,7 +29350,7 @@ func (ec *executionContext) unmarshalNTicketCategoryFilterInput2ᚖseatgraphᚋe
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNTicketCategoryInput2ᚖseatgraphᚋcatalogᚐTicketCategoryInput(ctx context.Context, v any) (*catalog.TicketCategoryInput, error) {
+func (ec *executionContext) unmarshalNTicketCategoryInput2ᚖseatgraphᚋinternalᚋcatalogᚐTicketCategoryInput(ctx context.Context, v any) (*catalog.TicketCategoryInput, error) {
 	res, err := ec.unmarshalInputTicketCategoryInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
@@ -29409,13 +29406,13 @@ func (ec *executionContext) unmarshalNTicketFilterInput2ᚖseatgraphᚋentᚐTic
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNTicketInput2ᚕᚖseatgraphᚋbookingᚐTicketInputᚄ(ctx context.Context, v any) ([]*booking.TicketInput, error) {
+func (ec *executionContext) unmarshalNTicketInput2ᚕᚖseatgraphᚋinternalᚋbookingᚐTicketInputᚄ(ctx context.Context, v any) ([]*booking.TicketInput, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
 	res := make([]*booking.TicketInput, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNTicketInput2ᚖseatgraphᚋbookingᚐTicketInput(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNTicketInput2ᚖseatgraphᚋinternalᚋbookingᚐTicketInput(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -29423,7 +29420,7 @@ func (ec *executionContext) unmarshalNTicketInput2ᚕᚖseatgraphᚋbookingᚐTi
 	return res, nil
 }
 
-func (ec *executionContext) unmarshalNTicketInput2ᚖseatgraphᚋbookingᚐTicketInput(ctx context.Context, v any) (*booking.TicketInput, error) {
+func (ec *executionContext) unmarshalNTicketInput2ᚖseatgraphᚋinternalᚋbookingᚐTicketInput(ctx context.Context, v any) (*booking.TicketInput, error) {
 	res, err := ec.unmarshalInputTicketInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
@@ -29433,13 +29430,13 @@ func (ec *executionContext) unmarshalNTicketSortInput2ᚖseatgraphᚋentᚐTicke
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNTicketStatus2seatgraphᚋenumsᚐTicketStatus(ctx context.Context, v any) (enums.TicketStatus, error) {
-	var res enums.TicketStatus
+func (ec *executionContext) unmarshalNTicketStatus2seatgraphᚋinternalᚋdomainᚐTicketStatus(ctx context.Context, v any) (domain.TicketStatus, error) {
+	var res domain.TicketStatus
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNTicketStatus2seatgraphᚋenumsᚐTicketStatus(ctx context.Context, sel ast.SelectionSet, v enums.TicketStatus) graphql.Marshaler {
+func (ec *executionContext) marshalNTicketStatus2seatgraphᚋinternalᚋdomainᚐTicketStatus(ctx context.Context, sel ast.SelectionSet, v domain.TicketStatus) graphql.Marshaler {
 	return v
 }
 
@@ -29448,7 +29445,7 @@ func (ec *executionContext) unmarshalNTicketStatusOperationFilterInput2ᚖseatgr
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNUndoCheckInError2seatgraphᚋdomainerrᚐError(ctx context.Context, sel ast.SelectionSet, v domainerr.Error) graphql.Marshaler {
+func (ec *executionContext) marshalNUndoCheckInError2seatgraphᚋinternalᚋdomainᚐError(ctx context.Context, sel ast.SelectionSet, v domain.Error) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -29458,7 +29455,7 @@ func (ec *executionContext) marshalNUndoCheckInError2seatgraphᚋdomainerrᚐErr
 	return ec._UndoCheckInError(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNUndoCheckInInput2seatgraphᚋbookingᚐUndoCheckInInput(ctx context.Context, v any) (booking.UndoCheckInInput, error) {
+func (ec *executionContext) unmarshalNUndoCheckInInput2seatgraphᚋinternalᚋbookingᚐUndoCheckInInput(ctx context.Context, v any) (booking.UndoCheckInInput, error) {
 	res, err := ec.unmarshalInputUndoCheckInInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -29473,7 +29470,7 @@ func (ec *executionContext) marshalNUndoCheckInPayload2ᚖseatgraphᚋgraphᚋmo
 	return ec._UndoCheckInPayload(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNUpdateEventError2seatgraphᚋdomainerrᚐError(ctx context.Context, sel ast.SelectionSet, v domainerr.Error) graphql.Marshaler {
+func (ec *executionContext) marshalNUpdateEventError2seatgraphᚋinternalᚋdomainᚐError(ctx context.Context, sel ast.SelectionSet, v domain.Error) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -29483,7 +29480,7 @@ func (ec *executionContext) marshalNUpdateEventError2seatgraphᚋdomainerrᚐErr
 	return ec._UpdateEventError(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNUpdateEventInput2seatgraphᚋcatalogᚐUpdateEventInput(ctx context.Context, v any) (catalog.UpdateEventInput, error) {
+func (ec *executionContext) unmarshalNUpdateEventInput2seatgraphᚋinternalᚋcatalogᚐUpdateEventInput(ctx context.Context, v any) (catalog.UpdateEventInput, error) {
 	res, err := ec.unmarshalInputUpdateEventInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -29498,7 +29495,7 @@ func (ec *executionContext) marshalNUpdateEventPayload2ᚖseatgraphᚋgraphᚋmo
 	return ec._UpdateEventPayload(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNUpdateParticipantError2seatgraphᚋdomainerrᚐError(ctx context.Context, sel ast.SelectionSet, v domainerr.Error) graphql.Marshaler {
+func (ec *executionContext) marshalNUpdateParticipantError2seatgraphᚋinternalᚋdomainᚐError(ctx context.Context, sel ast.SelectionSet, v domain.Error) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -29508,7 +29505,7 @@ func (ec *executionContext) marshalNUpdateParticipantError2seatgraphᚋdomainerr
 	return ec._UpdateParticipantError(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNUpdateParticipantInput2seatgraphᚋcatalogᚐUpdateParticipantInput(ctx context.Context, v any) (catalog.UpdateParticipantInput, error) {
+func (ec *executionContext) unmarshalNUpdateParticipantInput2seatgraphᚋinternalᚋcatalogᚐUpdateParticipantInput(ctx context.Context, v any) (catalog.UpdateParticipantInput, error) {
 	res, err := ec.unmarshalInputUpdateParticipantInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -29523,7 +29520,7 @@ func (ec *executionContext) marshalNUpdateParticipantPayload2ᚖseatgraphᚋgrap
 	return ec._UpdateParticipantPayload(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNUpdatePaymentStatusError2seatgraphᚋdomainerrᚐError(ctx context.Context, sel ast.SelectionSet, v domainerr.Error) graphql.Marshaler {
+func (ec *executionContext) marshalNUpdatePaymentStatusError2seatgraphᚋinternalᚋdomainᚐError(ctx context.Context, sel ast.SelectionSet, v domain.Error) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -29533,7 +29530,7 @@ func (ec *executionContext) marshalNUpdatePaymentStatusError2seatgraphᚋdomaine
 	return ec._UpdatePaymentStatusError(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNUpdatePaymentStatusInput2seatgraphᚋbookingᚐUpdatePaymentStatusInput(ctx context.Context, v any) (booking.UpdatePaymentStatusInput, error) {
+func (ec *executionContext) unmarshalNUpdatePaymentStatusInput2seatgraphᚋinternalᚋbookingᚐUpdatePaymentStatusInput(ctx context.Context, v any) (booking.UpdatePaymentStatusInput, error) {
 	res, err := ec.unmarshalInputUpdatePaymentStatusInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -29548,7 +29545,7 @@ func (ec *executionContext) marshalNUpdatePaymentStatusPayload2ᚖseatgraphᚋgr
 	return ec._UpdatePaymentStatusPayload(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNUpdateRegistrationStatusError2seatgraphᚋdomainerrᚐError(ctx context.Context, sel ast.SelectionSet, v domainerr.Error) graphql.Marshaler {
+func (ec *executionContext) marshalNUpdateRegistrationStatusError2seatgraphᚋinternalᚋdomainᚐError(ctx context.Context, sel ast.SelectionSet, v domain.Error) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -29558,7 +29555,7 @@ func (ec *executionContext) marshalNUpdateRegistrationStatusError2seatgraphᚋdo
 	return ec._UpdateRegistrationStatusError(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNUpdateRegistrationStatusInput2seatgraphᚋbookingᚐUpdateRegistrationStatusInput(ctx context.Context, v any) (booking.UpdateRegistrationStatusInput, error) {
+func (ec *executionContext) unmarshalNUpdateRegistrationStatusInput2seatgraphᚋinternalᚋbookingᚐUpdateRegistrationStatusInput(ctx context.Context, v any) (booking.UpdateRegistrationStatusInput, error) {
 	res, err := ec.unmarshalInputUpdateRegistrationStatusInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -29573,7 +29570,7 @@ func (ec *executionContext) marshalNUpdateRegistrationStatusPayload2ᚖseatgraph
 	return ec._UpdateRegistrationStatusPayload(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNUpdateTicketCategoryError2seatgraphᚋdomainerrᚐError(ctx context.Context, sel ast.SelectionSet, v domainerr.Error) graphql.Marshaler {
+func (ec *executionContext) marshalNUpdateTicketCategoryError2seatgraphᚋinternalᚋdomainᚐError(ctx context.Context, sel ast.SelectionSet, v domain.Error) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -29583,7 +29580,7 @@ func (ec *executionContext) marshalNUpdateTicketCategoryError2seatgraphᚋdomain
 	return ec._UpdateTicketCategoryError(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNUpdateTicketCategoryInput2seatgraphᚋcatalogᚐUpdateTicketCategoryInput(ctx context.Context, v any) (catalog.UpdateTicketCategoryInput, error) {
+func (ec *executionContext) unmarshalNUpdateTicketCategoryInput2seatgraphᚋinternalᚋcatalogᚐUpdateTicketCategoryInput(ctx context.Context, v any) (catalog.UpdateTicketCategoryInput, error) {
 	res, err := ec.unmarshalInputUpdateTicketCategoryInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -29795,16 +29792,16 @@ func (ec *executionContext) unmarshalOBookingSortInput2ᚖseatgraphᚋentᚐBook
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalOBookingStatus2ᚕᚖseatgraphᚋenumsᚐBookingStatus(ctx context.Context, v any) ([]*enums.BookingStatus, error) {
+func (ec *executionContext) unmarshalOBookingStatus2ᚕᚖseatgraphᚋinternalᚋdomainᚐBookingStatus(ctx context.Context, v any) ([]*domain.BookingStatus, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]*enums.BookingStatus, len(vSlice))
+	res := make([]*domain.BookingStatus, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalOBookingStatus2ᚖseatgraphᚋenumsᚐBookingStatus(ctx, vSlice[i])
+		res[i], err = ec.unmarshalOBookingStatus2ᚖseatgraphᚋinternalᚋdomainᚐBookingStatus(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -29812,29 +29809,29 @@ func (ec *executionContext) unmarshalOBookingStatus2ᚕᚖseatgraphᚋenumsᚐBo
 	return res, nil
 }
 
-func (ec *executionContext) marshalOBookingStatus2ᚕᚖseatgraphᚋenumsᚐBookingStatus(ctx context.Context, sel ast.SelectionSet, v []*enums.BookingStatus) graphql.Marshaler {
+func (ec *executionContext) marshalOBookingStatus2ᚕᚖseatgraphᚋinternalᚋdomainᚐBookingStatus(ctx context.Context, sel ast.SelectionSet, v []*domain.BookingStatus) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalOBookingStatus2ᚖseatgraphᚋenumsᚐBookingStatus(ctx, sel, v[i])
+		return ec.marshalOBookingStatus2ᚖseatgraphᚋinternalᚋdomainᚐBookingStatus(ctx, sel, v[i])
 	})
 
 	return ret
 }
 
-func (ec *executionContext) unmarshalOBookingStatus2ᚖseatgraphᚋenumsᚐBookingStatus(ctx context.Context, v any) (*enums.BookingStatus, error) {
+func (ec *executionContext) unmarshalOBookingStatus2ᚖseatgraphᚋinternalᚋdomainᚐBookingStatus(ctx context.Context, v any) (*domain.BookingStatus, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(enums.BookingStatus)
+	var res = new(domain.BookingStatus)
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOBookingStatus2ᚖseatgraphᚋenumsᚐBookingStatus(ctx context.Context, sel ast.SelectionSet, v *enums.BookingStatus) graphql.Marshaler {
+func (ec *executionContext) marshalOBookingStatus2ᚖseatgraphᚋinternalᚋdomainᚐBookingStatus(ctx context.Context, sel ast.SelectionSet, v *domain.BookingStatus) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -29896,16 +29893,16 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
-func (ec *executionContext) unmarshalOBooleanOperationFilterInput2ᚕᚖseatgraphᚋlistingᚐBooleanOperationFilterInputᚄ(ctx context.Context, v any) ([]*listing.BooleanOperationFilterInput, error) {
+func (ec *executionContext) unmarshalOBooleanOperationFilterInput2ᚕᚖseatgraphᚋinternalᚋlistsᚐBooleanOperationFilterInputᚄ(ctx context.Context, v any) ([]*lists.BooleanOperationFilterInput, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]*listing.BooleanOperationFilterInput, len(vSlice))
+	res := make([]*lists.BooleanOperationFilterInput, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNBooleanOperationFilterInput2ᚖseatgraphᚋlistingᚐBooleanOperationFilterInput(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNBooleanOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐBooleanOperationFilterInput(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -29913,7 +29910,7 @@ func (ec *executionContext) unmarshalOBooleanOperationFilterInput2ᚕᚖseatgrap
 	return res, nil
 }
 
-func (ec *executionContext) unmarshalOBooleanOperationFilterInput2ᚖseatgraphᚋlistingᚐBooleanOperationFilterInput(ctx context.Context, v any) (*listing.BooleanOperationFilterInput, error) {
+func (ec *executionContext) unmarshalOBooleanOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐBooleanOperationFilterInput(ctx context.Context, v any) (*lists.BooleanOperationFilterInput, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -29921,14 +29918,14 @@ func (ec *executionContext) unmarshalOBooleanOperationFilterInput2ᚖseatgraph�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOCancelBookingError2ᚕseatgraphᚋdomainerrᚐErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []domainerr.Error) graphql.Marshaler {
+func (ec *executionContext) marshalOCancelBookingError2ᚕseatgraphᚋinternalᚋdomainᚐErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Error) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNCancelBookingError2seatgraphᚋdomainerrᚐError(ctx, sel, v[i])
+		return ec.marshalNCancelBookingError2seatgraphᚋinternalᚋdomainᚐError(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -29940,14 +29937,14 @@ func (ec *executionContext) marshalOCancelBookingError2ᚕseatgraphᚋdomainerr�
 	return ret
 }
 
-func (ec *executionContext) marshalOCancelEventError2ᚕseatgraphᚋdomainerrᚐErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []domainerr.Error) graphql.Marshaler {
+func (ec *executionContext) marshalOCancelEventError2ᚕseatgraphᚋinternalᚋdomainᚐErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Error) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNCancelEventError2seatgraphᚋdomainerrᚐError(ctx, sel, v[i])
+		return ec.marshalNCancelEventError2seatgraphᚋinternalᚋdomainᚐError(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -29959,14 +29956,14 @@ func (ec *executionContext) marshalOCancelEventError2ᚕseatgraphᚋdomainerrᚐ
 	return ret
 }
 
-func (ec *executionContext) marshalOCancellationPolicy2ᚖseatgraphᚋbookingᚐPolicy(ctx context.Context, sel ast.SelectionSet, v *booking.Policy) graphql.Marshaler {
+func (ec *executionContext) marshalOCancellationPolicy2ᚖseatgraphᚋinternalᚋbookingᚐPolicy(ctx context.Context, sel ast.SelectionSet, v *booking.Policy) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._CancellationPolicy(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalOCancellationPolicyInput2ᚖseatgraphᚋcatalogᚐCancellationPolicyInput(ctx context.Context, v any) (*catalog.CancellationPolicyInput, error) {
+func (ec *executionContext) unmarshalOCancellationPolicyInput2ᚖseatgraphᚋinternalᚋcatalogᚐCancellationPolicyInput(ctx context.Context, v any) (*catalog.CancellationPolicyInput, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -29974,21 +29971,21 @@ func (ec *executionContext) unmarshalOCancellationPolicyInput2ᚖseatgraphᚋcat
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOCancellationRule2ᚖseatgraphᚋbookingᚐPolicyRule(ctx context.Context, sel ast.SelectionSet, v *booking.PolicyRule) graphql.Marshaler {
+func (ec *executionContext) marshalOCancellationRule2ᚖseatgraphᚋinternalᚋbookingᚐPolicyRule(ctx context.Context, sel ast.SelectionSet, v *booking.PolicyRule) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._CancellationRule(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOCheckInTicketError2ᚕseatgraphᚋdomainerrᚐErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []domainerr.Error) graphql.Marshaler {
+func (ec *executionContext) marshalOCheckInTicketError2ᚕseatgraphᚋinternalᚋdomainᚐErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Error) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNCheckInTicketError2seatgraphᚋdomainerrᚐError(ctx, sel, v[i])
+		return ec.marshalNCheckInTicketError2seatgraphᚋinternalᚋdomainᚐError(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -30000,14 +29997,14 @@ func (ec *executionContext) marshalOCheckInTicketError2ᚕseatgraphᚋdomainerr�
 	return ret
 }
 
-func (ec *executionContext) marshalOCreateBookingError2ᚕseatgraphᚋdomainerrᚐErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []domainerr.Error) graphql.Marshaler {
+func (ec *executionContext) marshalOCreateBookingError2ᚕseatgraphᚋinternalᚋdomainᚐErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Error) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNCreateBookingError2seatgraphᚋdomainerrᚐError(ctx, sel, v[i])
+		return ec.marshalNCreateBookingError2seatgraphᚋinternalᚋdomainᚐError(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -30019,14 +30016,14 @@ func (ec *executionContext) marshalOCreateBookingError2ᚕseatgraphᚋdomainerr�
 	return ret
 }
 
-func (ec *executionContext) marshalOCreateEventError2ᚕseatgraphᚋdomainerrᚐErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []domainerr.Error) graphql.Marshaler {
+func (ec *executionContext) marshalOCreateEventError2ᚕseatgraphᚋinternalᚋdomainᚐErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Error) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNCreateEventError2seatgraphᚋdomainerrᚐError(ctx, sel, v[i])
+		return ec.marshalNCreateEventError2seatgraphᚋinternalᚋdomainᚐError(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -30038,14 +30035,14 @@ func (ec *executionContext) marshalOCreateEventError2ᚕseatgraphᚋdomainerrᚐ
 	return ret
 }
 
-func (ec *executionContext) marshalOCreateParticipantError2ᚕseatgraphᚋdomainerrᚐErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []domainerr.Error) graphql.Marshaler {
+func (ec *executionContext) marshalOCreateParticipantError2ᚕseatgraphᚋinternalᚋdomainᚐErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Error) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNCreateParticipantError2seatgraphᚋdomainerrᚐError(ctx, sel, v[i])
+		return ec.marshalNCreateParticipantError2seatgraphᚋinternalᚋdomainᚐError(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -30057,14 +30054,14 @@ func (ec *executionContext) marshalOCreateParticipantError2ᚕseatgraphᚋdomain
 	return ret
 }
 
-func (ec *executionContext) marshalOCreateRegistrationError2ᚕseatgraphᚋdomainerrᚐErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []domainerr.Error) graphql.Marshaler {
+func (ec *executionContext) marshalOCreateRegistrationError2ᚕseatgraphᚋinternalᚋdomainᚐErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Error) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNCreateRegistrationError2seatgraphᚋdomainerrᚐError(ctx, sel, v[i])
+		return ec.marshalNCreateRegistrationError2seatgraphᚋinternalᚋdomainᚐError(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -30076,14 +30073,14 @@ func (ec *executionContext) marshalOCreateRegistrationError2ᚕseatgraphᚋdomai
 	return ret
 }
 
-func (ec *executionContext) marshalOCreateTicketCategoryError2ᚕseatgraphᚋdomainerrᚐErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []domainerr.Error) graphql.Marshaler {
+func (ec *executionContext) marshalOCreateTicketCategoryError2ᚕseatgraphᚋinternalᚋdomainᚐErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Error) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNCreateTicketCategoryError2seatgraphᚋdomainerrᚐError(ctx, sel, v[i])
+		return ec.marshalNCreateTicketCategoryError2seatgraphᚋinternalᚋdomainᚐError(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -30095,7 +30092,7 @@ func (ec *executionContext) marshalOCreateTicketCategoryError2ᚕseatgraphᚋdom
 	return ret
 }
 
-func (ec *executionContext) unmarshalOCustomFieldAnswerInput2ᚕᚖseatgraphᚋbookingᚐCustomFieldAnswerInputᚄ(ctx context.Context, v any) ([]*booking.CustomFieldAnswerInput, error) {
+func (ec *executionContext) unmarshalOCustomFieldAnswerInput2ᚕᚖseatgraphᚋinternalᚋbookingᚐCustomFieldAnswerInputᚄ(ctx context.Context, v any) ([]*booking.CustomFieldAnswerInput, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -30104,7 +30101,7 @@ func (ec *executionContext) unmarshalOCustomFieldAnswerInput2ᚕᚖseatgraphᚋb
 	res := make([]*booking.CustomFieldAnswerInput, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNCustomFieldAnswerInput2ᚖseatgraphᚋbookingᚐCustomFieldAnswerInput(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNCustomFieldAnswerInput2ᚖseatgraphᚋinternalᚋbookingᚐCustomFieldAnswerInput(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -30145,7 +30142,7 @@ func (ec *executionContext) unmarshalODateTime2ᚖtimeᚐTime(ctx context.Contex
 	if v == nil {
 		return nil, nil
 	}
-	res, err := scalars.UnmarshalDateTime(v)
+	res, err := model.UnmarshalDateTime(v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -30155,20 +30152,20 @@ func (ec *executionContext) marshalODateTime2ᚖtimeᚐTime(ctx context.Context,
 	}
 	_ = sel
 	_ = ctx
-	res := scalars.MarshalDateTime(*v)
+	res := model.MarshalDateTime(*v)
 	return res
 }
 
-func (ec *executionContext) unmarshalODateTimeOperationFilterInput2ᚕᚖseatgraphᚋlistingᚐDateTimeOperationFilterInputᚄ(ctx context.Context, v any) ([]*listing.DateTimeOperationFilterInput, error) {
+func (ec *executionContext) unmarshalODateTimeOperationFilterInput2ᚕᚖseatgraphᚋinternalᚋlistsᚐDateTimeOperationFilterInputᚄ(ctx context.Context, v any) ([]*lists.DateTimeOperationFilterInput, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]*listing.DateTimeOperationFilterInput, len(vSlice))
+	res := make([]*lists.DateTimeOperationFilterInput, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNDateTimeOperationFilterInput2ᚖseatgraphᚋlistingᚐDateTimeOperationFilterInput(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNDateTimeOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐDateTimeOperationFilterInput(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -30176,7 +30173,7 @@ func (ec *executionContext) unmarshalODateTimeOperationFilterInput2ᚕᚖseatgra
 	return res, nil
 }
 
-func (ec *executionContext) unmarshalODateTimeOperationFilterInput2ᚖseatgraphᚋlistingᚐDateTimeOperationFilterInput(ctx context.Context, v any) (*listing.DateTimeOperationFilterInput, error) {
+func (ec *executionContext) unmarshalODateTimeOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐDateTimeOperationFilterInput(ctx context.Context, v any) (*lists.DateTimeOperationFilterInput, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -30184,7 +30181,7 @@ func (ec *executionContext) unmarshalODateTimeOperationFilterInput2ᚖseatgraph�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalODecimal2ᚕᚖseatgraphᚋmoneyᚐDecimal(ctx context.Context, v any) ([]*money.Decimal, error) {
+func (ec *executionContext) unmarshalODecimal2ᚕᚖseatgraphᚋinternalᚋmoneyᚐDecimal(ctx context.Context, v any) ([]*money.Decimal, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -30193,7 +30190,7 @@ func (ec *executionContext) unmarshalODecimal2ᚕᚖseatgraphᚋmoneyᚐDecimal(
 	res := make([]*money.Decimal, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalODecimal2ᚖseatgraphᚋmoneyᚐDecimal(ctx, vSlice[i])
+		res[i], err = ec.unmarshalODecimal2ᚖseatgraphᚋinternalᚋmoneyᚐDecimal(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -30201,19 +30198,19 @@ func (ec *executionContext) unmarshalODecimal2ᚕᚖseatgraphᚋmoneyᚐDecimal(
 	return res, nil
 }
 
-func (ec *executionContext) marshalODecimal2ᚕᚖseatgraphᚋmoneyᚐDecimal(ctx context.Context, sel ast.SelectionSet, v []*money.Decimal) graphql.Marshaler {
+func (ec *executionContext) marshalODecimal2ᚕᚖseatgraphᚋinternalᚋmoneyᚐDecimal(ctx context.Context, sel ast.SelectionSet, v []*money.Decimal) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := make(graphql.Array, len(v))
 	for i := range v {
-		ret[i] = ec.marshalODecimal2ᚖseatgraphᚋmoneyᚐDecimal(ctx, sel, v[i])
+		ret[i] = ec.marshalODecimal2ᚖseatgraphᚋinternalᚋmoneyᚐDecimal(ctx, sel, v[i])
 	}
 
 	return ret
 }
 
-func (ec *executionContext) unmarshalODecimal2ᚖseatgraphᚋmoneyᚐDecimal(ctx context.Context, v any) (*money.Decimal, error) {
+func (ec *executionContext) unmarshalODecimal2ᚖseatgraphᚋinternalᚋmoneyᚐDecimal(ctx context.Context, v any) (*money.Decimal, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -30222,23 +30219,23 @@ func (ec *executionContext) unmarshalODecimal2ᚖseatgraphᚋmoneyᚐDecimal(ctx
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalODecimal2ᚖseatgraphᚋmoneyᚐDecimal(ctx context.Context, sel ast.SelectionSet, v *money.Decimal) graphql.Marshaler {
+func (ec *executionContext) marshalODecimal2ᚖseatgraphᚋinternalᚋmoneyᚐDecimal(ctx context.Context, sel ast.SelectionSet, v *money.Decimal) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return v
 }
 
-func (ec *executionContext) unmarshalODecimalOperationFilterInput2ᚕᚖseatgraphᚋlistingᚐDecimalOperationFilterInputᚄ(ctx context.Context, v any) ([]*listing.DecimalOperationFilterInput, error) {
+func (ec *executionContext) unmarshalODecimalOperationFilterInput2ᚕᚖseatgraphᚋinternalᚋlistsᚐDecimalOperationFilterInputᚄ(ctx context.Context, v any) ([]*lists.DecimalOperationFilterInput, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]*listing.DecimalOperationFilterInput, len(vSlice))
+	res := make([]*lists.DecimalOperationFilterInput, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNDecimalOperationFilterInput2ᚖseatgraphᚋlistingᚐDecimalOperationFilterInput(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNDecimalOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐDecimalOperationFilterInput(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -30246,7 +30243,7 @@ func (ec *executionContext) unmarshalODecimalOperationFilterInput2ᚕᚖseatgrap
 	return res, nil
 }
 
-func (ec *executionContext) unmarshalODecimalOperationFilterInput2ᚖseatgraphᚋlistingᚐDecimalOperationFilterInput(ctx context.Context, v any) (*listing.DecimalOperationFilterInput, error) {
+func (ec *executionContext) unmarshalODecimalOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐDecimalOperationFilterInput(ctx context.Context, v any) (*lists.DecimalOperationFilterInput, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -30254,14 +30251,14 @@ func (ec *executionContext) unmarshalODecimalOperationFilterInput2ᚖseatgraph�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalODeleteEventError2ᚕseatgraphᚋdomainerrᚐErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []domainerr.Error) graphql.Marshaler {
+func (ec *executionContext) marshalODeleteEventError2ᚕseatgraphᚋinternalᚋdomainᚐErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Error) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNDeleteEventError2seatgraphᚋdomainerrᚐError(ctx, sel, v[i])
+		return ec.marshalNDeleteEventError2seatgraphᚋinternalᚋdomainᚐError(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -30273,14 +30270,14 @@ func (ec *executionContext) marshalODeleteEventError2ᚕseatgraphᚋdomainerrᚐ
 	return ret
 }
 
-func (ec *executionContext) marshalODuplicateEventError2ᚕseatgraphᚋdomainerrᚐErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []domainerr.Error) graphql.Marshaler {
+func (ec *executionContext) marshalODuplicateEventError2ᚕseatgraphᚋinternalᚋdomainᚐErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Error) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNDuplicateEventError2seatgraphᚋdomainerrᚐError(ctx, sel, v[i])
+		return ec.marshalNDuplicateEventError2seatgraphᚋinternalᚋdomainᚐError(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -30349,16 +30346,16 @@ func (ec *executionContext) unmarshalOEventSortInput2ᚖseatgraphᚋentᚐEventS
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalOEventStatus2ᚕᚖseatgraphᚋenumsᚐEventStatus(ctx context.Context, v any) ([]*enums.EventStatus, error) {
+func (ec *executionContext) unmarshalOEventStatus2ᚕᚖseatgraphᚋinternalᚋdomainᚐEventStatus(ctx context.Context, v any) ([]*domain.EventStatus, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]*enums.EventStatus, len(vSlice))
+	res := make([]*domain.EventStatus, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalOEventStatus2ᚖseatgraphᚋenumsᚐEventStatus(ctx, vSlice[i])
+		res[i], err = ec.unmarshalOEventStatus2ᚖseatgraphᚋinternalᚋdomainᚐEventStatus(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -30366,29 +30363,29 @@ func (ec *executionContext) unmarshalOEventStatus2ᚕᚖseatgraphᚋenumsᚐEven
 	return res, nil
 }
 
-func (ec *executionContext) marshalOEventStatus2ᚕᚖseatgraphᚋenumsᚐEventStatus(ctx context.Context, sel ast.SelectionSet, v []*enums.EventStatus) graphql.Marshaler {
+func (ec *executionContext) marshalOEventStatus2ᚕᚖseatgraphᚋinternalᚋdomainᚐEventStatus(ctx context.Context, sel ast.SelectionSet, v []*domain.EventStatus) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalOEventStatus2ᚖseatgraphᚋenumsᚐEventStatus(ctx, sel, v[i])
+		return ec.marshalOEventStatus2ᚖseatgraphᚋinternalᚋdomainᚐEventStatus(ctx, sel, v[i])
 	})
 
 	return ret
 }
 
-func (ec *executionContext) unmarshalOEventStatus2ᚖseatgraphᚋenumsᚐEventStatus(ctx context.Context, v any) (*enums.EventStatus, error) {
+func (ec *executionContext) unmarshalOEventStatus2ᚖseatgraphᚋinternalᚋdomainᚐEventStatus(ctx context.Context, v any) (*domain.EventStatus, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(enums.EventStatus)
+	var res = new(domain.EventStatus)
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOEventStatus2ᚖseatgraphᚋenumsᚐEventStatus(ctx context.Context, sel ast.SelectionSet, v *enums.EventStatus) graphql.Marshaler {
+func (ec *executionContext) marshalOEventStatus2ᚖseatgraphᚋinternalᚋdomainᚐEventStatus(ctx context.Context, sel ast.SelectionSet, v *domain.EventStatus) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -30502,16 +30499,16 @@ func (ec *executionContext) marshalOID2ᚖint(ctx context.Context, sel ast.Selec
 	return res
 }
 
-func (ec *executionContext) unmarshalOIdOperationFilterInput2ᚕᚖseatgraphᚋlistingᚐIdOperationFilterInputᚄ(ctx context.Context, v any) ([]*listing.IdOperationFilterInput, error) {
+func (ec *executionContext) unmarshalOIdOperationFilterInput2ᚕᚖseatgraphᚋinternalᚋlistsᚐIdOperationFilterInputᚄ(ctx context.Context, v any) ([]*lists.IdOperationFilterInput, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]*listing.IdOperationFilterInput, len(vSlice))
+	res := make([]*lists.IdOperationFilterInput, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNIdOperationFilterInput2ᚖseatgraphᚋlistingᚐIdOperationFilterInput(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNIdOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐIdOperationFilterInput(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -30519,7 +30516,7 @@ func (ec *executionContext) unmarshalOIdOperationFilterInput2ᚕᚖseatgraphᚋl
 	return res, nil
 }
 
-func (ec *executionContext) unmarshalOIdOperationFilterInput2ᚖseatgraphᚋlistingᚐIdOperationFilterInput(ctx context.Context, v any) (*listing.IdOperationFilterInput, error) {
+func (ec *executionContext) unmarshalOIdOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐIdOperationFilterInput(ctx context.Context, v any) (*lists.IdOperationFilterInput, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -30574,16 +30571,16 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	return res
 }
 
-func (ec *executionContext) unmarshalOIntOperationFilterInput2ᚕᚖseatgraphᚋlistingᚐIntOperationFilterInputᚄ(ctx context.Context, v any) ([]*listing.IntOperationFilterInput, error) {
+func (ec *executionContext) unmarshalOIntOperationFilterInput2ᚕᚖseatgraphᚋinternalᚋlistsᚐIntOperationFilterInputᚄ(ctx context.Context, v any) ([]*lists.IntOperationFilterInput, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]*listing.IntOperationFilterInput, len(vSlice))
+	res := make([]*lists.IntOperationFilterInput, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNIntOperationFilterInput2ᚖseatgraphᚋlistingᚐIntOperationFilterInput(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNIntOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐIntOperationFilterInput(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -30591,7 +30588,7 @@ func (ec *executionContext) unmarshalOIntOperationFilterInput2ᚕᚖseatgraphᚋ
 	return res, nil
 }
 
-func (ec *executionContext) unmarshalOIntOperationFilterInput2ᚖseatgraphᚋlistingᚐIntOperationFilterInput(ctx context.Context, v any) (*listing.IntOperationFilterInput, error) {
+func (ec *executionContext) unmarshalOIntOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐIntOperationFilterInput(ctx context.Context, v any) (*lists.IntOperationFilterInput, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -30665,7 +30662,7 @@ func (ec *executionContext) marshalOMap2map(ctx context.Context, sel ast.Selecti
 	return res
 }
 
-func (ec *executionContext) marshalOMoney2ᚖseatgraphᚋmoneyᚐMoney(ctx context.Context, sel ast.SelectionSet, v *money.Money) graphql.Marshaler {
+func (ec *executionContext) marshalOMoney2ᚖseatgraphᚋinternalᚋmoneyᚐMoney(ctx context.Context, sel ast.SelectionSet, v *money.Money) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -30711,7 +30708,7 @@ func (ec *executionContext) unmarshalOParticipantFilterInput2ᚖseatgraphᚋent�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalOParticipantInput2ᚖseatgraphᚋcatalogᚐParticipantInput(ctx context.Context, v any) (*catalog.ParticipantInput, error) {
+func (ec *executionContext) unmarshalOParticipantInput2ᚖseatgraphᚋinternalᚋcatalogᚐParticipantInput(ctx context.Context, v any) (*catalog.ParticipantInput, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -30776,16 +30773,16 @@ func (ec *executionContext) unmarshalOPaymentFilterInput2ᚖseatgraphᚋentᚐPa
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalOPaymentKind2ᚕᚖseatgraphᚋenumsᚐPaymentKind(ctx context.Context, v any) ([]*enums.PaymentKind, error) {
+func (ec *executionContext) unmarshalOPaymentKind2ᚕᚖseatgraphᚋinternalᚋdomainᚐPaymentKind(ctx context.Context, v any) ([]*domain.PaymentKind, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]*enums.PaymentKind, len(vSlice))
+	res := make([]*domain.PaymentKind, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalOPaymentKind2ᚖseatgraphᚋenumsᚐPaymentKind(ctx, vSlice[i])
+		res[i], err = ec.unmarshalOPaymentKind2ᚖseatgraphᚋinternalᚋdomainᚐPaymentKind(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -30793,29 +30790,29 @@ func (ec *executionContext) unmarshalOPaymentKind2ᚕᚖseatgraphᚋenumsᚐPaym
 	return res, nil
 }
 
-func (ec *executionContext) marshalOPaymentKind2ᚕᚖseatgraphᚋenumsᚐPaymentKind(ctx context.Context, sel ast.SelectionSet, v []*enums.PaymentKind) graphql.Marshaler {
+func (ec *executionContext) marshalOPaymentKind2ᚕᚖseatgraphᚋinternalᚋdomainᚐPaymentKind(ctx context.Context, sel ast.SelectionSet, v []*domain.PaymentKind) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalOPaymentKind2ᚖseatgraphᚋenumsᚐPaymentKind(ctx, sel, v[i])
+		return ec.marshalOPaymentKind2ᚖseatgraphᚋinternalᚋdomainᚐPaymentKind(ctx, sel, v[i])
 	})
 
 	return ret
 }
 
-func (ec *executionContext) unmarshalOPaymentKind2ᚖseatgraphᚋenumsᚐPaymentKind(ctx context.Context, v any) (*enums.PaymentKind, error) {
+func (ec *executionContext) unmarshalOPaymentKind2ᚖseatgraphᚋinternalᚋdomainᚐPaymentKind(ctx context.Context, v any) (*domain.PaymentKind, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(enums.PaymentKind)
+	var res = new(domain.PaymentKind)
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOPaymentKind2ᚖseatgraphᚋenumsᚐPaymentKind(ctx context.Context, sel ast.SelectionSet, v *enums.PaymentKind) graphql.Marshaler {
+func (ec *executionContext) marshalOPaymentKind2ᚖseatgraphᚋinternalᚋdomainᚐPaymentKind(ctx context.Context, sel ast.SelectionSet, v *domain.PaymentKind) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -30847,16 +30844,16 @@ func (ec *executionContext) unmarshalOPaymentKindOperationFilterInput2ᚖseatgra
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalOPaymentMethod2ᚕᚖseatgraphᚋenumsᚐPaymentMethod(ctx context.Context, v any) ([]*enums.PaymentMethod, error) {
+func (ec *executionContext) unmarshalOPaymentMethod2ᚕᚖseatgraphᚋinternalᚋdomainᚐPaymentMethod(ctx context.Context, v any) ([]*domain.PaymentMethod, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]*enums.PaymentMethod, len(vSlice))
+	res := make([]*domain.PaymentMethod, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalOPaymentMethod2ᚖseatgraphᚋenumsᚐPaymentMethod(ctx, vSlice[i])
+		res[i], err = ec.unmarshalOPaymentMethod2ᚖseatgraphᚋinternalᚋdomainᚐPaymentMethod(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -30864,29 +30861,29 @@ func (ec *executionContext) unmarshalOPaymentMethod2ᚕᚖseatgraphᚋenumsᚐPa
 	return res, nil
 }
 
-func (ec *executionContext) marshalOPaymentMethod2ᚕᚖseatgraphᚋenumsᚐPaymentMethod(ctx context.Context, sel ast.SelectionSet, v []*enums.PaymentMethod) graphql.Marshaler {
+func (ec *executionContext) marshalOPaymentMethod2ᚕᚖseatgraphᚋinternalᚋdomainᚐPaymentMethod(ctx context.Context, sel ast.SelectionSet, v []*domain.PaymentMethod) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalOPaymentMethod2ᚖseatgraphᚋenumsᚐPaymentMethod(ctx, sel, v[i])
+		return ec.marshalOPaymentMethod2ᚖseatgraphᚋinternalᚋdomainᚐPaymentMethod(ctx, sel, v[i])
 	})
 
 	return ret
 }
 
-func (ec *executionContext) unmarshalOPaymentMethod2ᚖseatgraphᚋenumsᚐPaymentMethod(ctx context.Context, v any) (*enums.PaymentMethod, error) {
+func (ec *executionContext) unmarshalOPaymentMethod2ᚖseatgraphᚋinternalᚋdomainᚐPaymentMethod(ctx context.Context, v any) (*domain.PaymentMethod, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(enums.PaymentMethod)
+	var res = new(domain.PaymentMethod)
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOPaymentMethod2ᚖseatgraphᚋenumsᚐPaymentMethod(ctx context.Context, sel ast.SelectionSet, v *enums.PaymentMethod) graphql.Marshaler {
+func (ec *executionContext) marshalOPaymentMethod2ᚖseatgraphᚋinternalᚋdomainᚐPaymentMethod(ctx context.Context, sel ast.SelectionSet, v *domain.PaymentMethod) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -30918,16 +30915,16 @@ func (ec *executionContext) unmarshalOPaymentMethodOperationFilterInput2ᚖseatg
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalOPaymentRecordStatus2ᚕᚖseatgraphᚋenumsᚐPaymentRecordStatus(ctx context.Context, v any) ([]*enums.PaymentRecordStatus, error) {
+func (ec *executionContext) unmarshalOPaymentRecordStatus2ᚕᚖseatgraphᚋinternalᚋdomainᚐPaymentRecordStatus(ctx context.Context, v any) ([]*domain.PaymentRecordStatus, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]*enums.PaymentRecordStatus, len(vSlice))
+	res := make([]*domain.PaymentRecordStatus, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalOPaymentRecordStatus2ᚖseatgraphᚋenumsᚐPaymentRecordStatus(ctx, vSlice[i])
+		res[i], err = ec.unmarshalOPaymentRecordStatus2ᚖseatgraphᚋinternalᚋdomainᚐPaymentRecordStatus(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -30935,29 +30932,29 @@ func (ec *executionContext) unmarshalOPaymentRecordStatus2ᚕᚖseatgraphᚋenum
 	return res, nil
 }
 
-func (ec *executionContext) marshalOPaymentRecordStatus2ᚕᚖseatgraphᚋenumsᚐPaymentRecordStatus(ctx context.Context, sel ast.SelectionSet, v []*enums.PaymentRecordStatus) graphql.Marshaler {
+func (ec *executionContext) marshalOPaymentRecordStatus2ᚕᚖseatgraphᚋinternalᚋdomainᚐPaymentRecordStatus(ctx context.Context, sel ast.SelectionSet, v []*domain.PaymentRecordStatus) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalOPaymentRecordStatus2ᚖseatgraphᚋenumsᚐPaymentRecordStatus(ctx, sel, v[i])
+		return ec.marshalOPaymentRecordStatus2ᚖseatgraphᚋinternalᚋdomainᚐPaymentRecordStatus(ctx, sel, v[i])
 	})
 
 	return ret
 }
 
-func (ec *executionContext) unmarshalOPaymentRecordStatus2ᚖseatgraphᚋenumsᚐPaymentRecordStatus(ctx context.Context, v any) (*enums.PaymentRecordStatus, error) {
+func (ec *executionContext) unmarshalOPaymentRecordStatus2ᚖseatgraphᚋinternalᚋdomainᚐPaymentRecordStatus(ctx context.Context, v any) (*domain.PaymentRecordStatus, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(enums.PaymentRecordStatus)
+	var res = new(domain.PaymentRecordStatus)
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOPaymentRecordStatus2ᚖseatgraphᚋenumsᚐPaymentRecordStatus(ctx context.Context, sel ast.SelectionSet, v *enums.PaymentRecordStatus) graphql.Marshaler {
+func (ec *executionContext) marshalOPaymentRecordStatus2ᚖseatgraphᚋinternalᚋdomainᚐPaymentRecordStatus(ctx context.Context, sel ast.SelectionSet, v *domain.PaymentRecordStatus) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -31006,16 +31003,16 @@ func (ec *executionContext) unmarshalOPaymentSortInput2ᚕᚖseatgraphᚋentᚐP
 	return res, nil
 }
 
-func (ec *executionContext) unmarshalOPaymentStatus2ᚕᚖseatgraphᚋenumsᚐPaymentStatus(ctx context.Context, v any) ([]*enums.PaymentStatus, error) {
+func (ec *executionContext) unmarshalOPaymentStatus2ᚕᚖseatgraphᚋinternalᚋdomainᚐPaymentStatus(ctx context.Context, v any) ([]*domain.PaymentStatus, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]*enums.PaymentStatus, len(vSlice))
+	res := make([]*domain.PaymentStatus, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalOPaymentStatus2ᚖseatgraphᚋenumsᚐPaymentStatus(ctx, vSlice[i])
+		res[i], err = ec.unmarshalOPaymentStatus2ᚖseatgraphᚋinternalᚋdomainᚐPaymentStatus(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -31023,29 +31020,29 @@ func (ec *executionContext) unmarshalOPaymentStatus2ᚕᚖseatgraphᚋenumsᚐPa
 	return res, nil
 }
 
-func (ec *executionContext) marshalOPaymentStatus2ᚕᚖseatgraphᚋenumsᚐPaymentStatus(ctx context.Context, sel ast.SelectionSet, v []*enums.PaymentStatus) graphql.Marshaler {
+func (ec *executionContext) marshalOPaymentStatus2ᚕᚖseatgraphᚋinternalᚋdomainᚐPaymentStatus(ctx context.Context, sel ast.SelectionSet, v []*domain.PaymentStatus) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalOPaymentStatus2ᚖseatgraphᚋenumsᚐPaymentStatus(ctx, sel, v[i])
+		return ec.marshalOPaymentStatus2ᚖseatgraphᚋinternalᚋdomainᚐPaymentStatus(ctx, sel, v[i])
 	})
 
 	return ret
 }
 
-func (ec *executionContext) unmarshalOPaymentStatus2ᚖseatgraphᚋenumsᚐPaymentStatus(ctx context.Context, v any) (*enums.PaymentStatus, error) {
+func (ec *executionContext) unmarshalOPaymentStatus2ᚖseatgraphᚋinternalᚋdomainᚐPaymentStatus(ctx context.Context, v any) (*domain.PaymentStatus, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(enums.PaymentStatus)
+	var res = new(domain.PaymentStatus)
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOPaymentStatus2ᚖseatgraphᚋenumsᚐPaymentStatus(ctx context.Context, sel ast.SelectionSet, v *enums.PaymentStatus) graphql.Marshaler {
+func (ec *executionContext) marshalOPaymentStatus2ᚖseatgraphᚋinternalᚋdomainᚐPaymentStatus(ctx context.Context, sel ast.SelectionSet, v *domain.PaymentStatus) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -31077,14 +31074,14 @@ func (ec *executionContext) unmarshalOPaymentStatusOperationFilterInput2ᚖseatg
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOPublishEventError2ᚕseatgraphᚋdomainerrᚐErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []domainerr.Error) graphql.Marshaler {
+func (ec *executionContext) marshalOPublishEventError2ᚕseatgraphᚋinternalᚋdomainᚐErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Error) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNPublishEventError2seatgraphᚋdomainerrᚐError(ctx, sel, v[i])
+		return ec.marshalNPublishEventError2seatgraphᚋinternalᚋdomainᚐError(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -31096,14 +31093,14 @@ func (ec *executionContext) marshalOPublishEventError2ᚕseatgraphᚋdomainerr�
 	return ret
 }
 
-func (ec *executionContext) marshalORecordPaymentError2ᚕseatgraphᚋdomainerrᚐErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []domainerr.Error) graphql.Marshaler {
+func (ec *executionContext) marshalORecordPaymentError2ᚕseatgraphᚋinternalᚋdomainᚐErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Error) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNRecordPaymentError2seatgraphᚋdomainerrᚐError(ctx, sel, v[i])
+		return ec.marshalNRecordPaymentError2seatgraphᚋinternalᚋdomainᚐError(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -31115,14 +31112,14 @@ func (ec *executionContext) marshalORecordPaymentError2ᚕseatgraphᚋdomainerr�
 	return ret
 }
 
-func (ec *executionContext) marshalORefundPaymentError2ᚕseatgraphᚋdomainerrᚐErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []domainerr.Error) graphql.Marshaler {
+func (ec *executionContext) marshalORefundPaymentError2ᚕseatgraphᚋinternalᚋdomainᚐErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Error) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNRefundPaymentError2seatgraphᚋdomainerrᚐError(ctx, sel, v[i])
+		return ec.marshalNRefundPaymentError2seatgraphᚋinternalᚋdomainᚐError(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -31191,16 +31188,16 @@ func (ec *executionContext) unmarshalORegistrationSortInput2ᚖseatgraphᚋent�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalORegistrationStatus2ᚕᚖseatgraphᚋenumsᚐRegistrationStatus(ctx context.Context, v any) ([]*enums.RegistrationStatus, error) {
+func (ec *executionContext) unmarshalORegistrationStatus2ᚕᚖseatgraphᚋinternalᚋdomainᚐRegistrationStatus(ctx context.Context, v any) ([]*domain.RegistrationStatus, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]*enums.RegistrationStatus, len(vSlice))
+	res := make([]*domain.RegistrationStatus, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalORegistrationStatus2ᚖseatgraphᚋenumsᚐRegistrationStatus(ctx, vSlice[i])
+		res[i], err = ec.unmarshalORegistrationStatus2ᚖseatgraphᚋinternalᚋdomainᚐRegistrationStatus(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -31208,29 +31205,29 @@ func (ec *executionContext) unmarshalORegistrationStatus2ᚕᚖseatgraphᚋenums
 	return res, nil
 }
 
-func (ec *executionContext) marshalORegistrationStatus2ᚕᚖseatgraphᚋenumsᚐRegistrationStatus(ctx context.Context, sel ast.SelectionSet, v []*enums.RegistrationStatus) graphql.Marshaler {
+func (ec *executionContext) marshalORegistrationStatus2ᚕᚖseatgraphᚋinternalᚋdomainᚐRegistrationStatus(ctx context.Context, sel ast.SelectionSet, v []*domain.RegistrationStatus) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalORegistrationStatus2ᚖseatgraphᚋenumsᚐRegistrationStatus(ctx, sel, v[i])
+		return ec.marshalORegistrationStatus2ᚖseatgraphᚋinternalᚋdomainᚐRegistrationStatus(ctx, sel, v[i])
 	})
 
 	return ret
 }
 
-func (ec *executionContext) unmarshalORegistrationStatus2ᚖseatgraphᚋenumsᚐRegistrationStatus(ctx context.Context, v any) (*enums.RegistrationStatus, error) {
+func (ec *executionContext) unmarshalORegistrationStatus2ᚖseatgraphᚋinternalᚋdomainᚐRegistrationStatus(ctx context.Context, v any) (*domain.RegistrationStatus, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(enums.RegistrationStatus)
+	var res = new(domain.RegistrationStatus)
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalORegistrationStatus2ᚖseatgraphᚋenumsᚐRegistrationStatus(ctx context.Context, sel ast.SelectionSet, v *enums.RegistrationStatus) graphql.Marshaler {
+func (ec *executionContext) marshalORegistrationStatus2ᚖseatgraphᚋinternalᚋdomainᚐRegistrationStatus(ctx context.Context, sel ast.SelectionSet, v *domain.RegistrationStatus) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -31262,14 +31259,14 @@ func (ec *executionContext) unmarshalORegistrationStatusOperationFilterInput2ᚖ
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOSetBookerError2ᚕseatgraphᚋdomainerrᚐErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []domainerr.Error) graphql.Marshaler {
+func (ec *executionContext) marshalOSetBookerError2ᚕseatgraphᚋinternalᚋdomainᚐErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Error) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNSetBookerError2seatgraphᚋdomainerrᚐError(ctx, sel, v[i])
+		return ec.marshalNSetBookerError2seatgraphᚋinternalᚋdomainᚐError(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -31281,14 +31278,14 @@ func (ec *executionContext) marshalOSetBookerError2ᚕseatgraphᚋdomainerrᚐEr
 	return ret
 }
 
-func (ec *executionContext) marshalOSetInvoiceNumberError2ᚕseatgraphᚋdomainerrᚐErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []domainerr.Error) graphql.Marshaler {
+func (ec *executionContext) marshalOSetInvoiceNumberError2ᚕseatgraphᚋinternalᚋdomainᚐErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Error) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNSetInvoiceNumberError2seatgraphᚋdomainerrᚐError(ctx, sel, v[i])
+		return ec.marshalNSetInvoiceNumberError2seatgraphᚋinternalᚋdomainᚐError(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -31300,32 +31297,32 @@ func (ec *executionContext) marshalOSetInvoiceNumberError2ᚕseatgraphᚋdomaine
 	return ret
 }
 
-func (ec *executionContext) unmarshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx context.Context, v any) (*enums.SortEnumType, error) {
+func (ec *executionContext) unmarshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx context.Context, v any) (*domain.SortEnumType, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(enums.SortEnumType)
+	var res = new(domain.SortEnumType)
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOSortEnumType2ᚖseatgraphᚋenumsᚐSortEnumType(ctx context.Context, sel ast.SelectionSet, v *enums.SortEnumType) graphql.Marshaler {
+func (ec *executionContext) marshalOSortEnumType2ᚖseatgraphᚋinternalᚋdomainᚐSortEnumType(ctx context.Context, sel ast.SelectionSet, v *domain.SortEnumType) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return v
 }
 
-func (ec *executionContext) unmarshalOStatisticsInterval2ᚖseatgraphᚋenumsᚐStatisticsInterval(ctx context.Context, v any) (*enums.StatisticsInterval, error) {
+func (ec *executionContext) unmarshalOStatisticsInterval2ᚖseatgraphᚋinternalᚋdomainᚐStatisticsInterval(ctx context.Context, v any) (*domain.StatisticsInterval, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(enums.StatisticsInterval)
+	var res = new(domain.StatisticsInterval)
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOStatisticsInterval2ᚖseatgraphᚋenumsᚐStatisticsInterval(ctx context.Context, sel ast.SelectionSet, v *enums.StatisticsInterval) graphql.Marshaler {
+func (ec *executionContext) marshalOStatisticsInterval2ᚖseatgraphᚋinternalᚋdomainᚐStatisticsInterval(ctx context.Context, sel ast.SelectionSet, v *domain.StatisticsInterval) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -31379,16 +31376,16 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	return res
 }
 
-func (ec *executionContext) unmarshalOStringOperationFilterInput2ᚕᚖseatgraphᚋlistingᚐStringOperationFilterInputᚄ(ctx context.Context, v any) ([]*listing.StringOperationFilterInput, error) {
+func (ec *executionContext) unmarshalOStringOperationFilterInput2ᚕᚖseatgraphᚋinternalᚋlistsᚐStringOperationFilterInputᚄ(ctx context.Context, v any) ([]*lists.StringOperationFilterInput, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]*listing.StringOperationFilterInput, len(vSlice))
+	res := make([]*lists.StringOperationFilterInput, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNStringOperationFilterInput2ᚖseatgraphᚋlistingᚐStringOperationFilterInput(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNStringOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐStringOperationFilterInput(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -31396,7 +31393,7 @@ func (ec *executionContext) unmarshalOStringOperationFilterInput2ᚕᚖseatgraph
 	return res, nil
 }
 
-func (ec *executionContext) unmarshalOStringOperationFilterInput2ᚖseatgraphᚋlistingᚐStringOperationFilterInput(ctx context.Context, v any) (*listing.StringOperationFilterInput, error) {
+func (ec *executionContext) unmarshalOStringOperationFilterInput2ᚖseatgraphᚋinternalᚋlistsᚐStringOperationFilterInput(ctx context.Context, v any) (*lists.StringOperationFilterInput, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -31443,7 +31440,7 @@ func (ec *executionContext) unmarshalOTicketCategoryFilterInput2ᚖseatgraphᚋe
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalOTicketCategoryInput2ᚕᚖseatgraphᚋcatalogᚐTicketCategoryInputᚄ(ctx context.Context, v any) ([]*catalog.TicketCategoryInput, error) {
+func (ec *executionContext) unmarshalOTicketCategoryInput2ᚕᚖseatgraphᚋinternalᚋcatalogᚐTicketCategoryInputᚄ(ctx context.Context, v any) ([]*catalog.TicketCategoryInput, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -31452,7 +31449,7 @@ func (ec *executionContext) unmarshalOTicketCategoryInput2ᚕᚖseatgraphᚋcata
 	res := make([]*catalog.TicketCategoryInput, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNTicketCategoryInput2ᚖseatgraphᚋcatalogᚐTicketCategoryInput(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNTicketCategoryInput2ᚖseatgraphᚋinternalᚋcatalogᚐTicketCategoryInput(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -31518,16 +31515,16 @@ func (ec *executionContext) unmarshalOTicketSortInput2ᚖseatgraphᚋentᚐTicke
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalOTicketStatus2ᚕᚖseatgraphᚋenumsᚐTicketStatus(ctx context.Context, v any) ([]*enums.TicketStatus, error) {
+func (ec *executionContext) unmarshalOTicketStatus2ᚕᚖseatgraphᚋinternalᚋdomainᚐTicketStatus(ctx context.Context, v any) ([]*domain.TicketStatus, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]*enums.TicketStatus, len(vSlice))
+	res := make([]*domain.TicketStatus, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalOTicketStatus2ᚖseatgraphᚋenumsᚐTicketStatus(ctx, vSlice[i])
+		res[i], err = ec.unmarshalOTicketStatus2ᚖseatgraphᚋinternalᚋdomainᚐTicketStatus(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -31535,29 +31532,29 @@ func (ec *executionContext) unmarshalOTicketStatus2ᚕᚖseatgraphᚋenumsᚐTic
 	return res, nil
 }
 
-func (ec *executionContext) marshalOTicketStatus2ᚕᚖseatgraphᚋenumsᚐTicketStatus(ctx context.Context, sel ast.SelectionSet, v []*enums.TicketStatus) graphql.Marshaler {
+func (ec *executionContext) marshalOTicketStatus2ᚕᚖseatgraphᚋinternalᚋdomainᚐTicketStatus(ctx context.Context, sel ast.SelectionSet, v []*domain.TicketStatus) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalOTicketStatus2ᚖseatgraphᚋenumsᚐTicketStatus(ctx, sel, v[i])
+		return ec.marshalOTicketStatus2ᚖseatgraphᚋinternalᚋdomainᚐTicketStatus(ctx, sel, v[i])
 	})
 
 	return ret
 }
 
-func (ec *executionContext) unmarshalOTicketStatus2ᚖseatgraphᚋenumsᚐTicketStatus(ctx context.Context, v any) (*enums.TicketStatus, error) {
+func (ec *executionContext) unmarshalOTicketStatus2ᚖseatgraphᚋinternalᚋdomainᚐTicketStatus(ctx context.Context, v any) (*domain.TicketStatus, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(enums.TicketStatus)
+	var res = new(domain.TicketStatus)
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOTicketStatus2ᚖseatgraphᚋenumsᚐTicketStatus(ctx context.Context, sel ast.SelectionSet, v *enums.TicketStatus) graphql.Marshaler {
+func (ec *executionContext) marshalOTicketStatus2ᚖseatgraphᚋinternalᚋdomainᚐTicketStatus(ctx context.Context, sel ast.SelectionSet, v *domain.TicketStatus) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -31589,14 +31586,14 @@ func (ec *executionContext) unmarshalOTicketStatusOperationFilterInput2ᚖseatgr
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOUndoCheckInError2ᚕseatgraphᚋdomainerrᚐErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []domainerr.Error) graphql.Marshaler {
+func (ec *executionContext) marshalOUndoCheckInError2ᚕseatgraphᚋinternalᚋdomainᚐErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Error) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNUndoCheckInError2seatgraphᚋdomainerrᚐError(ctx, sel, v[i])
+		return ec.marshalNUndoCheckInError2seatgraphᚋinternalᚋdomainᚐError(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -31608,14 +31605,14 @@ func (ec *executionContext) marshalOUndoCheckInError2ᚕseatgraphᚋdomainerrᚐ
 	return ret
 }
 
-func (ec *executionContext) marshalOUpdateEventError2ᚕseatgraphᚋdomainerrᚐErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []domainerr.Error) graphql.Marshaler {
+func (ec *executionContext) marshalOUpdateEventError2ᚕseatgraphᚋinternalᚋdomainᚐErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Error) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNUpdateEventError2seatgraphᚋdomainerrᚐError(ctx, sel, v[i])
+		return ec.marshalNUpdateEventError2seatgraphᚋinternalᚋdomainᚐError(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -31627,14 +31624,14 @@ func (ec *executionContext) marshalOUpdateEventError2ᚕseatgraphᚋdomainerrᚐ
 	return ret
 }
 
-func (ec *executionContext) marshalOUpdateParticipantError2ᚕseatgraphᚋdomainerrᚐErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []domainerr.Error) graphql.Marshaler {
+func (ec *executionContext) marshalOUpdateParticipantError2ᚕseatgraphᚋinternalᚋdomainᚐErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Error) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNUpdateParticipantError2seatgraphᚋdomainerrᚐError(ctx, sel, v[i])
+		return ec.marshalNUpdateParticipantError2seatgraphᚋinternalᚋdomainᚐError(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -31646,14 +31643,14 @@ func (ec *executionContext) marshalOUpdateParticipantError2ᚕseatgraphᚋdomain
 	return ret
 }
 
-func (ec *executionContext) marshalOUpdatePaymentStatusError2ᚕseatgraphᚋdomainerrᚐErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []domainerr.Error) graphql.Marshaler {
+func (ec *executionContext) marshalOUpdatePaymentStatusError2ᚕseatgraphᚋinternalᚋdomainᚐErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Error) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNUpdatePaymentStatusError2seatgraphᚋdomainerrᚐError(ctx, sel, v[i])
+		return ec.marshalNUpdatePaymentStatusError2seatgraphᚋinternalᚋdomainᚐError(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -31665,14 +31662,14 @@ func (ec *executionContext) marshalOUpdatePaymentStatusError2ᚕseatgraphᚋdoma
 	return ret
 }
 
-func (ec *executionContext) marshalOUpdateRegistrationStatusError2ᚕseatgraphᚋdomainerrᚐErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []domainerr.Error) graphql.Marshaler {
+func (ec *executionContext) marshalOUpdateRegistrationStatusError2ᚕseatgraphᚋinternalᚋdomainᚐErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Error) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNUpdateRegistrationStatusError2seatgraphᚋdomainerrᚐError(ctx, sel, v[i])
+		return ec.marshalNUpdateRegistrationStatusError2seatgraphᚋinternalᚋdomainᚐError(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -31684,14 +31681,14 @@ func (ec *executionContext) marshalOUpdateRegistrationStatusError2ᚕseatgraph�
 	return ret
 }
 
-func (ec *executionContext) marshalOUpdateTicketCategoryError2ᚕseatgraphᚋdomainerrᚐErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []domainerr.Error) graphql.Marshaler {
+func (ec *executionContext) marshalOUpdateTicketCategoryError2ᚕseatgraphᚋinternalᚋdomainᚐErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Error) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNUpdateTicketCategoryError2seatgraphᚋdomainerrᚐError(ctx, sel, v[i])
+		return ec.marshalNUpdateTicketCategoryError2seatgraphᚋinternalᚋdomainᚐError(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {

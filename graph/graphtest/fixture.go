@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"seatgraph/ent"
-	"seatgraph/enums"
+	"seatgraph/internal/domain"
 )
 
 // Fixture is the deterministic data set Seed writes: the Ent entities as
@@ -126,7 +126,7 @@ func fixtureFilter[T any](rows []T, keep func(T) bool) []T {
 type fxEventPlan struct {
 	title       string
 	description *string
-	status      enums.EventStatus
+	status      domain.EventStatus
 	startsAt    time.Time
 	endsAfter   time.Duration // 0: endsAt null
 	venue       *string
@@ -158,8 +158,8 @@ type fxTicketPlan struct {
 }
 
 type fxPaymentPlan struct {
-	kind   enums.PaymentKind
-	status enums.PaymentRecordStatus
+	kind   domain.PaymentKind
+	status domain.PaymentRecordStatus
 	amount int64 // minor units; 0: the booking total
 	ref    bool  // providerReference and note set
 }
@@ -167,8 +167,8 @@ type fxPaymentPlan struct {
 type fxBookingPlan struct {
 	event    int
 	booker   int
-	status   enums.BookingStatus
-	method   enums.PaymentMethod
+	status   domain.BookingStatus
+	method   domain.PaymentMethod
 	tickets  []fxTicketPlan
 	payments []fxPaymentPlan
 	utm      *string
@@ -185,9 +185,9 @@ func fxAt(month time.Month, day, hour, minute int) time.Time {
 }
 
 var (
-	fxDraft     = enums.EventStatusDraft
-	fxPublished = enums.EventStatusPublished
-	fxCancelled = enums.EventStatusCancelled
+	fxDraft     = domain.EventStatusDraft
+	fxPublished = domain.EventStatusPublished
+	fxCancelled = domain.EventStatusCancelled
 )
 
 var fxEvents = []fxEventPlan{
@@ -319,24 +319,24 @@ var fxParticipants = []fxParticipantPlan{
 }
 
 var (
-	fxWaitlisted       = enums.BookingStatusWaitlisted
-	fxPending          = enums.BookingStatusPending
-	fxConfirmed        = enums.BookingStatusConfirmed
-	fxBookingCancelled = enums.BookingStatusCancelled
-	fxExpired          = enums.BookingStatusExpired
+	fxWaitlisted       = domain.BookingStatusWaitlisted
+	fxPending          = domain.BookingStatusPending
+	fxConfirmed        = domain.BookingStatusConfirmed
+	fxBookingCancelled = domain.BookingStatusCancelled
+	fxExpired          = domain.BookingStatusExpired
 
-	fxCard    = enums.PaymentMethodCard
-	fxInvoice = enums.PaymentMethodInvoice
-	fxBank    = enums.PaymentMethodBankTransfer
-	fxCash    = enums.PaymentMethodCash
-	fxFree    = enums.PaymentMethodFree
+	fxCard    = domain.PaymentMethodCard
+	fxInvoice = domain.PaymentMethodInvoice
+	fxBank    = domain.PaymentMethodBankTransfer
+	fxCash    = domain.PaymentMethodCash
+	fxFree    = domain.PaymentMethodFree
 
-	fxPay    = enums.PaymentKindPayment
-	fxRefund = enums.PaymentKindRefund
+	fxPay    = domain.PaymentKindPayment
+	fxRefund = domain.PaymentKindRefund
 
-	fxSucceeded      = enums.PaymentRecordStatusSucceeded
-	fxPaymentPending = enums.PaymentRecordStatusPending
-	fxFailed         = enums.PaymentRecordStatusFailed
+	fxSucceeded      = domain.PaymentRecordStatusSucceeded
+	fxPaymentPending = domain.PaymentRecordStatusPending
+	fxFailed         = domain.PaymentRecordStatusFailed
 )
 
 func fxTk(category, holder int) fxTicketPlan { return fxTicketPlan{category: category, holder: holder} }
@@ -464,8 +464,8 @@ func Seed(t testing.TB, e *Env) *Fixture {
 	// Derive the statuses and counters first, so every row is written
 	// once with its final values.
 	type seat struct {
-		ticket   enums.TicketStatus
-		reg      enums.RegistrationStatus
+		ticket   domain.TicketStatus
+		reg      domain.RegistrationStatus
 		position *int
 	}
 	registered := make([]int, len(fxEvents))
@@ -482,15 +482,15 @@ func Seed(t testing.TB, e *Env) *Fixture {
 			switch b.status {
 			case fxWaitlisted:
 				waitlisted[b.event]++
-				s = seat{enums.TicketStatusWaitlisted, enums.RegistrationStatusWaitlisted, fxInt(waitlisted[b.event])}
+				s = seat{domain.TicketStatusWaitlisted, domain.RegistrationStatusWaitlisted, fxInt(waitlisted[b.event])}
 			case fxPending:
-				s = seat{ticket: enums.TicketStatusActive, reg: enums.RegistrationStatusPending}
+				s = seat{ticket: domain.TicketStatusActive, reg: domain.RegistrationStatusPending}
 			case fxConfirmed:
-				s = seat{ticket: enums.TicketStatusActive, reg: enums.RegistrationStatusAccepted}
+				s = seat{ticket: domain.TicketStatusActive, reg: domain.RegistrationStatusAccepted}
 			default:
-				s = seat{ticket: enums.TicketStatusCancelled, reg: enums.RegistrationStatusCancelled}
+				s = seat{ticket: domain.TicketStatusCancelled, reg: domain.RegistrationStatusCancelled}
 			}
-			if s.ticket == enums.TicketStatusActive {
+			if s.ticket == domain.TicketStatusActive {
 				registered[b.event]++
 				sold[b.event][tp.category]++
 				if tp.checkedIn {
@@ -595,16 +595,16 @@ func Seed(t testing.TB, e *Env) *Fixture {
 				}
 			}
 		}
-		payStatus := enums.PaymentStatusUnpaid
+		payStatus := domain.PaymentStatusUnpaid
 		switch {
 		case refunded > 0 && refunded >= paid:
-			payStatus = enums.PaymentStatusRefunded
+			payStatus = domain.PaymentStatusRefunded
 		case refunded > 0:
-			payStatus = enums.PaymentStatusPartiallyRefunded
+			payStatus = domain.PaymentStatusPartiallyRefunded
 		case paid > 0 && paid >= total:
-			payStatus = enums.PaymentStatusPaid
+			payStatus = domain.PaymentStatusPaid
 		case paid > 0:
-			payStatus = enums.PaymentStatusPartiallyPaid
+			payStatus = domain.PaymentStatusPartiallyPaid
 		}
 		bc := e.Client.Booking.Create().SetTenantID(e.Tenant).
 			SetCreatedAt(created).SetUpdatedAt(created).

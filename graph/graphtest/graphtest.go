@@ -19,6 +19,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"seatgraph/internal/config"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -27,14 +28,12 @@ import (
 
 	"entgo.io/ent/dialect"
 
-	"seatgraph/app"
-	"seatgraph/auth"
-	"seatgraph/booking"
 	"seatgraph/ent"
-	"seatgraph/enums"
-	"seatgraph/server"
-	"seatgraph/store"
-	"seatgraph/tenant"
+	"seatgraph/internal/auth"
+	"seatgraph/internal/booking"
+	"seatgraph/internal/domain"
+	"seatgraph/internal/server"
+	"seatgraph/internal/store"
 )
 
 // Env is one database with the server's handler in front of it.
@@ -44,7 +43,7 @@ type Env struct {
 	DB      *sql.DB
 	Tenant  int
 	Handler http.Handler
-	App     *app.App
+	App     *server.App
 	// AdminKey is an ADMIN key of Tenant, sent with every request through
 	// Handler unless the request names its own Authorization ("" for
 	// anonymous).
@@ -75,7 +74,7 @@ func (e *Env) Dialect() string {
 }
 
 // Ctx returns a context acting for the test tenant, for direct Ent writes.
-func (e *Env) Ctx() context.Context { return tenant.WithID(context.Background(), e.Tenant) }
+func (e *Env) Ctx() context.Context { return auth.WithTenant(context.Background(), e.Tenant) }
 
 // Statements returns the SQL statements sent since the last reset.
 func (e *Env) Statements() int64 { return e.stmts.Load() }
@@ -147,7 +146,7 @@ func OpenWith(t testing.TB, kind string, flags ...string) *Env {
 	e := &Env{Name: name, DB: db, Tenant: tid, Clock: &Clock{}}
 	counting := dialect.DebugWithContext(store.NewDriver(d, db), func(_ context.Context, args ...any) { e.note(args) })
 	e.Client = ent.NewClient(ent.Driver(counting))
-	cfg, err := server.ParseFlags(flags, func(string) string { return "" })
+	cfg, err := config.Parse(flags, func(string) string { return "" })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,10 +154,10 @@ func OpenWith(t testing.TB, kind string, flags ...string) *Env {
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
-	if e.AdminKey, err = auth.CreateKey(context.Background(), migrated, tid, enums.RoleAdmin); err != nil {
+	if e.AdminKey, err = auth.CreateKey(context.Background(), migrated, tid, domain.RoleAdmin); err != nil {
 		t.Fatal(err)
 	}
-	e.App = app.New(cfg, e.Client, db, d, tid, log, booking.Options{Now: e.Clock.Now})
+	e.App = server.NewApp(cfg, e.Client, db, d, tid, log, booking.Options{Now: e.Clock.Now})
 	e.Handler = asAdmin(e.AdminKey, e.App.Handler)
 	return e
 }

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"seatgraph/ent"
-	"seatgraph/enums"
+	"seatgraph/internal/domain"
 )
 
 // PagingT0 is the reference time of the paging data set.
@@ -35,28 +35,28 @@ type pagingEvent struct {
 	endH      int
 	capacity  int
 	venue     string
-	status    enums.EventStatus
+	status    domain.EventStatus
 	currency  string
 	waitlist  bool
 	noTickets bool
 }
 
 var pagingEvents = []pagingEvent{
-	{"Zoo", 0, 2, 100, "Hall A", enums.EventStatusDraft, "EUR", false, false},
-	{"zoo", 0, -1, -1, "", enums.EventStatusPublished, "EUR", true, false},
-	{"Äpfel", 1, 3, 50, "Äußere Halle", enums.EventStatusCancelled, "JPY", false, false},
-	{"apple", 1, 2, -1, "hall b", enums.EventStatusPublished, "EUR", false, false},
-	{"Apple", 2, -1, 10, "Hall A", enums.EventStatusDraft, "JPY", true, false},
-	{"Zoo", 2, 5, 10, "", enums.EventStatusPublished, "EUR", false, false},
-	{"banana", 3, -1, 0, "Zelt", enums.EventStatusCancelled, "EUR", true, false},
-	{"Banana", 4, 6, -1, "hall b", enums.EventStatusPublished, "JPY", false, false},
-	{"Éclair", 4, 5, 200, "Hall A", enums.EventStatusDraft, "EUR", false, false},
-	{"apple", 5, -1, 100, "", enums.EventStatusPublished, "EUR", true, false},
-	{"Zebra", 6, 7, 50, "Äußere Halle", enums.EventStatusDraft, "JPY", false, false},
-	{"zoo", 6, 8, -1, "Zelt", enums.EventStatusCancelled, "EUR", false, false},
-	{"123 Go", 7, -1, 5, "", enums.EventStatusPublished, "EUR", false, false},
-	{"Äpfel", 0, 1, -1, "hall b", enums.EventStatusPublished, "EUR", true, false},
-	{"zebra", 7, -1, -1, "", enums.EventStatusPublished, "EUR", false, true},
+	{"Zoo", 0, 2, 100, "Hall A", domain.EventStatusDraft, "EUR", false, false},
+	{"zoo", 0, -1, -1, "", domain.EventStatusPublished, "EUR", true, false},
+	{"Äpfel", 1, 3, 50, "Äußere Halle", domain.EventStatusCancelled, "JPY", false, false},
+	{"apple", 1, 2, -1, "hall b", domain.EventStatusPublished, "EUR", false, false},
+	{"Apple", 2, -1, 10, "Hall A", domain.EventStatusDraft, "JPY", true, false},
+	{"Zoo", 2, 5, 10, "", domain.EventStatusPublished, "EUR", false, false},
+	{"banana", 3, -1, 0, "Zelt", domain.EventStatusCancelled, "EUR", true, false},
+	{"Banana", 4, 6, -1, "hall b", domain.EventStatusPublished, "JPY", false, false},
+	{"Éclair", 4, 5, 200, "Hall A", domain.EventStatusDraft, "EUR", false, false},
+	{"apple", 5, -1, 100, "", domain.EventStatusPublished, "EUR", true, false},
+	{"Zebra", 6, 7, 50, "Äußere Halle", domain.EventStatusDraft, "JPY", false, false},
+	{"zoo", 6, 8, -1, "Zelt", domain.EventStatusCancelled, "EUR", false, false},
+	{"123 Go", 7, -1, 5, "", domain.EventStatusPublished, "EUR", false, false},
+	{"Äpfel", 0, 1, -1, "hall b", domain.EventStatusPublished, "EUR", true, false},
+	{"zebra", 7, -1, -1, "", domain.EventStatusPublished, "EUR", false, true},
 }
 
 // pagingPrices are the two categories' prices in minor units: EUR 50.00 and
@@ -76,25 +76,25 @@ var pagingPeople = [][2]string{
 type pagingBooking struct {
 	booker   int
 	currency string
-	status   enums.BookingStatus
+	status   domain.BookingStatus
 	ageDays  int // created PagingT0 minus this many days (ties on purpose)
 	invoice  bool
 	tickets  [][3]int // event, category (0 or 1), holder: indexes
 }
 
 var pagingBookings = []pagingBooking{
-	{0, "EUR", enums.BookingStatusConfirmed, 10, true, [][3]int{{0, 0, 0}, {0, 1, 1}, {1, 0, 0}}},
-	{1, "EUR", enums.BookingStatusPending, 10, false, [][3]int{{3, 0, 1}, {5, 1, 2}}},
-	{2, "JPY", enums.BookingStatusConfirmed, 9, true, [][3]int{{2, 0, 2}, {2, 1, 3}, {4, 0, 2}}},
-	{3, "EUR", enums.BookingStatusCancelled, 9, false, [][3]int{{0, 0, 3}, {6, 0, 3}, {8, 1, 4}}},
-	{4, "JPY", enums.BookingStatusConfirmed, 9, false, [][3]int{{7, 1, 4}, {10, 0, 4}, {7, 0, 5}}},
-	{5, "EUR", enums.BookingStatusWaitlisted, 8, false, [][3]int{{9, 0, 5}}},
-	{6, "EUR", enums.BookingStatusConfirmed, 7, true, [][3]int{{11, 1, 6}, {12, 0, 6}, {0, 1, 7}, {13, 0, 6}}},
-	{7, "JPY", enums.BookingStatusExpired, 6, false, [][3]int{{4, 1, 7}, {2, 0, 7}}},
-	{8, "EUR", enums.BookingStatusConfirmed, 6, true, [][3]int{{1, 0, 8}, {1, 1, 8}, {3, 1, 0}, {5, 0, 8}}},
-	{0, "EUR", enums.BookingStatusPending, 5, false, [][3]int{{0, 0, 0}, {8, 0, 1}, {9, 1, 0}}},
-	{3, "JPY", enums.BookingStatusConfirmed, 4, true, [][3]int{{10, 1, 3}, {7, 0, 3}, {2, 1, 2}}},
-	{1, "EUR", enums.BookingStatusConfirmed, 4, false, [][3]int{{13, 1, 1}, {12, 0, 1}, {0, 0, 5}, {5, 0, 1}}},
+	{0, "EUR", domain.BookingStatusConfirmed, 10, true, [][3]int{{0, 0, 0}, {0, 1, 1}, {1, 0, 0}}},
+	{1, "EUR", domain.BookingStatusPending, 10, false, [][3]int{{3, 0, 1}, {5, 1, 2}}},
+	{2, "JPY", domain.BookingStatusConfirmed, 9, true, [][3]int{{2, 0, 2}, {2, 1, 3}, {4, 0, 2}}},
+	{3, "EUR", domain.BookingStatusCancelled, 9, false, [][3]int{{0, 0, 3}, {6, 0, 3}, {8, 1, 4}}},
+	{4, "JPY", domain.BookingStatusConfirmed, 9, false, [][3]int{{7, 1, 4}, {10, 0, 4}, {7, 0, 5}}},
+	{5, "EUR", domain.BookingStatusWaitlisted, 8, false, [][3]int{{9, 0, 5}}},
+	{6, "EUR", domain.BookingStatusConfirmed, 7, true, [][3]int{{11, 1, 6}, {12, 0, 6}, {0, 1, 7}, {13, 0, 6}}},
+	{7, "JPY", domain.BookingStatusExpired, 6, false, [][3]int{{4, 1, 7}, {2, 0, 7}}},
+	{8, "EUR", domain.BookingStatusConfirmed, 6, true, [][3]int{{1, 0, 8}, {1, 1, 8}, {3, 1, 0}, {5, 0, 8}}},
+	{0, "EUR", domain.BookingStatusPending, 5, false, [][3]int{{0, 0, 0}, {8, 0, 1}, {9, 1, 0}}},
+	{3, "JPY", domain.BookingStatusConfirmed, 4, true, [][3]int{{10, 1, 3}, {7, 0, 3}, {2, 1, 2}}},
+	{1, "EUR", domain.BookingStatusConfirmed, 4, false, [][3]int{{13, 1, 1}, {12, 0, 1}, {0, 0, 5}, {5, 0, 1}}},
 }
 
 // SeedPaging writes the paging data set through e.Client.
@@ -175,7 +175,7 @@ func SeedPaging(t testing.TB, e *Env) *PagingData {
 			SetCurrency(s.currency).
 			SetSubtotal(total).
 			SetTotal(total).
-			SetPaymentMethod(enums.PaymentMethodCard).
+			SetPaymentMethod(domain.PaymentMethodCard).
 			SetCreatedAt(created)
 		if s.invoice {
 			q.SetInvoiceNumber(fmt.Sprintf("INV-%03d", bi+1))
@@ -183,12 +183,12 @@ func SeedPaging(t testing.TB, e *Env) *PagingData {
 		b, err := q.Save(ctx)
 		must(err)
 		d.Bookings = append(d.Bookings, b)
-		status := enums.TicketStatusActive
+		status := domain.TicketStatusActive
 		switch s.status {
-		case enums.BookingStatusCancelled, enums.BookingStatusExpired:
-			status = enums.TicketStatusCancelled
-		case enums.BookingStatusWaitlisted:
-			status = enums.TicketStatusWaitlisted
+		case domain.BookingStatusCancelled, domain.BookingStatusExpired:
+			status = domain.TicketStatusCancelled
+		case domain.BookingStatusWaitlisted:
+			status = domain.TicketStatusWaitlisted
 		}
 		for ti, tk := range s.tickets {
 			ev, cat, holder := d.Events[tk[0]], cats[tk[0]][tk[1]], d.Participants[tk[2]]
@@ -207,11 +207,11 @@ func SeedPaging(t testing.TB, e *Env) *PagingData {
 			code++
 			// Confirmed bookings' first tickets hold a registration, so a
 			// ticket sorts through a to-one edge that may be missing.
-			if s.status == enums.BookingStatusConfirmed && ti < 2 {
+			if s.status == domain.BookingStatusConfirmed && ti < 2 {
 				r, err := c.Registration.Create().SetTenantID(e.Tenant).
 					SetEventID(ev.ID).
 					SetParticipantID(holder.ID).
-					SetStatus(enums.RegistrationStatusAccepted).
+					SetStatus(domain.RegistrationStatusAccepted).
 					SetCreatedAt(created.Add(time.Duration(ti) * time.Minute)).
 					Save(ctx)
 				must(err)
@@ -226,13 +226,13 @@ func SeedPaging(t testing.TB, e *Env) *PagingData {
 			}
 			eventBookings[ev.ID][b.ID] = true
 		}
-		pay := func(kind enums.PaymentKind, amount int64, st enums.PaymentRecordStatus, paid bool, offset time.Duration) {
+		pay := func(kind domain.PaymentKind, amount int64, st domain.PaymentRecordStatus, paid bool, offset time.Duration) {
 			pq := c.Payment.Create().SetTenantID(e.Tenant).
 				SetBookingID(b.ID).
 				SetKind(kind).
 				SetAmount(amount).
 				SetCurrency(b.Currency).
-				SetMethod(enums.PaymentMethodCard).
+				SetMethod(domain.PaymentMethodCard).
 				SetStatus(st).
 				SetCreatedAt(created.Add(offset))
 			if paid {
@@ -243,13 +243,13 @@ func SeedPaging(t testing.TB, e *Env) *PagingData {
 			d.Payments = append(d.Payments, p)
 		}
 		switch s.status {
-		case enums.BookingStatusConfirmed:
-			pay(enums.PaymentKindPayment, total, enums.PaymentRecordStatusSucceeded, true, time.Hour)
-		case enums.BookingStatusPending:
-			pay(enums.PaymentKindPayment, total, enums.PaymentRecordStatusFailed, false, time.Hour)
-		case enums.BookingStatusCancelled:
-			pay(enums.PaymentKindPayment, total, enums.PaymentRecordStatusSucceeded, true, time.Hour)
-			pay(enums.PaymentKindRefund, total/2, enums.PaymentRecordStatusSucceeded, true, 2*time.Hour)
+		case domain.BookingStatusConfirmed:
+			pay(domain.PaymentKindPayment, total, domain.PaymentRecordStatusSucceeded, true, time.Hour)
+		case domain.BookingStatusPending:
+			pay(domain.PaymentKindPayment, total, domain.PaymentRecordStatusFailed, false, time.Hour)
+		case domain.BookingStatusCancelled:
+			pay(domain.PaymentKindPayment, total, domain.PaymentRecordStatusSucceeded, true, time.Hour)
+			pay(domain.PaymentKindRefund, total/2, domain.PaymentRecordStatusSucceeded, true, 2*time.Hour)
 		}
 	}
 	for _, ev := range d.Events {

@@ -3,118 +3,118 @@
 package model
 
 import (
-	"seatgraph/domainerr"
 	"seatgraph/ent"
+	"seatgraph/internal/domain"
 )
 
 type CancelBookingPayload struct {
 	Booking *ent.Booking `json:"booking,omitempty"`
 	// The refund recorded, when anything was refunded.
-	Refund *ent.Payment      `json:"refund,omitempty"`
-	Errors []domainerr.Error `json:"errors,omitempty"`
+	Refund *ent.Payment   `json:"refund,omitempty"`
+	Errors []domain.Error `json:"errors,omitempty"`
 }
 
 type CancelEventPayload struct {
-	Event  *ent.Event        `json:"event,omitempty"`
-	Errors []domainerr.Error `json:"errors,omitempty"`
+	Event  *ent.Event     `json:"event,omitempty"`
+	Errors []domain.Error `json:"errors,omitempty"`
 }
 
 type CheckInTicketPayload struct {
-	Ticket *ent.Ticket       `json:"ticket,omitempty"`
-	Errors []domainerr.Error `json:"errors,omitempty"`
+	Ticket *ent.Ticket    `json:"ticket,omitempty"`
+	Errors []domain.Error `json:"errors,omitempty"`
 }
 
 type CreateBookingPayload struct {
-	Booking *ent.Booking      `json:"booking,omitempty"`
-	Errors  []domainerr.Error `json:"errors,omitempty"`
+	Booking *ent.Booking   `json:"booking,omitempty"`
+	Errors  []domain.Error `json:"errors,omitempty"`
 }
 
 type CreateEventPayload struct {
-	Event  *ent.Event        `json:"event,omitempty"`
-	Errors []domainerr.Error `json:"errors,omitempty"`
+	Event  *ent.Event     `json:"event,omitempty"`
+	Errors []domain.Error `json:"errors,omitempty"`
 }
 
 type CreateParticipantPayload struct {
-	Participant *ent.Participant  `json:"participant,omitempty"`
-	Errors      []domainerr.Error `json:"errors,omitempty"`
+	Participant *ent.Participant `json:"participant,omitempty"`
+	Errors      []domain.Error   `json:"errors,omitempty"`
 }
 
 type CreateRegistrationPayload struct {
 	Registration *ent.Registration `json:"registration,omitempty"`
-	Errors       []domainerr.Error `json:"errors,omitempty"`
+	Errors       []domain.Error    `json:"errors,omitempty"`
 }
 
 type CreateTicketCategoryPayload struct {
 	TicketCategory *ent.TicketCategory `json:"ticketCategory,omitempty"`
-	Errors         []domainerr.Error   `json:"errors,omitempty"`
+	Errors         []domain.Error      `json:"errors,omitempty"`
 }
 
 type DeleteEventPayload struct {
-	DeletedID *int              `json:"deletedId,omitempty"`
-	Errors    []domainerr.Error `json:"errors,omitempty"`
+	DeletedID *int           `json:"deletedId,omitempty"`
+	Errors    []domain.Error `json:"errors,omitempty"`
 }
 
 type DuplicateEventPayload struct {
 	// The copy, a DRAFT.
-	Event  *ent.Event        `json:"event,omitempty"`
-	Errors []domainerr.Error `json:"errors,omitempty"`
+	Event  *ent.Event     `json:"event,omitempty"`
+	Errors []domain.Error `json:"errors,omitempty"`
 }
 
 type PublishEventPayload struct {
-	Event  *ent.Event        `json:"event,omitempty"`
-	Errors []domainerr.Error `json:"errors,omitempty"`
+	Event  *ent.Event     `json:"event,omitempty"`
+	Errors []domain.Error `json:"errors,omitempty"`
 }
 
 type RecordPaymentPayload struct {
-	Payment *ent.Payment      `json:"payment,omitempty"`
-	Booking *ent.Booking      `json:"booking,omitempty"`
-	Errors  []domainerr.Error `json:"errors,omitempty"`
+	Payment *ent.Payment   `json:"payment,omitempty"`
+	Booking *ent.Booking   `json:"booking,omitempty"`
+	Errors  []domain.Error `json:"errors,omitempty"`
 }
 
 type RefundPaymentPayload struct {
 	// The new refund.
-	Payment *ent.Payment      `json:"payment,omitempty"`
-	Booking *ent.Booking      `json:"booking,omitempty"`
-	Errors  []domainerr.Error `json:"errors,omitempty"`
+	Payment *ent.Payment   `json:"payment,omitempty"`
+	Booking *ent.Booking   `json:"booking,omitempty"`
+	Errors  []domain.Error `json:"errors,omitempty"`
 }
 
 type SetBookerPayload struct {
-	Booking *ent.Booking      `json:"booking,omitempty"`
-	Errors  []domainerr.Error `json:"errors,omitempty"`
+	Booking *ent.Booking   `json:"booking,omitempty"`
+	Errors  []domain.Error `json:"errors,omitempty"`
 }
 
 type SetInvoiceNumberPayload struct {
-	Booking *ent.Booking      `json:"booking,omitempty"`
-	Errors  []domainerr.Error `json:"errors,omitempty"`
+	Booking *ent.Booking   `json:"booking,omitempty"`
+	Errors  []domain.Error `json:"errors,omitempty"`
 }
 
 type UndoCheckInPayload struct {
-	Ticket *ent.Ticket       `json:"ticket,omitempty"`
-	Errors []domainerr.Error `json:"errors,omitempty"`
+	Ticket *ent.Ticket    `json:"ticket,omitempty"`
+	Errors []domain.Error `json:"errors,omitempty"`
 }
 
 type UpdateEventPayload struct {
-	Event  *ent.Event        `json:"event,omitempty"`
-	Errors []domainerr.Error `json:"errors,omitempty"`
+	Event  *ent.Event     `json:"event,omitempty"`
+	Errors []domain.Error `json:"errors,omitempty"`
 }
 
 type UpdateParticipantPayload struct {
-	Participant *ent.Participant  `json:"participant,omitempty"`
-	Errors      []domainerr.Error `json:"errors,omitempty"`
+	Participant *ent.Participant `json:"participant,omitempty"`
+	Errors      []domain.Error   `json:"errors,omitempty"`
 }
 
 type UpdatePaymentStatusPayload struct {
-	Payment *ent.Payment      `json:"payment,omitempty"`
-	Booking *ent.Booking      `json:"booking,omitempty"`
-	Errors  []domainerr.Error `json:"errors,omitempty"`
+	Payment *ent.Payment   `json:"payment,omitempty"`
+	Booking *ent.Booking   `json:"booking,omitempty"`
+	Errors  []domain.Error `json:"errors,omitempty"`
 }
 
 type UpdateRegistrationStatusPayload struct {
 	Registration *ent.Registration `json:"registration,omitempty"`
-	Errors       []domainerr.Error `json:"errors,omitempty"`
+	Errors       []domain.Error    `json:"errors,omitempty"`
 }
 
 type UpdateTicketCategoryPayload struct {
 	TicketCategory *ent.TicketCategory `json:"ticketCategory,omitempty"`
-	Errors         []domainerr.Error   `json:"errors,omitempty"`
+	Errors         []domain.Error      `json:"errors,omitempty"`
 }

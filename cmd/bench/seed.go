@@ -1,0 +1,348 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"seatgraph/ent"
+	"seatgraph/ent/event"
+	"seatgraph/internal/auth"
+	"seatgraph/internal/booking"
+	"seatgraph/internal/catalog"
+	"seatgraph/internal/domain"
+	"seatgraph/internal/money"
+)
+
+const (
+	eventPrefix = "Bench event "
+	hotTitle    = "Bench hot event"
+	// hotCapacity is large enough for every createBooking of a run.
+	hotCapacity = 5_000_000
+)
+
+// seeded is what the load needs to know about the data set.
+type seeded struct {
+	reused        bool
+	elapsed       time.Duration
+	hotEventID    int
+	hotCategoryID int
+	skipped       int64 // bookings that found their categories sold out twice
+}
+
+var (
+	firstNames = []string{"Ada", "Ben", "Clara", "David", "Elif", "Femi", "Greta", "Hugo", "Ines", "Jonas", "Kira", "Luca",
+		"Mia", "Noah", "Olga", "Paul", "Quinn", "Rosa", "Sami", "Tara", "Uwe", "Vera", "Wim", "Yara", "Zoe"}
+	lastNames = []string{"Schmidt", "Novak", "Rossi", "Garcia", "Okafor", "Jensen", "Dubois", "Kowalski", "Silva", "Yilmaz",
+		"Berg", "Costa", "Fischer", "Horvat", "Ivanova", "Keller", "Lund", "Moreau", "Nieminen", "Petrov"}
+	cities = []string{"Berlin", "Hamburg", "München", "Köln", "Wien", "Zürich", "Leipzig", "Dresden", "Bremen", "Graz"}
+	themes = []string{"Jazz Night", "Tech Meetup", "Chamber Concert", "Comedy Evening", "Wine Tasting", "Poetry Slam",
+		"Design Workshop", "Startup Pitch", "Film Screening", "Choir Festival", "Data Conference", "Dance Class"}
+	venues = []string{"Kulturhaus", "Stadthalle", "Werkstatt", "Alte Oper", "Hafenbühne", "Kesselhaus"}
+)
+
+// person is the i-th participant of the pool.
+func person(i int) catalog.ParticipantInput {
+	city := cities[i%len(cities)]
+	cc := "DE"
+	return catalog.ParticipantInput{
+		FirstName:   firstNames[i%len(firstNames)],
+		LastName:    lastNames[(i/len(firstNames))%len(lastNames)],
+		Email:       fmt.Sprintf("guest%07d@bench.example", i),
+		City:        &city,
+		CountryCode: &cc,
+	}
+}
+
+// findSeeded returns the data set a previous run left, if the database has one.
+func findSeeded(ctx context.Context, client *ent.Client) (*seeded, error) {
+	hot, err := client.Event.Query().Where(event.Title(hotTitle)).Only(ctx)
+	if ent.IsNotFound(err) {
+		partial, err := client.Event.Query().Where(event.TitleHasPrefix(eventPrefix)).Exist(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if partial {
+			return nil, errors.New("the database holds a data set whose seeding did not finish: remove it (or its schema) first")
+		}
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	cats, err := hot.QueryTicketCategories().All(ctx)
+	if err != nil || len(cats) == 0 {
+		return nil, fmt.Errorf("the hot event has no category: %v", err)
+	}
+	return &seeded{reused: true, hotEventID: hot.ID, hotCategoryID: cats[0].ID}, nil
+}
+
+// seed writes the data set through the catalog and the booking engine:
+// events with two categories, bookings of 1 to 3 tickets (2 on average,
+// each with its registration), most of them paid through RecordPayment
+// (card bookings at once, which confirms them; invoices, confirmed when
+// made, mostly by bank transfer later).
+// Bookings are spread over the events, and each worker books only on its
+// own events, with an engine whose clock walks the last 60 days, so that
+// creation times look like real history.
+func seed(ctx context.Context, client *ent.Client, dialect string, tid int, cfg options) (*seeded, error) {
+	ctx = auth.WithTenant(ctx, tid)
+	start := time.Now()
+	now := start.UTC()
+	workers := cfg.seedWorkers
+	if workers <= 0 {
+		workers = 4
+		if dialect == "postgres" {
+			workers = 8
+		}
+	}
+	workers = min(workers, cfg.events)
+	shared := booking.New(client, dialect, booking.Options{})
+	cat := catalog.New(client, catalog.Hooks{CancelBookings: shared.CancelEventBookings, CapacityRaised: shared.CapacityChanged})
+
+	// Events.
+	perEvent := 2 * cfg.bookings / cfg.events
+	type evInfo struct{ standard, reduced int }
+	evs := make([]evInfo, cfg.events)
+	var next atomic.Int64
+	err := parallel(ctx, workers, func(ctx context.Context, _ int) error {
+		for {
+			i := int(next.Add(1)) - 1
+			if i >= cfg.events {
+				return nil
+			}
+			ev, err := cat.CreateEvent(ctx, eventInput(i, perEvent, now))
+			if err != nil {
+				return fmt.Errorf("event %d: %w", i, err)
+			}
+			cs, err := ev.QueryTicketCategories().All(ctx)
+			if err != nil || len(cs) != 2 {
+				return fmt.Errorf("event %d categories: %v", i, err)
+			}
+			evs[i] = evInfo{cs[0].ID, cs[1].ID}
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	fmt.Printf("  %d events in %s\n", cfg.events, time.Since(start).Round(10*time.Millisecond))
+
+	// Bookings.
+	pool := max(50, cfg.bookings*7/10)
+	// One booking in cardOneIn is paid by card: 10 %, at most maxCardBookings.
+	cardOneIn := max(10, cfg.bookings/maxCardBookings)
+	base := now.Add(-60 * 24 * time.Hour)
+	span := 60*24*time.Hour - time.Hour
+	var done, skipped atomic.Int64
+	stopProgress := progress(&done, cfg.bookings)
+	err = parallel(ctx, workers, func(ctx context.Context, w int) error {
+		clk := base
+		eng := booking.New(client, dialect, booking.Options{Hold: 15 * time.Minute, Now: func() time.Time { return clk }})
+		rng := rand.New(rand.NewPCG(uint64(w)+1, 0x5ea7))
+		for i := 0; i < cfg.bookings; i++ {
+			e := i % cfg.events
+			if e%workers != w {
+				continue
+			}
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			at := base.Add(time.Duration(int64(span) / int64(cfg.bookings) * int64(i)))
+			clk = at
+			in := bookingInput(rng, pool, evs[e].standard, evs[e].reduced, cardOneIn)
+			b, err := eng.CreateBooking(ctx, in)
+			var sold *domain.SoldOutError
+			if errors.As(err, &sold) {
+				in.Tickets = in.Tickets[:1]
+				in.Tickets[0].TicketCategoryID = evs[e].standard
+				b, err = eng.CreateBooking(ctx, in)
+				if errors.As(err, &sold) {
+					skipped.Add(1)
+					done.Add(1)
+					continue
+				}
+			}
+			if err != nil {
+				return fmt.Errorf("booking %d: %w", i, err)
+			}
+			if pay := payment(rng, b); pay != nil {
+				clk = at.Add(2 * time.Minute)
+				if pay.Method == domain.PaymentMethodBankTransfer {
+					clk = earliest(at.Add(time.Duration(1+rng.IntN(72))*time.Hour), now)
+				}
+				if _, _, err := eng.RecordPayment(ctx, *pay); err != nil {
+					return fmt.Errorf("payment of booking %d: %w", i, err)
+				}
+			}
+			done.Add(1)
+		}
+		return nil
+	})
+	stopProgress()
+	if err != nil {
+		return nil, err
+	}
+	// The event createBooking is measured on; made last, it marks a
+	// complete data set (see findSeeded).
+	publish := true
+	capacity := hotCapacity
+	venue := "Arena"
+	hot, err := cat.CreateEvent(ctx, catalog.CreateEventInput{
+		Title: hotTitle, StartsAt: now.AddDate(0, 6, 0).Truncate(time.Hour), Capacity: &capacity, Venue: &venue,
+		Publish: &publish, TicketCategories: []*catalog.TicketCategoryInput{{Name: "Standard", Price: money.Decimal{Units: 4900, Scale: 2}}},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("hot event: %w", err)
+	}
+	hotCats, err := hot.QueryTicketCategories().All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &seeded{elapsed: time.Since(start), hotEventID: hot.ID, hotCategoryID: hotCats[0].ID, skipped: skipped.Load()}, nil
+}
+
+func earliest(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
+
+func eventInput(i, perEvent int, now time.Time) catalog.CreateEventInput {
+	publish := true
+	tz := "Europe/Berlin"
+	venue := venues[i%len(venues)] + " " + cities[i%len(cities)]
+	theme := themes[i%len(themes)]
+	capacity := perEvent*3/2 + 20
+	reducedQuota := perEvent/2 + 10
+	price := int64(1900 + (i%15)*500)
+	tax := money.Decimal{Units: 19, Scale: 0}
+	wait := i%5 == 0
+	return catalog.CreateEventInput{
+		Title:           fmt.Sprintf("%s%04d: %s", eventPrefix, i, theme),
+		StartsAt:        now.Add(time.Duration(30+i%300) * 24 * time.Hour).Truncate(time.Hour),
+		TimeZone:        &tz,
+		Venue:           &venue,
+		Category:        &theme,
+		Capacity:        &capacity,
+		WaitlistEnabled: &wait,
+		Publish:         &publish,
+		TicketCategories: []*catalog.TicketCategoryInput{
+			{Name: "Standard", Price: money.Decimal{Units: price, Scale: 2}, TaxRatePercent: &tax},
+			{Name: "Reduced", Price: money.Decimal{Units: price * 6 / 10, Scale: 2}, TaxRatePercent: &tax, Capacity: &reducedQuota},
+		},
+	}
+}
+
+// bookingInput is a booking of 1 to 3 tickets (30 %, 40 %, 30 %: 2 on
+// average), 70 % Standard; extra tickets are mostly held by someone else.
+func bookingInput(rng *rand.Rand, pool, standard, reduced, cardOneIn int) booking.CreateBookingInput {
+	n := 1
+	switch r := rng.IntN(10); {
+	case r >= 7:
+		n = 3
+	case r >= 3:
+		n = 2
+	}
+	tickets := make([]*booking.TicketInput, n)
+	for k := range tickets {
+		c := standard
+		if rng.IntN(10) < 3 {
+			c = reduced
+		}
+		tickets[k] = &booking.TicketInput{TicketCategoryID: c}
+		if k > 0 && rng.IntN(10) < 6 {
+			h := person(rng.IntN(pool))
+			tickets[k].Holder = &h
+		}
+	}
+	method := domain.PaymentMethodInvoice
+	if rng.IntN(cardOneIn) == 0 {
+		method = domain.PaymentMethodCard
+	}
+	src := []string{"newsletter", "instagram", "partner", ""}[rng.IntN(4)]
+	in := booking.CreateBookingInput{Booker: person(rng.IntN(pool)), Tickets: tickets, PaymentMethod: method}
+	if src != "" {
+		in.UtmSource = &src
+	}
+	return in
+}
+
+// maxCardBookings bounds the bookings paid by card: confirming a pending
+// booking updates its registrations through a correlated EXISTS that SQLite
+// runs as a scan of every registration, which makes each card confirmation
+// cost O(registrations) (see the README's Performance section).
+const maxCardBookings = 2000
+
+// payment is what the booker pays: card bookings (pending until paid) at
+// once, which confirms them; invoices (confirmed when made) mostly later by
+// bank transfer; the rest stays unpaid.
+func payment(rng *rand.Rand, b *ent.Booking) *booking.RecordPaymentInput {
+	method := domain.PaymentMethodCard
+	if b.PaymentMethod == domain.PaymentMethodInvoice {
+		if rng.IntN(100) < 15 {
+			return nil
+		}
+		method = domain.PaymentMethodBankTransfer
+	}
+	ref := fmt.Sprintf("pay_%s_%d", strings.ToLower(b.OrderNumber), b.ID)
+	return &booking.RecordPaymentInput{
+		BookingID: b.ID, Method: method, ProviderReference: &ref,
+		Amount: money.Decimal{Units: b.Total, Scale: money.Digits(b.Currency)},
+	}
+}
+
+// parallel runs fn(0..n-1) in n goroutines and returns their errors; the
+// first error cancels the others' ctx.
+func parallel(ctx context.Context, n int, fn func(ctx context.Context, w int) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	for w := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if errs[w] = fn(ctx, w); errs[w] != nil {
+				cancel()
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil && !errors.Is(err, context.Canceled) {
+			return err
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// progress prints the seeding rate every 10 seconds until stopped.
+func progress(done *atomic.Int64, total int) func() {
+	stop := make(chan struct{})
+	finished := make(chan struct{})
+	start := time.Now()
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(10 * time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+				n := done.Load()
+				el := time.Since(start)
+				rate := float64(n) / el.Seconds()
+				eta := time.Duration(float64(int64(total)-n)/max(rate, 1)) * time.Second
+				fmt.Printf("  seeding: %d/%d bookings, %.0f/s, about %s left\n", n, total, rate, eta.Round(time.Second))
+			}
+		}
+	}()
+	return func() { close(stop); <-finished }
+}

@@ -1,0 +1,425 @@
+package booking
+
+import (
+	"context"
+	"math"
+	"slices"
+	"time"
+
+	"seatgraph/ent"
+	"seatgraph/ent/booking"
+	"seatgraph/ent/ticket"
+	"seatgraph/internal/domain"
+	"seatgraph/internal/money"
+)
+
+// quote is the cancellation arithmetic of DOMAIN.md rule 5, shared by
+// calculateCancellation and cancelBooking.
+type quote struct {
+	paid, kept, refund int64
+	rule               *domain.CancellationRule
+	hours              float64
+}
+
+// quoteFor computes what cancelling tickets of b at `at` keeps and refunds.
+// paid is what the booking paid net of refunds; when only some tickets are
+// cancelled, their share of it by gross price.
+func quoteFor(b *ent.Booking, tickets, all []*ent.Ticket, startsAt time.Time, at time.Time, applyPolicy bool) quote {
+	paid := b.PaidAmount - b.RefundedAmount
+	if len(tickets) < len(all) {
+		var part, whole int64
+		for _, t := range all {
+			whole += t.Price
+		}
+		for _, t := range tickets {
+			part += t.Price
+		}
+		if whole > 0 {
+			paid = roundHalfUp(paid*part, whole)
+		}
+	}
+	paid = max(0, paid)
+	q := quote{paid: paid, hours: startsAt.Sub(at).Hours()}
+	if !applyPolicy {
+		q.refund = paid
+		return q
+	}
+	// The rule in force: the smallest N that is still at least the hours left.
+	for i, r := range b.CancellationPolicy.Rules {
+		if float64(r.HoursBeforeStart) >= q.hours && (q.rule == nil || r.HoursBeforeStart < q.rule.HoursBeforeStart) {
+			q.rule = &b.CancellationPolicy.Rules[i]
+		}
+	}
+	if q.rule != nil {
+		kept := roundHalfUp(paid*q.rule.KeepPercent, 10000)
+		if q.rule.FixedFee != nil {
+			kept += *q.rule.FixedFee
+		}
+		q.kept = min(paid, kept)
+	}
+	q.refund = paid - q.kept
+	return q
+}
+
+// Quote answers calculateCancellation: what cancelling the whole booking at
+// `at` (default now) would keep and refund. It changes nothing.
+func (e *Engine) Quote(ctx context.Context, bookingID int, at *time.Time) (*Quote, error) {
+	var out *Quote
+	err := e.read(ctx, func(tid int) error {
+		b, err := e.client.Booking.Query().Where(booking.ID(bookingID), booking.TenantID(tid)).
+			WithTickets(func(q *ent.TicketQuery) { q.WithEvent() }).Only(ctx)
+		if ent.IsNotFound(err) {
+			return queryError(domain.NotFound("Booking", bookingID))
+		}
+		if err != nil {
+			return err
+		}
+		when := e.clock()
+		if at != nil {
+			when = at.UTC()
+		}
+		live := liveTickets(b.Edges.Tickets)
+		q := quoteFor(b, live, live, startOf(live, b.Edges.Tickets), when, true)
+		out = &Quote{
+			Cancellable:      b.Status != domain.BookingStatusCancelled && b.Status != domain.BookingStatusExpired,
+			Paid:             money.New(q.paid, b.Currency),
+			Kept:             money.New(q.kept, b.Currency),
+			Refund:           money.New(q.refund, b.Currency),
+			HoursBeforeStart: math.Round(q.hours*100) / 100,
+		}
+		if q.rule != nil {
+			out.Rule = ruleOf(*q.rule, b.Currency)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// read runs fn for the tenant of ctx.
+func (e *Engine) read(ctx context.Context, fn func(tid int) error) error {
+	tid, ok := tenantOf(ctx)
+	if !ok {
+		return errNoTenant
+	}
+	return fn(tid)
+}
+
+func liveTickets(ts []*ent.Ticket) []*ent.Ticket {
+	var out []*ent.Ticket
+	for _, t := range ts {
+		if t.Status != domain.TicketStatusCancelled {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// startOf is the earliest start among the tickets' events (all tickets when
+// none is live), which the policy counts hours to.
+func startOf(tickets, all []*ent.Ticket) time.Time {
+	if len(tickets) == 0 {
+		tickets = all
+	}
+	var start time.Time
+	for _, t := range tickets {
+		if ev := t.Edges.Event; ev != nil && (start.IsZero() || ev.StartsAt.Before(start)) {
+			start = ev.StartsAt
+		}
+	}
+	return start
+}
+
+// CancelBooking cancels a booking, or some of its tickets, per its policy:
+// frees their seats, promotes the waitlist and records the refund.
+func (e *Engine) CancelBooking(ctx context.Context, in CancelBookingInput) (*ent.Booking, *ent.Payment, error) {
+	var (
+		out    *ent.Booking
+		refund *ent.Payment
+	)
+	err := e.inTx(ctx, func(tx *ent.Tx, tid int) error {
+		var err error
+		out, refund, err = e.cancel(ctx, tx, tid, in, in.ApplyPolicy == nil || *in.ApplyPolicy, nil)
+		return err
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	out, _ = ent.Detach(out, nil)
+	refund, _ = ent.Detach(refund, nil)
+	return out, refund, nil
+}
+
+// cancel does CancelBooking in tx. evs, when given, are events the caller
+// has locked already.
+func (e *Engine) cancel(ctx context.Context, tx *ent.Tx, tid int, in CancelBookingInput, applyPolicy bool, evs map[int]*ent.Event) (*ent.Booking, *ent.Payment, error) {
+	if evs == nil {
+		evs = map[int]*ent.Event{}
+	}
+	if err := e.lockBooking(ctx, tx, tid, in.ID, evs); err != nil {
+		return nil, nil, err
+	}
+	b, err := tx.Booking.Query().Where(booking.ID(in.ID), booking.TenantID(tid)).Only(ctx)
+	if ent.IsNotFound(err) {
+		return nil, nil, domain.NotFound("Booking", in.ID)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if b.Status == domain.BookingStatusCancelled || b.Status == domain.BookingStatusExpired {
+		return nil, nil, domain.InvalidState("the booking is %s already", domain.Localized(ctx, "BookingStatus", b.Status))
+	}
+	all, err := tx.Ticket.Query().Where(ticket.BookingID(b.ID)).WithEvent().WithRegistration().Order(ent.Asc(ticket.FieldID)).All(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	live := liveTickets(all)
+	chosen := live
+	if in.TicketIDs != nil {
+		chosen = nil
+		for _, id := range sortedUnique(in.TicketIDs) {
+			i := slices.IndexFunc(all, func(t *ent.Ticket) bool { return t.ID == id })
+			if i < 0 {
+				return nil, nil, domain.NotFound("Ticket", id)
+			}
+			if all[i].Status == domain.TicketStatusCancelled {
+				return nil, nil, domain.InvalidState("ticket %s is cancelled already", all[i].Code)
+			}
+			chosen = append(chosen, all[i])
+		}
+		if len(chosen) == 0 {
+			return nil, nil, domain.Invalid("ticketIds", "name at least one ticket")
+		}
+	}
+	now := e.clock()
+	q := quoteFor(b, chosen, live, startOf(chosen, all), now, applyPolicy)
+	whole := len(chosen) == len(live)
+	if err := e.release(ctx, tx, tid, b, chosen, evs, now); err != nil {
+		return nil, nil, err
+	}
+	u := tx.Booking.UpdateOne(b)
+	if whole {
+		u.SetStatus(domain.BookingStatusCancelled).SetCancelledAt(now).SetNillableCancellationReason(in.Reason).ClearHoldExpiresAt()
+	}
+	var refund *ent.Payment
+	if q.refund > 0 {
+		method := b.PaymentMethod
+		refund, err = tx.Payment.Create().SetTenantID(tid).SetCreatedAt(now).SetUpdatedAt(now).SetBookingID(b.ID).SetKind(domain.PaymentKindRefund).
+			SetAmount(q.refund).SetCurrency(b.Currency).SetMethod(method).SetStatus(domain.PaymentRecordStatusSucceeded).
+			SetPaidAt(now).SetNillableNote(in.Reason).Save(ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		if err := recordPayment(ctx, tx, tid, refund, now); err != nil {
+			return nil, nil, err
+		}
+		u.AddRefundedAmount(q.refund).SetPaymentStatus(PaymentStatusOf(b.Total, b.PaidAmount, b.RefundedAmount+q.refund))
+	}
+	out, err := u.Save(ctx)
+	return out, refund, err
+}
+
+// release cancels tickets and their registrations, gives their seats (or
+// waitlist places) back and promotes the waitlists of their events.
+func (e *Engine) release(ctx context.Context, tx *ent.Tx, tid int, b *ent.Booking, tickets []*ent.Ticket, evs map[int]*ent.Event, now time.Time) error {
+	n := needOf(tickets)
+	if evs == nil {
+		evs = map[int]*ent.Event{}
+	}
+	var missing []int
+	for _, id := range n.eventIDs() {
+		if evs[id] == nil {
+			missing = append(missing, id)
+		}
+	}
+	locked, err := e.lockEvents(ctx, tx, tid, missing)
+	if err != nil {
+		return err
+	}
+	for id, ev := range locked {
+		evs[id] = ev
+	}
+	cats, err := e.lockCategories(ctx, tx, tid, n.categoryIDs())
+	if err != nil {
+		return err
+	}
+	var held, waiting []*ent.Ticket
+	var waitingRegs, heldRegs []*ent.Registration
+	for _, t := range tickets {
+		if t.Status == domain.TicketStatusWaitlisted {
+			waiting = append(waiting, t)
+			if r := t.Edges.Registration; r != nil {
+				waitingRegs = append(waitingRegs, r)
+			}
+		} else {
+			held = append(held, t)
+			if r := t.Edges.Registration; r != nil {
+				heldRegs = append(heldRegs, r)
+			}
+		}
+	}
+	ids := make([]int, len(tickets))
+	for i, t := range tickets {
+		ids[i] = t.ID
+	}
+	if err := tx.Ticket.Update().Where(ticket.IDIn(ids...)).SetStatus(domain.TicketStatusCancelled).Exec(ctx); err != nil {
+		return err
+	}
+	if err := dequeue(ctx, tx, waitingRegs, domain.RegistrationStatusCancelled, evs); err != nil {
+		return err
+	}
+	for _, r := range heldRegs {
+		if err := tx.Registration.UpdateOne(r).SetStatus(domain.RegistrationStatusCancelled).Exec(ctx); err != nil {
+			return err
+		}
+	}
+	if err := take(ctx, tx, needOf(held), evs, cats, -1); err != nil {
+		return err
+	}
+	if err := recordTickets(ctx, tx, tid, b.ID, held, domain.HistoryTicketCancelled, now); err != nil {
+		return err
+	}
+	for _, id := range n.eventIDs() {
+		if err := e.promote(ctx, tx, tid, id, evs); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// expireDue expires the PENDING bookings whose hold ran out and that hold
+// seats on the given (locked) events, so their seats can be taken again.
+func (e *Engine) expireDue(ctx context.Context, tx *ent.Tx, tid int, eventIDs []int, evs map[int]*ent.Event) error {
+	due, err := tx.Booking.Query().Where(booking.TenantID(tid), booking.StatusEQ(domain.BookingStatusPending),
+		booking.HoldExpiresAtLTE(e.clock()), booking.HasTicketsWith(ticket.EventIDIn(eventIDs...))).
+		Order(ent.Asc(booking.FieldHoldExpiresAt), ent.Asc(booking.FieldID)).All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, b := range due {
+		if err := e.expire(ctx, tx, tid, b, evs); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// expire turns a PENDING booking whose hold ran out into EXPIRED.
+func (e *Engine) expire(ctx context.Context, tx *ent.Tx, tid int, b *ent.Booking, evs map[int]*ent.Event) error {
+	tickets, err := tx.Ticket.Query().Where(ticket.BookingID(b.ID), ticket.StatusNEQ(domain.TicketStatusCancelled)).
+		WithRegistration().All(ctx)
+	if err != nil {
+		return err
+	}
+	now := e.clock()
+	if err := e.release(ctx, tx, tid, b, tickets, evs, now); err != nil {
+		return err
+	}
+	return tx.Booking.UpdateOne(b).SetStatus(domain.BookingStatusExpired).ClearHoldExpiresAt().Exec(ctx)
+}
+
+// Sweep expires every booking whose hold ran out, one transaction each; the
+// server runs it in the background and before reads once a hold is due.
+func (e *Engine) Sweep(ctx context.Context) (int, error) {
+	now := e.clock()
+	due, err := e.client.Booking.Query().Where(booking.StatusEQ(domain.BookingStatusPending), booking.HoldExpiresAtLTE(now)).
+		Select(booking.FieldID, booking.FieldTenantID).All(ctx)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, d := range due {
+		err := e.inTx(withTenant(ctx, d.TenantID), func(tx *ent.Tx, tid int) error {
+			evs := map[int]*ent.Event{}
+			if err := e.lockBooking(ctx, tx, tid, d.ID, evs); err != nil {
+				return err
+			}
+			b, err := tx.Booking.Get(ctx, d.ID)
+			if err != nil {
+				return err
+			}
+			// Paid or cancelled meanwhile: nothing to do.
+			if b.Status != domain.BookingStatusPending || b.HoldExpiresAt == nil || b.HoldExpiresAt.After(now) {
+				return nil
+			}
+			n++
+			return e.expire(ctx, tx, tid, b, evs)
+		})
+		if err != nil {
+			return n, err
+		}
+	}
+	next, err := e.client.Booking.Query().Where(booking.StatusEQ(domain.BookingStatusPending), booking.HoldExpiresAtNotNil()).
+		Order(ent.Asc(booking.FieldHoldExpiresAt)).First(ctx)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	switch {
+	case ent.IsNotFound(err):
+		e.nextExpiry = time.Time{}
+	case err != nil:
+		return n, err
+	default:
+		e.nextExpiry = *next.HoldExpiresAt
+	}
+	return n, nil
+}
+
+// ExpireDue runs Sweep when a hold this process knows of has run out; it
+// costs nothing otherwise, so every read of availability can call it.
+func (e *Engine) ExpireDue(context.Context) error {
+	e.mu.Lock()
+	due := !e.nextExpiry.IsZero() && !e.clock().Before(e.nextExpiry)
+	e.mu.Unlock()
+	if !due {
+		return nil
+	}
+	// Expiring holds is the server's own work across tenants: it must not
+	// run narrowed to the caller's tenant or role.
+	sys, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	_, err := e.Sweep(sys)
+	return err
+}
+
+// CancelEventBookings cancels every live booking with tickets for ev with a
+// full refund (DOMAIN.md rule 9), inside the caller's transaction.
+func (e *Engine) CancelEventBookings(ctx context.Context, tx *ent.Tx, ev *ent.Event) error {
+	evs, err := e.lockEvents(ctx, tx, ev.TenantID, []int{ev.ID})
+	if err != nil {
+		return err
+	}
+	live, err := tx.Booking.Query().Where(booking.TenantID(ev.TenantID), booking.HasTicketsWith(ticket.EventID(ev.ID)),
+		booking.StatusIn(domain.BookingStatusPending, domain.BookingStatusConfirmed, domain.BookingStatusWaitlisted)).
+		Order(ent.Asc(booking.FieldID)).All(ctx)
+	if err != nil {
+		return err
+	}
+	// Waiting bookings go first, so seats freed by the others are not handed
+	// to bookings about to be cancelled anyway.
+	slices.SortStableFunc(live, func(a, b *ent.Booking) int {
+		return boolInt(b.Status == domain.BookingStatusWaitlisted) - boolInt(a.Status == domain.BookingStatusWaitlisted)
+	})
+	reason := "the event was cancelled"
+	for _, b := range live {
+		if _, _, err := e.cancel(ctx, tx, ev.TenantID, CancelBookingInput{ID: b.ID, Reason: &reason}, false, evs); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CapacityChanged promotes an event's waitlist after its capacity was raised,
+// inside the caller's transaction.
+func (e *Engine) CapacityChanged(ctx context.Context, tx *ent.Tx, ev *ent.Event) error {
+	evs, err := e.lockEvents(ctx, tx, ev.TenantID, []int{ev.ID})
+	if err != nil {
+		return err
+	}
+	return e.promote(ctx, tx, ev.TenantID, ev.ID, evs)
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,105 @@
+package booking
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"time"
+
+	"entgo.io/ent/dialect"
+
+	"seatgraph/ent"
+	"seatgraph/internal/auth"
+	"seatgraph/internal/store"
+)
+
+// Engine applies the booking rules. One per process; safe for concurrent use.
+type Engine struct {
+	client  *ent.Client
+	dialect string
+	hold    time.Duration
+	now     func() time.Time
+
+	// nextExpiry is the earliest hold this process knows of; reads run the
+	// expiry sweep only once it has passed (see ExpireDue).
+	mu         sync.Mutex
+	nextExpiry time.Time
+}
+
+// Options configure an Engine.
+type Options struct {
+	// Hold is how long a PENDING booking holds its seats (default 15 minutes).
+	Hold time.Duration
+	// Now is the clock (default time.Now); tests move it.
+	Now func() time.Time
+}
+
+// New returns an engine writing through client, whose dialect is d
+// (dialect.SQLite or dialect.Postgres).
+func New(client *ent.Client, d string, opts Options) *Engine {
+	if opts.Hold <= 0 {
+		opts.Hold = 15 * time.Minute
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	return &Engine{client: client, dialect: d, hold: opts.Hold, now: opts.Now}
+}
+
+func (e *Engine) clock() time.Time { return e.now().UTC().Truncate(time.Microsecond) }
+
+// errNoTenant means a request reached the engine without a tenant: a wiring
+// bug, never a client error.
+var errNoTenant = errors.New("booking: no tenant in context")
+
+// maxAttempts bounds retries of transactions that lost a race the database
+// resolved by aborting them (deadlock, serialization failure, a unique key
+// another transaction took first).
+const maxAttempts = 8
+
+// inTx runs fn in one transaction and retries it when the database aborted
+// it for a conflict. Domain failures roll back and are returned as they are.
+func (e *Engine) inTx(ctx context.Context, fn func(tx *ent.Tx, tid int) error) error {
+	tid, ok := auth.TenantID(ctx)
+	if !ok {
+		return errNoTenant
+	}
+	var err error
+	for attempt := 0; attempt < maxAttempts; attempt++ {
+		if err = e.tryTx(ctx, tid, fn); err == nil || !retryable(err) {
+			return err
+		}
+		time.Sleep(time.Duration(attempt+1) * 2 * time.Millisecond)
+	}
+	return err
+}
+
+func (e *Engine) tryTx(ctx context.Context, tid int, fn func(tx *ent.Tx, tid int) error) error {
+	return store.WithTx(ctx, e.client, func(tx *ent.Tx) error { return fn(tx, tid) })
+}
+
+// retryable reports whether err is a conflict a fresh attempt can win.
+func retryable(err error) bool {
+	if err == nil {
+		return false
+	}
+	msg := err.Error()
+	for _, s := range []string{
+		"SQLSTATE 40001", "SQLSTATE 40P01", "SQLSTATE 23505", // PostgreSQL
+		"database is locked", // SQLite
+	} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// postgres reports whether rows must be locked explicitly: SQLite write
+// transactions start immediately and hold the database lock already.
+func (e *Engine) postgres() bool { return e.dialect == dialect.Postgres }
+
+func tenantOf(ctx context.Context) (int, bool) { return auth.TenantID(ctx) }
+
+func withTenant(ctx context.Context, id int) context.Context { return auth.WithTenant(ctx, id) }
