@@ -50,7 +50,7 @@ func TestCrashKeepsAcknowledgedBookings(t *testing.T) {
 	}
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "seatgraph")
-	build := exec.Command(goTool, "build", "-o", bin, ".")
+	build := exec.Command(goTool, "build", "-o", bin, "seatgraph")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("building the server: %v\n%s", err, out)
 	}

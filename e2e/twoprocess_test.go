@@ -51,7 +51,7 @@ func tpPostgres(t *testing.T) string {
 func tpBuild(t *testing.T) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "seatgraph")
-	cmd := exec.Command("go", "build", "-o", bin, ".")
+	cmd := exec.Command("go", "build", "-o", bin, "seatgraph")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
