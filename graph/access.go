@@ -62,9 +62,9 @@ func allowed(p auth.Principal, object, field string) bool {
 // denied is the error of a field the caller may not use.
 func denied(p auth.Principal) *gqlerror.Error {
 	if p.Anonymous() {
-		return &gqlerror.Error{Message: "this needs an API key (Authorization: Bearer <key>)", Extensions: map[string]any{"code": auth.CodeUnauthenticated}}
+		return codedError(domain.CodeUnauthenticated, "this needs an API key (Authorization: Bearer <key>)")
 	}
-	return &gqlerror.Error{Message: "the API key's role may not do this", Extensions: map[string]any{"code": auth.CodeForbidden}}
+	return codedError(domain.CodeForbidden, "the API key's role may not do this")
 }
 
 // guardRoot refuses root fields outside the caller's role.

@@ -3,7 +3,6 @@ package graph
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -16,6 +15,7 @@ import (
 
 	"seatgraph/graph/model"
 	"seatgraph/internal/config"
+	"seatgraph/internal/domain"
 	"seatgraph/internal/lists"
 	"seatgraph/internal/money"
 )
@@ -51,14 +51,6 @@ func (g guard) MutateOperationContext(_ context.Context, oc *graphql.OperationCo
 	return nil
 }
 
-func tooMuch(format string, args ...any) *gqlerror.Error {
-	return &gqlerror.Error{Message: fmt.Sprintf(format, args...), Extensions: map[string]any{"code": CodeComplexity}}
-}
-
-func badUserInput(format string, args ...any) *gqlerror.Error {
-	return &gqlerror.Error{Message: fmt.Sprintf(format, args...), Extensions: map[string]any{"code": CodeBadUserInput}}
-}
-
 // isIntrospection reports whether f, selected at the root of a query, is
 // one of GraphQL's own introspection fields. The name of the field counts,
 // never its alias, so "__schema: bookings" is an ordinary, costed field.
@@ -79,8 +71,7 @@ func (g guard) checkIntrospection(doc *ast.QueryDocument, op *ast.OperationDefin
 	collectRoot(doc, op.SelectionSet, map[string]bool{}, &roots)
 	for _, f := range roots {
 		if isIntrospection(f, true, true) {
-			return &gqlerror.Error{Message: "introspection is disabled on this server",
-				Extensions: map[string]any{"code": CodeValidation}}
+			return codedError(domain.CodeValidation, "introspection is disabled on this server")
 		}
 	}
 	return nil
@@ -218,11 +209,10 @@ func coerceScalar(name string, v any) string {
 }
 
 // safeMessage is the text of a scalar's unmarshal error, which is written
-// for clients (inputerr).
+// for clients (a domain.InputError).
 func safeMessage(err error) string {
-	var g *gqlerror.Error
-	if errors.As(err, &g) {
-		return g.Message
+	if c, ok := clientError(err); ok {
+		return c.Message
 	}
 	return err.Error()
 }
@@ -379,9 +369,8 @@ func (w *walker) page(f *ast.Field) int {
 		}
 		size := int(n)
 		if err := lists.CheckSize(name, &size, w.limits); err != nil && w.inputErr == nil {
-			var g *gqlerror.Error
-			if errors.As(err, &g) {
-				w.inputErr = &gqlerror.Error{Message: g.Message, Extensions: g.Extensions}
+			if c, ok := clientError(err); ok {
+				w.inputErr = c
 			}
 		}
 		return max(size, 1)

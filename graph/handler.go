@@ -18,14 +18,7 @@ import (
 
 	"seatgraph/graph/generated"
 	"seatgraph/internal/config"
-	"seatgraph/internal/domain"
 	"seatgraph/internal/observe"
-)
-
-// Error codes the handler gives errors that carry none.
-const (
-	CodeInternal   = "INTERNAL_SERVER_ERROR"
-	CodeBadRequest = "BAD_REQUEST"
 )
 
 // HandlerOptions configure the GraphQL endpoint.
@@ -87,55 +80,4 @@ func NewHandler(r *Resolver, opts HandlerOptions) http.Handler {
 		return errors.New("internal server error")
 	})
 	return srv
-}
-
-// isTransportError reports whether err is gqlgen's own account of a request
-// it could not read (the websocket transport's), rather than a resolver's
-// failure.
-func isTransportError(err error) bool {
-	var g *gqlerror.Error
-	return errors.As(err, &g) && g.Err == nil
-}
-
-// presentError gives every error an extensions.code. Errors that carry one
-// (input, paging, validation, parse) keep their message; anything else is
-// an internal failure whose text stays in the log, never in the response.
-func presentError(ctx context.Context, err error, log *slog.Logger) *gqlerror.Error {
-	gerr := graphql.DefaultErrorPresenter(ctx, err)
-	if _, ok := gerr.Extensions["code"]; ok {
-		return gerr
-	}
-	if d, ok := domain.As(err); ok {
-		// A domain failure outside a payload (a query's argument names
-		// nothing, or is out of range): the client's to fix.
-		code := CodeBadUserInput
-		if _, notFound := d.(*domain.NotFoundError); notFound {
-			code = "NOT_FOUND"
-		}
-		gerr.Message = d.Error()
-		gerr.Extensions = map[string]any{"code": code}
-		return gerr
-	}
-	if len(gerr.Path) == 0 && isTransportError(err) {
-		// The request itself is broken (a websocket message that is not a
-		// GraphQL request): the client's fault.
-		return &gqlerror.Error{Message: gerr.Message, Extensions: map[string]any{"code": CodeBadRequest}}
-	}
-	if errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		// The request timeout (server.Config.RequestTimeout) cut it off.
-		log.WarnContext(ctx, "request timed out", "error", err.Error(), "path", gerr.Path.String())
-		return &gqlerror.Error{
-			Message:    "the request took too long and was stopped",
-			Path:       gerr.Path,
-			Locations:  gerr.Locations,
-			Extensions: map[string]any{"code": CodeInternal},
-		}
-	}
-	log.ErrorContext(ctx, "request failed", "error", err.Error(), "path", gerr.Path.String())
-	return &gqlerror.Error{
-		Message:    "internal server error",
-		Path:       gerr.Path,
-		Locations:  gerr.Locations,
-		Extensions: map[string]any{"code": CodeInternal},
-	}
 }

@@ -12,13 +12,6 @@ import (
 	"seatgraph/internal/config"
 )
 
-// Error codes of requests refused before they run.
-const (
-	CodeComplexity   = "COMPLEXITY_LIMIT_EXCEEDED"
-	CodeBadUserInput = "BAD_USER_INPUT"
-	CodeValidation   = "GRAPHQL_VALIDATION_FAILED"
-)
-
 // guard is the gqlgen extension that holds each request to config.Limits
 // before it runs: the size of the document before validation, then, once
 // the document is valid, strict variable coercion, introspection, page
@@ -127,8 +120,7 @@ func (g guard) MutateOperationParameters(_ context.Context, p *graphql.RawParams
 // cannot store or compare it (every such filter, lookup or write failed as
 // an internal error there), so neither database takes it.
 func nulInString() *gqlerror.Error {
-	return &gqlerror.Error{Message: "strings must not contain the NUL character (U+0000)",
-		Extensions: map[string]any{"code": CodeBadUserInput}}
+	return badUserInput("strings must not contain the NUL character (U+0000)")
 }
 
 // valueHasNUL reports whether a string in v contains U+0000.

@@ -11,6 +11,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"seatgraph/graph/model"
+	"seatgraph/internal/domain"
 	"seatgraph/internal/observe"
 )
 
@@ -205,7 +206,7 @@ func (o Observer) record(ctx context.Context, errs gqlerror.List, st *opState) {
 			code = observe.Unknown
 		}
 		codes = append(codes, code)
-		if code == CodeInternal || code == observe.Unknown {
+		if code == domain.CodeInternal || code == observe.Unknown {
 			level = slog.LevelError
 		}
 	}

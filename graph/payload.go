@@ -4,21 +4,7 @@ import (
 	"context"
 	"seatgraph/ent"
 	"seatgraph/internal/booking"
-	"seatgraph/internal/domain"
 )
-
-// payloadErrors splits a mutation's error: a domain failure goes into the
-// payload's errors list (and nothing was changed); anything else stays a
-// top-level error.
-func payloadErrors(err error) ([]domain.Error, error) {
-	if err == nil {
-		return nil, nil
-	}
-	if d, ok := domain.As(err); ok {
-		return []domain.Error{d}, nil
-	}
-	return nil, err
-}
 
 // cancellationPolicy shows an event's policy with amounts in its currency.
 func cancellationPolicy(ev *ent.Event) *booking.Policy {

@@ -7,6 +7,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"seatgraph/internal/domain"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -142,7 +143,7 @@ func codeVariableErrors(errs gqlerror.List) {
 			where := "$" + e.Path[1:].String()
 			e.Message = "variable " + where + ": " + e.Message
 			e.Path = nil
-			errcode.Set(e, CodeBadUserInput)
+			errcode.Set(e, domain.CodeBadUserInput)
 		}
 	}
 }
@@ -367,7 +368,7 @@ func checkText(b []byte) string {
 // BAD_REQUEST error and no data entry.
 func writeRequestError(w http.ResponseWriter, status int, media, msg string) {
 	writeResponse(w, status, media, requestErrors{Errors: gqlerror.List{{
-		Message: msg, Extensions: map[string]any{"code": CodeBadRequest}}}})
+		Message: msg, Extensions: map[string]any{"code": domain.CodeBadRequest}}}})
 }
 
 func writeResponse(w http.ResponseWriter, status int, media string, v any) {

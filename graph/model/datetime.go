@@ -24,11 +24,11 @@ func MarshalDateTime(t time.Time) graphql.Marshaler {
 func UnmarshalDateTime(v any) (time.Time, error) {
 	s, ok := v.(string)
 	if !ok {
-		return time.Time{}, domain.New("DateTime must be an RFC 3339 string such as \"2026-05-01T19:30:00+02:00\"")
+		return time.Time{}, domain.BadInput("DateTime must be an RFC 3339 string such as \"2026-05-01T19:30:00+02:00\"")
 	}
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
-		return time.Time{}, domain.New("DateTime %q is not RFC 3339 with an offset, such as \"2026-05-01T19:30:00+02:00\"", s)
+		return time.Time{}, domain.BadInput("DateTime %q is not RFC 3339 with an offset, such as \"2026-05-01T19:30:00+02:00\"", s)
 	}
 	return t.UTC().Truncate(time.Microsecond), nil
 }

@@ -12,14 +12,8 @@ import (
 	"seatgraph/ent"
 	"seatgraph/ent/apikey"
 	enttenant "seatgraph/ent/tenant"
+	"seatgraph/internal/domain"
 	"seatgraph/internal/gid"
-)
-
-// Error codes of requests refused before GraphQL runs.
-const (
-	CodeUnauthenticated = "UNAUTHENTICATED"
-	CodeForbidden       = "FORBIDDEN"
-	CodeNotFound        = "NOT_FOUND"
 )
 
 // Authenticator turns the Authorization and X-Tenant-Id headers of a
@@ -56,7 +50,7 @@ func (a *Authenticator) Middleware(next http.Handler) http.Handler {
 		ctx := r.Context()
 		named, err := a.namedTenant(ctx, r.Header)
 		if err != nil {
-			refuse(w, http.StatusNotFound, CodeNotFound, "unknown tenant")
+			refuse(w, http.StatusNotFound, domain.CodeNotFound, "unknown tenant")
 			return
 		}
 		p := Principal{TenantID: a.defaultTenant}
@@ -68,11 +62,11 @@ func (a *Authenticator) Middleware(next http.Handler) http.Handler {
 				return
 			}
 			if !ok {
-				refuse(w, http.StatusUnauthorized, CodeUnauthenticated, "the API key is not valid")
+				refuse(w, http.StatusUnauthorized, domain.CodeUnauthenticated, "the API key is not valid")
 				return
 			}
 			if named != 0 && named != p.TenantID {
-				refuse(w, http.StatusForbidden, CodeForbidden, "the API key does not belong to this tenant")
+				refuse(w, http.StatusForbidden, domain.CodeForbidden, "the API key does not belong to this tenant")
 				return
 			}
 		} else if named != 0 {

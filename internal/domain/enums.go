@@ -166,10 +166,10 @@ func (Role) Values() []string                { return members["Role"] }
 func unmarshal(typ string, v any) (string, error) {
 	s, ok := v.(string)
 	if !ok {
-		return "", New("%s must be a string", typ)
+		return "", BadInput("%s must be a string", typ)
 	}
 	if !slices.Contains(members[typ], s) {
-		return "", New("%q is not a valid %s", s, typ)
+		return "", BadInput("%q is not a valid %s", s, typ)
 	}
 	return s, nil
 }

@@ -1,8 +1,18 @@
-// Package domainerr holds the typed domain failures of mutations: values
-// that are returned in a payload's errors list (Hot Chocolate's mutation
-// conventions) rather than as top-level GraphQL errors. Each type is the Go
-// side of the GraphQL type of the same name.
 package domain
+
+// The one vocabulary of failures a client is told about. Two kinds:
+//
+//   - Error values (ValidationError, SoldOutError, ...) are a mutation's
+//     domain failures. A mutation returns them in its payload's errors list
+//     (Hot Chocolate's mutation conventions), and each type is the Go side of
+//     the GraphQL type of the same name; outside a payload (a query argument
+//     naming nothing) they become a top-level error, NotFoundError with
+//     CodeNotFound and the others with CodeBadUserInput.
+//   - InputError is a top-level error about the request's own input (an ID,
+//     a decimal, a timestamp, a page size, a filter) with the code it gets.
+//
+// graph/errors.go is the one place that turns these into GraphQL errors;
+// docs/client-guide.md lists the codes for clients.
 
 import (
 	"errors"
@@ -126,3 +136,48 @@ type TicketNotValidError struct {
 
 func (e *TicketNotValidError) Error() string { return e.Message }
 func (*TicketNotValidError) isDomainError()  {}
+
+// Codes are the values of extensions.code on top-level errors.
+const (
+	// CodeBadUserInput: an argument or variable cannot be used as given.
+	CodeBadUserInput = "BAD_USER_INPUT"
+	// CodeNotFound: an object a query names does not exist for the caller.
+	CodeNotFound = "NOT_FOUND"
+	// CodePageSizeExceeded: first, last or take is above the largest page.
+	CodePageSizeExceeded = "PAGE_SIZE_EXCEEDED"
+	// CodeUnauthenticated: the operation needs an API key, or the key is not valid.
+	CodeUnauthenticated = "UNAUTHENTICATED"
+	// CodeForbidden: the key's role or tenant does not allow the operation.
+	CodeForbidden = "FORBIDDEN"
+	// CodeComplexity: the operation is beyond a request limit (cost, depth, aliases, size).
+	CodeComplexity = "COMPLEXITY_LIMIT_EXCEEDED"
+	// CodeValidation: the operation does not validate against the schema.
+	CodeValidation = "GRAPHQL_VALIDATION_FAILED"
+	// CodeBadRequest: the HTTP request is not a GraphQL request that can be read.
+	CodeBadRequest = "BAD_REQUEST"
+	// CodeInternal: the server failed; the details stay in its log.
+	CodeInternal = "INTERNAL_SERVER_ERROR"
+)
+
+// InputError is a top-level client error about the request's input. Its
+// message is written for clients and safe to show.
+type InputError struct {
+	Code    string
+	Message string
+}
+
+func (e *InputError) Error() string { return e.Message }
+
+// BadInput returns an InputError with CodeBadUserInput.
+func BadInput(format string, args ...any) *InputError {
+	return &InputError{Code: CodeBadUserInput, Message: fmt.Sprintf(format, args...)}
+}
+
+// AsInputError reports whether err is (or wraps) an InputError and returns it.
+func AsInputError(err error) (*InputError, bool) {
+	var e *InputError
+	if errors.As(err, &e) {
+		return e, true
+	}
+	return nil, false
+}

@@ -92,11 +92,11 @@ func MarshalID(id int) graphql.Marshaler {
 func UnmarshalID(v any) (int, error) {
 	s, ok := v.(string)
 	if !ok {
-		return 0, domain.New("an ID is a string")
+		return 0, domain.BadInput("an ID is a string")
 	}
 	id, err := Decode(s)
 	if err != nil {
-		return 0, domain.New("%q is not a valid ID", s)
+		return 0, domain.BadInput("%q is not a valid ID", s)
 	}
 	return id, nil
 }

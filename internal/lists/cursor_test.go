@@ -3,7 +3,6 @@ package lists
 import (
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"math"
 	"reflect"
 	"regexp"
@@ -17,22 +16,16 @@ import (
 )
 
 // wantCode checks that err is a client error of the list API with the
-// given extensions.code (the error type is listing's *InputError, formerly
-// *Error; the check goes through the interfaces the presenter uses).
+// given extensions.code: a *domain.InputError, which the GraphQL layer
+// shows with its code and message.
 func wantCode(t *testing.T, err error, code string) {
 	t.Helper()
-	var e interface {
-		error
-		Extensions() map[string]any
+	e, ok := domain.AsInputError(err)
+	if !ok {
+		t.Fatalf("error %v (%T) is not a client input error", err, err)
 	}
-	if !errors.As(err, &e) {
-		t.Fatalf("error %v (%T) has no extensions", err, err)
-	}
-	if got := e.Extensions()["code"]; got != code {
-		t.Fatalf("error %q has code %v, want %s", e.Error(), got, code)
-	}
-	if !IsClientError(err) {
-		t.Fatalf("IsClientError(%v) = false", err)
+	if e.Code != code {
+		t.Fatalf("error %q has code %v, want %s", e.Error(), e.Code, code)
 	}
 }
 
@@ -131,7 +124,7 @@ func TestCursorOtherOrder(t *testing.T) {
 			if err == nil {
 				t.Fatal("a cursor of another order was accepted")
 			}
-			wantCode(t, err, CodeBadUserInput)
+			wantCode(t, err, domain.CodeBadUserInput)
 			if !strings.HasPrefix(err.Error(), "after: ") {
 				t.Fatalf("message %q does not name the argument", err)
 			}
@@ -180,7 +173,7 @@ func TestCursorMalformed(t *testing.T) {
 			if err == nil {
 				t.Fatalf("decodeCursor(%q) = %#v, want an error", tt.cursor, vals)
 			}
-			wantCode(t, err, CodeBadUserInput)
+			wantCode(t, err, domain.CodeBadUserInput)
 		})
 	}
 	// The cursor those cases were made from is fine.
@@ -211,7 +204,7 @@ func TestCursorTypeChecks(t *testing.T) {
 			if _, err := o.decodeCursor("after", enc(o, b)); err == nil {
 				t.Errorf("%s: key %s accepted", tt.f.Name, b)
 			} else {
-				wantCode(t, err, CodeBadUserInput)
+				wantCode(t, err, domain.CodeBadUserInput)
 			}
 		}
 		if _, err := o.decodeCursor("after", enc(o, tt.good)); err != nil {
@@ -351,3 +344,8 @@ func TestSeek(t *testing.T) {
 }
 
 var regexpOpaque = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+
+func isInputError(err error) bool {
+	_, ok := domain.AsInputError(err)
+	return ok
+}

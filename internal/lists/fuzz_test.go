@@ -19,7 +19,7 @@ import (
 
 // Fuzz targets of the filter and sort translation (issue 4, "Fuzzing"):
 // whatever a client sends as a cursor or a filter value, the translation
-// either builds SQL or fails with an *InputError, and never panics.
+// either builds SQL or fails with an *domain.InputError, and never panics.
 
 var (
 	fzTitle   = Field{Name: "title", Column: "title", Type: TypeString}
@@ -70,17 +70,17 @@ func fzRender(t *testing.T, p func(*sql.Selector)) {
 	}
 }
 
-// fzInputError fails unless err is nil or an *InputError with a code.
+// fzInputError fails unless err is nil or an *domain.InputError with a code.
 func fzInputError(t *testing.T, err error) {
 	t.Helper()
 	if err == nil {
 		return
 	}
-	var ie *InputError
+	var ie *domain.InputError
 	if !errors.As(err, &ie) {
-		t.Fatalf("error %v (%T) is not an *InputError", err, err)
+		t.Fatalf("error %v (%T) is not an *domain.InputError", err, err)
 	}
-	if ie.Code != CodeBadUserInput && ie.Code != CodePageSizeExceeded {
+	if ie.Code != domain.CodeBadUserInput && ie.Code != domain.CodePageSizeExceeded {
 		t.Fatalf("error %v has code %q", err, ie.Code)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"regexp"
+	"seatgraph/internal/domain"
 	"strings"
 	"testing"
 
@@ -34,7 +35,7 @@ func TestIntArg(t *testing.T) {
 				if err == nil {
 					t.Fatalf("intArg = %v, want an error", *got)
 				}
-				wantCode(t, err, CodeBadUserInput)
+				wantCode(t, err, domain.CodeBadUserInput)
 				return
 			}
 			if err != nil || !reflect.DeepEqual(got, tt.want) {

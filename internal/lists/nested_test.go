@@ -48,12 +48,12 @@ func TestNestedArgs(t *testing.T) {
 	o := NewOrder([]SortKey{Key(seatsField, domain.SortASC)}, nil, idField)
 	part := func(s *sql.Selector) string { return s.C("event_id") }
 	for _, a := range []CursorArgs{{First: intp(1), Last: intp(1)}, {First: intp(-1)}, {After: strp("x")}} {
-		if _, err := NewNested[fakeRow](context.Background(), o, a, part); !IsClientError(err) {
+		if _, err := NewNested[fakeRow](context.Background(), o, a, part); !isInputError(err) {
 			t.Errorf("NewNested(%+v) error = %v", a, err)
 		}
 	}
 	_, err := NewNested[fakeRow](context.Background(), o, CursorArgs{First: intp(101)}, part)
-	wantCode(t, err, CodePageSizeExceeded)
+	wantCode(t, err, domain.CodePageSizeExceeded)
 }
 
 func TestNestedPage(t *testing.T) {

@@ -310,7 +310,7 @@ func TestDecimalOperationFilterInput(t *testing.T) {
 			t.Errorf("%s: accepted", name)
 			continue
 		}
-		wantCode(t, err, CodeBadUserInput)
+		wantCode(t, err, domain.CodeBadUserInput)
 		if !strings.Contains(err.Error(), f.Name) {
 			t.Errorf("%s: error %q does not name the field", name, err)
 		}

@@ -104,7 +104,7 @@ func CheckSize(name string, v *int, l config.Limits) error {
 		return badInput("%s must not be negative", name)
 	}
 	if *v > l.MaxPageSize {
-		return newInputError(CodePageSizeExceeded, "the maximum page size is "+itoa(l.MaxPageSize)+", "+name+" was "+itoa(*v))
+		return pageTooLarge("the maximum page size is %d, %s was %d", l.MaxPageSize, name, *v)
 	}
 	return nil
 }

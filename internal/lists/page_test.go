@@ -58,21 +58,21 @@ func TestWindow(t *testing.T) {
 		{"first at max", context.Background(), CursorArgs{First: intp(100)}, "", 100, false},
 		{"last", context.Background(), CursorArgs{Last: intp(3)}, "", 3, true},
 		{"last at max", context.Background(), CursorArgs{Last: intp(100)}, "", 100, true},
-		{"first and last", context.Background(), CursorArgs{First: intp(1), Last: intp(1)}, CodeBadUserInput, 0, false},
-		{"first and last over max", context.Background(), CursorArgs{First: intp(1000), Last: intp(1000)}, CodeBadUserInput, 0, false},
-		{"negative first", context.Background(), CursorArgs{First: intp(-1)}, CodeBadUserInput, 0, false},
-		{"negative last", context.Background(), CursorArgs{Last: intp(-5)}, CodeBadUserInput, 0, false},
-		{"first over max", context.Background(), CursorArgs{First: intp(101)}, CodePageSizeExceeded, 0, false},
-		{"last over max", context.Background(), CursorArgs{Last: intp(101)}, CodePageSizeExceeded, 0, false},
-		{"first over configured max", ctxWith(small), CursorArgs{First: intp(11)}, CodePageSizeExceeded, 0, false},
+		{"first and last", context.Background(), CursorArgs{First: intp(1), Last: intp(1)}, domain.CodeBadUserInput, 0, false},
+		{"first and last over max", context.Background(), CursorArgs{First: intp(1000), Last: intp(1000)}, domain.CodeBadUserInput, 0, false},
+		{"negative first", context.Background(), CursorArgs{First: intp(-1)}, domain.CodeBadUserInput, 0, false},
+		{"negative last", context.Background(), CursorArgs{Last: intp(-5)}, domain.CodeBadUserInput, 0, false},
+		{"first over max", context.Background(), CursorArgs{First: intp(101)}, domain.CodePageSizeExceeded, 0, false},
+		{"last over max", context.Background(), CursorArgs{Last: intp(101)}, domain.CodePageSizeExceeded, 0, false},
+		{"first over configured max", ctxWith(small), CursorArgs{First: intp(11)}, domain.CodePageSizeExceeded, 0, false},
 		{"first at configured max", ctxWith(small), CursorArgs{First: intp(10)}, "", 10, false},
 		{"after", context.Background(), CursorArgs{First: intp(2), After: &good}, "", 2, false},
 		{"before", context.Background(), CursorArgs{Last: intp(2), Before: &good}, "", 2, true},
 		{"after and before", context.Background(), CursorArgs{After: &good, Before: &good}, "", 20, false},
-		{"garbage after", context.Background(), CursorArgs{After: strp("garbage")}, CodeBadUserInput, 0, false},
-		{"garbage before", context.Background(), CursorArgs{Before: strp("!")}, CodeBadUserInput, 0, false},
-		{"empty after", context.Background(), CursorArgs{After: strp("")}, CodeBadUserInput, 0, false},
-		{"after of another order", context.Background(), CursorArgs{After: &other}, CodeBadUserInput, 0, false},
+		{"garbage after", context.Background(), CursorArgs{After: strp("garbage")}, domain.CodeBadUserInput, 0, false},
+		{"garbage before", context.Background(), CursorArgs{Before: strp("!")}, domain.CodeBadUserInput, 0, false},
+		{"empty after", context.Background(), CursorArgs{After: strp("")}, domain.CodeBadUserInput, 0, false},
+		{"after of another order", context.Background(), CursorArgs{After: &other}, domain.CodeBadUserInput, 0, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -303,7 +303,7 @@ func TestPaginateErrors(t *testing.T) {
 		{After: strp("nope")},
 	} {
 		_, err := Paginate[fakeRow](context.Background(), &fakeQuery{calls: &calls}, o, a)
-		if !IsClientError(err) {
+		if !isInputError(err) {
 			t.Errorf("Paginate(%+v) error = %v, want a client error", a, err)
 		}
 	}
@@ -335,9 +335,9 @@ func TestOffset(t *testing.T) {
 		{"skip past the end, no rows", ctx, OffsetArgs{Skip: intp(40)}, 0, false, "", 0, false, false, 40, 21},
 		{"take zero", ctx, OffsetArgs{Take: intp(0)}, 3, false, "", 0, true, false, 0, 1},
 		{"take at max", ctx, OffsetArgs{Take: intp(100)}, 3, false, "", 3, false, false, 0, 101},
-		{"take over max", ctx, OffsetArgs{Take: intp(101)}, 0, false, CodePageSizeExceeded, 0, false, false, 0, 0},
-		{"negative take", ctx, OffsetArgs{Take: intp(-1)}, 0, false, CodeBadUserInput, 0, false, false, 0, 0},
-		{"negative skip", ctx, OffsetArgs{Skip: intp(-1)}, 0, false, CodeBadUserInput, 0, false, false, 0, 0},
+		{"take over max", ctx, OffsetArgs{Take: intp(101)}, 0, false, domain.CodePageSizeExceeded, 0, false, false, 0, 0},
+		{"negative take", ctx, OffsetArgs{Take: intp(-1)}, 0, false, domain.CodeBadUserInput, 0, false, false, 0, 0},
+		{"negative skip", ctx, OffsetArgs{Skip: intp(-1)}, 0, false, domain.CodeBadUserInput, 0, false, false, 0, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

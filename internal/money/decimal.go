@@ -138,11 +138,11 @@ func (d *Decimal) UnmarshalGQL(v any) error {
 	case float64:
 		s = strconv.FormatFloat(x, 'f', -1, 64)
 	default:
-		return domain.New("Decimal must be a string such as \"19.90\" or a number")
+		return domain.BadInput("Decimal must be a string such as \"19.90\" or a number")
 	}
 	dec, err := ParseDecimal(s)
 	if err != nil {
-		return domain.New("Decimal %q is not a plain decimal number such as \"19.90\"", s)
+		return domain.BadInput("Decimal %q is not a plain decimal number such as \"19.90\"", s)
 	}
 	*d = dec
 	return nil
