@@ -39,8 +39,37 @@ func (guard) Validate(graphql.ExecutableSchema) error { return nil }
 // more fields, fragments or input nesting than validation checks quickly,
 // or with U+0000 in its text.
 func (g guard) MutateOperationParameters(_ context.Context, p *graphql.RawParams) *gqlerror.Error {
-	maxFields, maxFragments, maxInput := g.limits.Fields, g.limits.Fragments, g.limits.InputDepth
-	for name, v := range p.Variables {
+	if err := g.checkVariables(p.Variables); err != nil {
+		return err
+	}
+	if g.needsNoParse(p.Query) {
+		return nil
+	}
+	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: p.Query}, g.limits.Tokens)
+	if err != nil || doc == nil {
+		return nil // the handler's parser reports it
+	}
+	if n := len(doc.Fragments); n > g.limits.Fragments {
+		return tooMuch("the document defines %d fragments; the limit is %d", n, g.limits.Fragments)
+	}
+	st := docSize{maxInput: g.limits.InputDepth}
+	st.document(doc)
+	switch {
+	case st.fields > g.limits.Fields:
+		return tooMuch("the document selects %d fields; the limit is %d", st.fields, g.limits.Fields)
+	case st.input > g.limits.InputDepth:
+		return tooMuch("an argument is nested more than %d levels deep", g.limits.InputDepth)
+	case st.nul:
+		return nulInString()
+	}
+	return nil
+}
+
+// checkVariables refuses variables nested deeper than the input limit or
+// holding U+0000.
+func (g guard) checkVariables(vars map[string]any) *gqlerror.Error {
+	maxInput := g.limits.InputDepth
+	for name, v := range vars {
 		depth, nul := scanJSON(v, maxInput+1)
 		if depth > maxInput {
 			return tooMuch("variable $%s is nested more than %d levels deep", name, maxInput)
@@ -49,71 +78,75 @@ func (g guard) MutateOperationParameters(_ context.Context, p *graphql.RawParams
 			return nulInString()
 		}
 	}
-	// A field takes two characters at least ("a "), a fragment eighteen
-	// ("fragment a on Q{a}"), a level of input a bracket, a NUL character
-	// an escape: a short document that brackets no deeper than the limit
-	// and escapes nothing needs no parse.
-	if len(p.Query) <= min(2*maxFields, 18*maxFragments) && bracketDepth(p.Query) <= maxInput &&
-		!strings.Contains(p.Query, `\u`) && !strings.ContainsRune(p.Query, 0) {
-		return nil
-	}
-	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: p.Query}, g.limits.Tokens)
-	if err != nil || doc == nil {
-		return nil // the handler's parser reports it
-	}
-	if n := len(doc.Fragments); n > maxFragments {
-		return tooMuch("the document defines %d fragments; the limit is %d", n, maxFragments)
-	}
-	fields, input, nul := 0, 0, false
-	values := func(args ast.ArgumentList) {
-		for _, a := range args {
-			input = max(input, valueDepth(a.Value, maxInput+1))
-			nul = nul || valueHasNUL(a.Value)
-		}
-	}
-	directives := func(ds ast.DirectiveList) {
-		for _, d := range ds {
-			values(d.Arguments)
-		}
-	}
-	var count func(ast.SelectionSet)
-	count = func(set ast.SelectionSet) {
-		for _, s := range set {
-			switch s := s.(type) {
-			case *ast.Field:
-				fields++
-				values(s.Arguments)
-				directives(s.Directives)
-				count(s.SelectionSet)
-			case *ast.InlineFragment:
-				directives(s.Directives)
-				count(s.SelectionSet)
-			case *ast.FragmentSpread:
-				directives(s.Directives)
-			}
-		}
-	}
+	return nil
+}
+
+// needsNoParse reports whether query is too short to break a limit: a
+// field takes two characters at least ("a "), a fragment eighteen
+// ("fragment a on Q{a}"), a level of input a bracket, a NUL character an
+// escape, so a short document that brackets no deeper than the limit and
+// escapes nothing cannot exceed one.
+func (g guard) needsNoParse(query string) bool {
+	l := g.limits
+	return len(query) <= min(2*l.Fields, 18*l.Fragments) && bracketDepth(query) <= l.InputDepth &&
+		!strings.Contains(query, `\u`) && !strings.ContainsRune(query, 0)
+}
+
+// docSize counts what a parsed document selects: its fields, the deepest
+// input value (stopping at maxInput+1) and whether any string holds U+0000.
+type docSize struct {
+	maxInput int
+	fields   int
+	input    int
+	nul      bool
+}
+
+func (d *docSize) document(doc *ast.QueryDocument) {
 	for _, op := range doc.Operations {
 		for _, v := range op.VariableDefinitions {
-			input = max(input, valueDepth(v.DefaultValue, maxInput+1))
-			nul = nul || valueHasNUL(v.DefaultValue)
+			d.value(v.DefaultValue)
 		}
-		directives(op.Directives)
-		count(op.SelectionSet)
+		d.directives(op.Directives)
+		d.selections(op.SelectionSet)
 	}
 	for _, f := range doc.Fragments {
-		directives(f.Directives)
-		count(f.SelectionSet)
+		d.directives(f.Directives)
+		d.selections(f.SelectionSet)
 	}
-	switch {
-	case fields > maxFields:
-		return tooMuch("the document selects %d fields; the limit is %d", fields, maxFields)
-	case input > maxInput:
-		return tooMuch("an argument is nested more than %d levels deep", maxInput)
-	case nul:
-		return nulInString()
+}
+
+func (d *docSize) selections(set ast.SelectionSet) {
+	for _, s := range set {
+		switch s := s.(type) {
+		case *ast.Field:
+			d.fields++
+			d.arguments(s.Arguments)
+			d.directives(s.Directives)
+			d.selections(s.SelectionSet)
+		case *ast.InlineFragment:
+			d.directives(s.Directives)
+			d.selections(s.SelectionSet)
+		case *ast.FragmentSpread:
+			d.directives(s.Directives)
+		}
 	}
-	return nil
+}
+
+func (d *docSize) directives(ds ast.DirectiveList) {
+	for _, dir := range ds {
+		d.arguments(dir.Arguments)
+	}
+}
+
+func (d *docSize) arguments(args ast.ArgumentList) {
+	for _, a := range args {
+		d.value(a.Value)
+	}
+}
+
+func (d *docSize) value(v *ast.Value) {
+	d.input = max(d.input, valueDepth(v, d.maxInput+1))
+	d.nul = d.nul || valueHasNUL(v)
 }
 
 // nulInString refuses text with U+0000 anywhere in the input: PostgreSQL

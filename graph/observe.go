@@ -173,44 +173,16 @@ func payloadErrorNames(payload any) []string {
 
 // record logs and counts one request.
 func (o Observer) record(ctx context.Context, errs gqlerror.List, st *opState) {
-	name, typ := "", observe.Unknown
-	var start time.Time
-	if graphql.HasOperationContext(ctx) {
-		oc := graphql.GetOperationContext(ctx)
-		if oc.Operation != nil {
-			name, typ = oc.Operation.Name, string(oc.Operation.Operation)
-		} else {
-			// Refused before it became an operation (parse or validation
-			// error): the operationName the client sent, if any.
-			name = oc.OperationName
-		}
-		start = oc.Stats.OperationStart
-	}
-	if start.IsZero() {
-		start = traceStart(ctx)
-	}
+	name, typ, start := operationOf(ctx)
 	var d time.Duration
 	if !start.IsZero() {
 		d = time.Since(start)
 	}
-
 	outcome := OutcomeOK
 	if len(errs) > 0 {
 		outcome = OutcomeError
 	}
-	codes := make([]string, 0, len(errs))
-	level := slog.LevelInfo
-	for _, e := range errs {
-		code, _ := e.Extensions["code"].(string)
-		if code == "" {
-			code = observe.Unknown
-		}
-		codes = append(codes, code)
-		if code == domain.CodeInternal || code == observe.Unknown {
-			level = slog.LevelError
-		}
-	}
-
+	codes, level := errorCodes(errs)
 	if m := o.Metrics; m != nil {
 		op := m.Operation(name)
 		m.Requests.WithLabelValues(op, typ, outcome).Inc()
@@ -221,7 +193,6 @@ func (o Observer) record(ctx context.Context, errs gqlerror.List, st *opState) {
 			m.Errors.WithLabelValues(c).Inc()
 		}
 	}
-
 	attrs := []slog.Attr{
 		slog.String("operation", truncate(name, 200)),
 		slog.String("operation_type", typ),
@@ -236,7 +207,49 @@ func (o Observer) record(ctx context.Context, errs gqlerror.List, st *opState) {
 	if observe.Annotate(ctx, level, attrs...) {
 		return
 	}
-	// No request line to join: an operation on a websocket.
+	o.logAlone(ctx, level, d, attrs)
+}
+
+// operationOf names the operation of ctx and when it started; the name is
+// the client's operationName when it was refused before it became one.
+func operationOf(ctx context.Context) (name, typ string, start time.Time) {
+	typ = observe.Unknown
+	if graphql.HasOperationContext(ctx) {
+		oc := graphql.GetOperationContext(ctx)
+		if oc.Operation != nil {
+			name, typ = oc.Operation.Name, string(oc.Operation.Operation)
+		} else {
+			name = oc.OperationName
+		}
+		start = oc.Stats.OperationStart
+	}
+	if start.IsZero() {
+		start = traceStart(ctx)
+	}
+	return name, typ, start
+}
+
+// errorCodes lists the codes of errs and the level their line logs at:
+// error when one is internal or has no code.
+func errorCodes(errs gqlerror.List) ([]string, slog.Level) {
+	codes := make([]string, 0, len(errs))
+	level := slog.LevelInfo
+	for _, e := range errs {
+		code, _ := e.Extensions["code"].(string)
+		if code == "" {
+			code = observe.Unknown
+		}
+		codes = append(codes, code)
+		if code == domain.CodeInternal || code == observe.Unknown {
+			level = slog.LevelError
+		}
+	}
+	return codes, level
+}
+
+// logAlone writes the line of an operation with no request line to join:
+// one on a websocket.
+func (o Observer) logAlone(ctx context.Context, level slog.Level, d time.Duration, attrs []slog.Attr) {
 	log := o.Log
 	if log == nil {
 		log = slog.Default()

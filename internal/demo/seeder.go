@@ -122,7 +122,7 @@ func newSeeder(ctx context.Context, client *ent.Client, dialect string, now time
 		now:   now,
 		byKey: map[string]*sEvent{},
 	}
-	for i, spec := range eventSpecs() {
+	for i, spec := range eventSpecs {
 		loc, err := time.LoadLocation(spec.timeZone)
 		if err != nil {
 			return nil, fmt.Errorf("demo: time zone %s: %w", spec.timeZone, err)
@@ -143,7 +143,7 @@ func newSeeder(ctx context.Context, client *ent.Client, dialect string, now time
 		s.events = append(s.events, e)
 		s.byKey[spec.key] = e
 	}
-	for _, spec := range personSpecs() {
+	for _, spec := range personSpecs {
 		s.people = append(s.people, &sPerson{spec: spec})
 	}
 	return s, nil
@@ -507,6 +507,35 @@ func (s *seeder) book(e *sEvent, o bookOpt) error {
 	if err != nil {
 		return err
 	}
+	in, err := s.bookingInput(e, o, booker, cats, waiting, free)
+	if err != nil {
+		return err
+	}
+	b, err := s.eng.CreateBooking(s.ctx, in)
+	if err != nil {
+		return fmt.Errorf("demo: booking on %s: %w", e.spec.key, err)
+	}
+	want := domain.BookingStatusConfirmed
+	switch {
+	case waiting:
+		want = domain.BookingStatusWaitlisted
+	case b.Total > 0 && o.method == domain.PaymentMethodCard:
+		want = domain.BookingStatusPending
+	}
+	if b.Status != want {
+		return fmt.Errorf("demo: booking %s on %s is %s, planned %s", b.OrderNumber, e.spec.key, b.Status, want)
+	}
+	m := &made{ev: e, o: o, id: b.ID, total: b.Total, cur: b.Currency}
+	if m.tickets, err = s.client.Ticket.Query().Where(ticket.BookingID(b.ID)).Order(ent.Asc(ticket.FieldID)).All(s.ctx); err != nil {
+		return err
+	}
+	return s.follow(m)
+}
+
+// bookingInput is what the booker would send: a ticket per category, later
+// tickets held by companions, the extra event's ticket, and the answers and
+// campaign a booking form would collect.
+func (s *seeder) bookingInput(e *sEvent, o bookOpt, booker *sPerson, cats []*ent.TicketCategory, waiting, free bool) (booking.CreateBookingInput, error) {
 	in := booking.CreateBookingInput{Booker: booker.input(), PaymentMethod: o.method}
 	e.used[booker] = true
 	for i, c := range cats {
@@ -523,7 +552,7 @@ func (s *seeder) book(e *sEvent, o bookOpt) error {
 	if x := o.extra; x != nil {
 		xc, err := s.categories(x, 1, []string{o.extraCat}, free, waiting)
 		if err != nil {
-			return err
+			return in, err
 		}
 		in.Tickets = append(in.Tickets, &booking.TicketInput{TicketCategoryID: xc[0].ID})
 		x.used[booker] = true
@@ -546,39 +575,30 @@ func (s *seeder) book(e *sEvent, o bookOpt) error {
 		in.InvoiceAddress = strp(invoiceAddress(booker))
 	}
 
-	b, err := s.eng.CreateBooking(s.ctx, in)
-	if err != nil {
-		return fmt.Errorf("demo: booking on %s: %w", e.spec.key, err)
-	}
-	want := domain.BookingStatusConfirmed
-	switch {
-	case waiting:
-		want = domain.BookingStatusWaitlisted
-	case b.Total > 0 && o.method == domain.PaymentMethodCard:
-		want = domain.BookingStatusPending
-	}
-	if b.Status != want {
-		return fmt.Errorf("demo: booking %s on %s is %s, planned %s", b.OrderNumber, e.spec.key, b.Status, want)
-	}
-	m := &made{ev: e, o: o, id: b.ID, total: b.Total, cur: b.Currency}
-	if m.tickets, err = s.client.Ticket.Query().Where(ticket.BookingID(b.ID)).Order(ent.Asc(ticket.FieldID)).All(s.ctx); err != nil {
-		return err
-	}
-	return s.follow(m)
+	return in, nil
 }
 
 // follow plans what happens to a booking after it was made.
 func (s *seeder) follow(m *made) error {
 	t0 := s.clk.now()
+	if s.followUnconfirmed(m, t0) {
+		return nil
+	}
+	return s.changesOfMind(m, s.payments(m, t0))
+}
+
+// followUnconfirmed plans the end of a booking that is never confirmed
+// (waitlisted, pending, expired) and reports whether it was one.
+func (s *seeder) followUnconfirmed(m *made, t0 time.Time) bool {
 	o := m.o
 	switch o.status {
 	case domain.BookingStatusWaitlisted:
-		return nil
+		return true
 	case domain.BookingStatusPending:
 		if o.failedAttempt {
 			s.at(t0.Add(50*time.Second), func() error { return s.failedPayment(m) })
 		}
-		return nil
+		return true
 	case domain.BookingStatusExpired:
 		if o.failedAttempt {
 			s.at(t0.Add(2*time.Minute), func() error { return s.failedPayment(m) })
@@ -588,9 +608,15 @@ func (s *seeder) follow(m *made) error {
 			_, err := s.eng.Sweep(s.ctx)
 			return err
 		})
-		return nil
+		return true
 	}
+	return false
+}
 
+// payments plans how a confirmed booking gets paid and returns when it was
+// confirmed.
+func (s *seeder) payments(m *made, t0 time.Time) time.Time {
+	o := m.o
 	confirmed := t0
 	switch o.method {
 	case domain.PaymentMethodCard:
@@ -611,8 +637,13 @@ func (s *seeder) follow(m *made) error {
 			s.at(paidAt, func() error { return s.bankTransfer(m) })
 		}
 	}
+	return confirmed
+}
 
-	// later changes of mind, at least a day after it was confirmed
+// changesOfMind plans cancellations and refunds, at least a day after the
+// booking was confirmed.
+func (s *seeder) changesOfMind(m *made, confirmed time.Time) error {
+	o := m.o
 	later := func(hi time.Time) (time.Time, error) {
 		hi = earliest(hi, s.now.Add(-time.Hour), m.ev.starts.Add(-time.Hour))
 		return s.between(confirmed.Add(24*time.Hour), hi)
@@ -825,14 +856,31 @@ func (s *seeder) plan() error {
 	for _, e := range s.events {
 		s.planEvent(e)
 	}
-	ev := s.byKey
-	type batch struct {
-		event string
-		n     int
-		o     bookOpt
+	for _, bt := range bookingBatches(s.byKey) {
+		for range bt.n {
+			if _, err := s.planBooking(s.byKey[bt.event], bt.o); err != nil {
+				return err
+			}
+		}
 	}
+	if err := s.planJazz(); err != nil {
+		return err
+	}
+	// registrations without tickets on the free community day
+	return s.planRegistrations(s.byKey["oss"])
+}
+
+// batch is n bookings of one kind on the event with key event.
+type batch struct {
+	event string
+	n     int
+	o     bookOpt
+}
+
+// bookingBatches are the demo's bookings, event by event.
+func bookingBatches(ev map[string]*sEvent) []batch {
 	confirmedCard := bookOpt{status: domain.BookingStatusConfirmed, method: domain.PaymentMethodCard}
-	batches := []batch{
+	return []batch{
 		// Go Days Berlin: the big conference, everything that can happen.
 		{"goconf", 5, confirmedCard},
 		{"goconf", 1, bookOpt{status: domain.BookingStatusConfirmed, method: domain.PaymentMethodCard, failedAttempt: true}},
@@ -870,16 +918,12 @@ func (s *seeder) plan() error {
 		{"brooklyn", 5, confirmedCard},
 		{"brooklyn", 1, bookOpt{status: domain.BookingStatusConfirmed, method: domain.PaymentMethodInvoice, invoice: invoicePaid}},
 	}
-	for _, bt := range batches {
-		for range bt.n {
-			if _, err := s.planBooking(ev[bt.event], bt.o); err != nil {
-				return err
-			}
-		}
-	}
+}
 
-	// Candlelight Jazz: exactly full, then a waitlist in arrival order.
-	jazz := ev["jazz"]
+// planJazz fills Candlelight Jazz exactly, then queues a waitlist in
+// arrival order.
+func (s *seeder) planJazz() error {
+	jazz := s.byKey["jazz"]
 	var last time.Time
 	for _, q := range []int{2, 2, 1, 3, 2, 2} {
 		t, err := s.planBooking(jazz, bookOpt{status: domain.BookingStatusConfirmed, method: domain.PaymentMethodCard, qty: q,
@@ -899,7 +943,5 @@ func (s *seeder) plan() error {
 		}
 		after = t.Add(time.Minute)
 	}
-
-	// registrations without tickets on the free community day
-	return s.planRegistrations(ev["oss"])
+	return nil
 }
