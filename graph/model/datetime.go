@@ -1,5 +1,6 @@
-// Package scalars marshals the GraphQL scalars that have no Go type of their
-// own in seatgraph: DateTime.
+// Package model holds the Go types of the GraphQL layer that no other
+// package owns: the models gqlgen generates (models_gen.go) and the
+// DateTime scalar.
 package model
 
 import (

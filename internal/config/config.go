@@ -1,6 +1,7 @@
-// Package server is seatgraph's HTTP plumbing: configuration, routes next to
-// /graphql (GraphiQL, health checks), CORS, per-request context, request
-// logging and a server that shuts down gracefully.
+// Package config is seatgraph's one configuration value: Config, built
+// from flags and environment by Parse in one place, with every default
+// written once (the Default constants here and Defaults for the request
+// limits). Everything else reads the value it is handed.
 package config
 
 import (

@@ -1,10 +1,3 @@
-// Package limits is the one value that bounds what a request may ask of
-// seatgraph. The configuration builds it from flags and environment once;
-// the HTTP layer (body size), the GraphQL parser (tokens), the checks
-// before validation (fields, fragments, input nesting), the operation
-// checks (depth, aliases, cost, page sizes, filter strings) and the lists
-// (default and largest page) all read this same value, so the cost
-// estimate always counts the page sizes the lists will use.
 package config
 
 import (
@@ -13,7 +6,13 @@ import (
 	"fmt"
 )
 
-// Limits bound one request.
+// Limits is the one value that bounds what a request may ask of seatgraph.
+// Parse builds it from flags and environment once; the HTTP layer (body
+// size), the GraphQL parser (tokens), the checks before validation (fields,
+// fragments, input nesting), the operation checks (depth, aliases, cost,
+// page sizes, filter strings) and the lists (default and largest page) all
+// read this same value, so the cost estimate always counts the page sizes
+// the lists will use.
 type Limits struct {
 	// BodyBytes bounds a request body; 0 means none.
 	BodyBytes int64

@@ -1,8 +1,9 @@
-// Package enums holds the enumerations of the booking model. Each type is one
-// GraphQL enum: Ent stores it (Values lists the members in contract order,
-// which is also their sort order), gqlgen marshals it, and Localized names it
-// in the caller's language.
 package domain
+
+// The enumerations of the booking model. Each type is one GraphQL enum: Ent
+// stores it (Values lists the members in contract order, which is also
+// their sort order), gqlgen marshals it, and Localized names it in the
+// caller's language.
 
 import (
 	"context"

@@ -1,5 +1,6 @@
-// Package i18n carries the response language chosen by Accept-Language.
 package domain
+
+// The response language is chosen by Accept-Language.
 
 import (
 	"context"

@@ -1,5 +1,8 @@
-// Package domain holds the value types of the booking model that are stored
-// inside rows as JSON: the cancellation policy and custom field answers.
+// Package domain is the vocabulary of the booking model that every other
+// package speaks: the enumerations (statuses, payment methods, roles), the
+// value types stored inside rows as JSON (the cancellation policy, custom
+// field answers), the response language, and the failures a client is told
+// about (errors.go). It depends on nothing of seatgraph's own.
 package domain
 
 // CancellationRule means: from HoursBeforeStart hours before the event's

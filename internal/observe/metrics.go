@@ -1,8 +1,10 @@
-// Package metrics holds seatgraph's Prometheus metrics: GraphQL requests
-// by operation, errors by code, the database pool, and the business
-// counters (bookings created, check-ins). Each server has a registry of its
-// own, so that tests and several servers in one process do not collide;
-// Handler serves it at /metrics.
+// Package observe is what seatgraph tells its operators: one JSON log line
+// per request (Logging, with its request id and whatever the GraphQL layer
+// adds through Annotate) and the Prometheus metrics: GraphQL requests by
+// operation, errors by code, the database pool, and the business counters
+// (bookings created, check-ins). Each server has a registry of its own, so
+// that tests and several servers in one process do not collide; Handler
+// serves it on the metrics address.
 package observe
 
 import (
