@@ -42,6 +42,9 @@ func main() {
 	// Lines logged with a request's context carry its request_id.
 	log := slog.New(observe.WithRequestID(slog.NewJSONHandler(os.Stderr, nil)))
 	if err := run(ctx, os.Args[1:], log); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return // -h printed the flags: asking for help is not a failure
+		}
 		log.Error("seatgraph stopped", "error", err.Error())
 		os.Exit(1)
 	}

@@ -58,7 +58,7 @@ func (a *Authenticator) Middleware(next http.Handler) http.Handler {
 			var ok bool
 			var err error
 			if p, ok, err = a.lookup(ctx, key); err != nil {
-				refuse(w, http.StatusServiceUnavailable, "INTERNAL_SERVER_ERROR", "the API key could not be checked; try again")
+				refuse(w, http.StatusServiceUnavailable, domain.CodeInternal, "the API key could not be checked; try again")
 				return
 			}
 			if !ok {
