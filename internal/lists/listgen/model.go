@@ -22,6 +22,16 @@ type entity struct {
 	Listed       bool // needs connection types (root list or connection edge target)
 }
 
+// HasMoney reports whether a field of e is Money, so its file imports money.
+func (e *entity) HasMoney() bool {
+	for _, f := range e.Fields {
+		if f.Money {
+			return true
+		}
+	}
+	return false
+}
+
 type orderKey struct {
 	Field *fieldInfo
 	Desc  bool
@@ -43,9 +53,10 @@ type fieldInfo struct {
 }
 
 type enumInfo struct {
-	Name   string // GraphQL name: "EventStatus"
-	GoType string // "enums.EventStatus"
-	Values []string
+	Name    string // GraphQL name: "EventStatus"
+	GoType  string // "domain.EventStatus"
+	PkgPath string // package of GoType: "seatgraph/internal/domain"
+	Values  []string
 }
 
 type edgeInfo struct {
@@ -136,7 +147,7 @@ func buildModel(g *gen.Graph) ([]*entity, []*enumInfo, error) {
 				name := f.Type.RType.Name
 				en, ok := enums[name]
 				if !ok {
-					en = &enumInfo{Name: name, GoType: f.Type.String()}
+					en = &enumInfo{Name: name, GoType: f.Type.String(), PkgPath: f.Type.RType.PkgPath}
 					for _, v := range f.Enums {
 						en.Values = append(en.Values, v.Value)
 					}
