@@ -88,14 +88,35 @@ func fzInputError(t *testing.T, err error) {
 // FuzzCursor decodes arbitrary after/before cursors for every order: raw
 // strings, and well-formed cursors of the right order with arbitrary keys.
 func FuzzCursor(f *testing.F) {
+	for _, seed := range fzCursorSeeds() {
+		f.Add(seed.raw, seed.keys, seed.order, seed.mode)
+	}
+	f.Fuzz(func(t *testing.T, raw, keys string, orderIdx, mode uint8) {
+		o := fzOrders[int(orderIdx)%len(fzOrders)]
+		cur := raw
+		if mode%2 == 1 {
+			cur = base64.RawURLEncoding.EncodeToString([]byte(`{"o":"` + o.hash() + `","k":` + keys + `}`))
+		}
+		for _, backward := range []bool{false, true} {
+			fzCheckCursor(t, o, cur, backward)
+		}
+	})
+}
+
+type fzCursorSeed struct {
+	raw   string
+	keys  string
+	order uint8
+	mode  uint8
+}
+
+// fzCursorSeeds are raw cursors (mode 0) and key lists put into a cursor of
+// the right order (mode 1): malformed encodings, wrong key types, values
+// at the edges of their ranges.
+func fzCursorSeeds() []fzCursorSeed {
 	startsID := NewOrder(nil, []SortKey{Key(fzStarts, domain.SortASC)}, fzID)
 	valid := startsID.encodeCursor([]any{time.Date(2026, 5, 1, 19, 0, 0, 0, time.UTC), int64(5<<32 | 7)})
-	for _, seed := range []struct {
-		raw   string
-		keys  string
-		order uint8
-		mode  uint8
-	}{
+	return []fzCursorSeed{
 		{valid, "", 0, 0},
 		{"", "", 0, 0},
 		{"!!!", "", 1, 0},
@@ -123,61 +144,82 @@ func FuzzCursor(f *testing.F) {
 		{"", `[1]`, 0, 1},
 		{"", `[]`, 0, 1},
 		{"", `null`, 0, 1},
-	} {
-		f.Add(seed.raw, seed.keys, seed.order, seed.mode)
 	}
-	f.Fuzz(func(t *testing.T, raw, keys string, orderIdx, mode uint8) {
-		o := fzOrders[int(orderIdx)%len(fzOrders)]
-		cur := raw
-		if mode%2 == 1 {
-			cur = base64.RawURLEncoding.EncodeToString([]byte(`{"o":"` + o.hash() + `","k":` + keys + `}`))
-		}
-		for _, backward := range []bool{false, true} {
-			a := CursorArgs{After: &cur}
-			if backward {
-				a = CursorArgs{Before: &cur, Last: new(int)}
-			}
-			w, err := o.window(context.Background(), a)
-			fzInputError(t, err)
-			if err != nil {
-				continue
-			}
-			vals := w.after
-			if backward {
-				vals = w.before
-			}
-			if len(vals) != len(o.Keys) {
-				t.Fatalf("decoded %d values for %d keys", len(vals), len(o.Keys))
-			}
-			// The position builds SQL in both directions, and NOT of it too.
-			fzRender(t, func(s *sql.Selector) { s.Where(o.seek(s, vals, !backward)) })
-			fzRender(t, func(s *sql.Selector) { s.Where(sql.Not(o.seek(s, vals, backward))) })
-			fzRender(t, o.apply(backward, true))
-			// What decodes encodes back to the same position.
-			again, err := o.decodeCursor("after", o.encodeCursor(vals))
-			if err != nil {
-				t.Fatalf("re-encoded cursor %v does not decode: %v", vals, err)
-			}
-			if !reflect.DeepEqual(again, vals) {
-				t.Fatalf("cursor round trip changed %#v to %#v", vals, again)
-			}
-		}
-	})
+}
+
+// fzCheckCursor decodes cur as an after (or before) cursor of o: it is
+// refused with an input error, or it decodes to one value per key, builds
+// SQL, and encodes back to the same position.
+func fzCheckCursor(t *testing.T, o Order, cur string, backward bool) {
+	a := CursorArgs{After: &cur}
+	if backward {
+		a = CursorArgs{Before: &cur, Last: new(int)}
+	}
+	w, err := o.window(context.Background(), a)
+	fzInputError(t, err)
+	if err != nil {
+		return
+	}
+	vals := w.after
+	if backward {
+		vals = w.before
+	}
+	if len(vals) != len(o.Keys) {
+		t.Fatalf("decoded %d values for %d keys", len(vals), len(o.Keys))
+	}
+	// The position builds SQL in both directions, and NOT of it too.
+	fzRender(t, func(s *sql.Selector) { s.Where(o.seek(s, vals, !backward)) })
+	fzRender(t, func(s *sql.Selector) { s.Where(sql.Not(o.seek(s, vals, backward))) })
+	fzRender(t, o.apply(backward, true))
+	// What decodes encodes back to the same position.
+	again, err := o.decodeCursor("after", o.encodeCursor(vals))
+	if err != nil {
+		t.Fatalf("re-encoded cursor %v does not decode: %v", vals, err)
+	}
+	if !reflect.DeepEqual(again, vals) {
+		t.Fatalf("cursor round trip changed %#v to %#v", vals, again)
+	}
 }
 
 // FuzzFilter builds predicates from arbitrary operation values for every
 // field type: through the GraphQL operation inputs (decimals parsed as the
 // Decimal scalar does) and as raw Ops, nested in and/or.
 func FuzzFilter(f *testing.F) {
-	for _, seed := range []struct {
-		field   uint8
-		ops     uint16
-		s       string
-		i       int64
-		fl      float64
-		decimal string
-		nest    uint8
-	}{
+	for _, seed := range fzFilterSeeds() {
+		f.Add(seed.field, seed.ops, seed.s, seed.i, seed.fl, seed.decimal, seed.nest)
+	}
+	f.Fuzz(func(t *testing.T, fieldIdx uint8, opsMask uint16, s string, i int64, fl float64, decimal string, nest uint8) {
+		fld := fzFields[int(fieldIdx)%len(fzFields)]
+		depth := int(nest % 8)
+		for _, in := range fzFilterInputs(fld, opsMask, s, i, decimal, depth) {
+			ops, err := in.Ops(fld)
+			fzInputError(t, err)
+			if err == nil {
+				if p := Filter(fld, ops); p != nil {
+					fzRender(t, p)
+					fzRender(t, Not(p))
+				}
+			}
+		}
+		fzRawFilter(t, fld, opsMask, s, i, fl, depth)
+	})
+}
+
+type fzFilterSeed struct {
+	field   uint8
+	ops     uint16
+	s       string
+	i       int64
+	fl      float64
+	decimal string
+	nest    uint8
+}
+
+// fzFilterSeeds cover every field type with values at the edges: empty,
+// non-ASCII and wildcard strings, extreme integers and floats, decimals
+// with too many digits or none.
+func fzFilterSeeds() []fzFilterSeed {
+	return []fzFilterSeed{
 		{0, 1, "Jazz", 0, 0, "", 0},
 		{1, 0xffff, "100%_fun\\", -1, 1.5, "19.90", 2},
 		{9, 0x0f0f, "ärzte", math.MaxInt64, math.Inf(1), "9223372036854775.807", 1},
@@ -193,80 +235,73 @@ func FuzzFilter(f *testing.F) {
 		{9, 0x0002, "", 0, 0, "000000000000000000000000000000001", 0},
 		{9, 0x0100, "", 0, 0, "922337203685477580.7", 0},
 		{11, 0x0080, "", 0, 0, "+92233720368547758.07", 0},
-	} {
-		f.Add(seed.field, seed.ops, seed.s, seed.i, seed.fl, seed.decimal, seed.nest)
 	}
-	f.Fuzz(func(t *testing.T, fieldIdx uint8, opsMask uint16, s string, i int64, fl float64, decimal string, nest uint8) {
-		fld := fzFields[int(fieldIdx)%len(fzFields)]
-		depth := int(nest % 8)
+}
 
-		// Through the operation inputs, as the generated code does.
-		var d *money.Decimal
-		var dec money.Decimal
-		if err := dec.UnmarshalGQL(decimal); err == nil {
-			d = &dec
-		}
-		n := int(i % (1 << 31))
-		tm := time.Unix(i%(1<<40), 0).UTC()
-		b := i%2 == 0
-		var inputs []Opser
-		switch fld.Type {
-		case TypeString, TypeEnum:
-			in := &StringOperationFilterInput{}
-			fzSetString(in, opsMask, s)
-			inputs = append(inputs, fzNestString(in, depth))
-		case TypeInt, TypeFloat:
-			in := &IntOperationFilterInput{}
-			fzSetOrdering(opsMask, &n, &in.Eq, &in.Neq, &in.In, &in.Nin, []**int{&in.Gt, &in.Ngt, &in.Gte, &in.Ngte, &in.Lt, &in.Nlt, &in.Lte, &in.Nlte})
-			inputs = append(inputs, in)
-		case TypeTime:
-			in := &DateTimeOperationFilterInput{}
-			fzSetOrdering(opsMask, &tm, &in.Eq, &in.Neq, &in.In, &in.Nin, []**time.Time{&in.Gt, &in.Ngt, &in.Gte, &in.Ngte, &in.Lt, &in.Nlt, &in.Lte, &in.Nlte})
-			inputs = append(inputs, in)
-		case TypeBool:
-			in := &BooleanOperationFilterInput{}
-			fzSetOrdering(opsMask, &b, &in.Eq, &in.Neq, new([]*bool), new([]*bool), nil)
-			inputs = append(inputs, in)
-		case TypeID:
-			in := &IdOperationFilterInput{}
-			fzSetOrdering(opsMask, &n, &in.Eq, &in.Neq, &in.In, &in.Nin, nil)
-			inputs = append(inputs, in)
-		case TypeMoney, TypeScaled:
-			in := &DecimalOperationFilterInput{}
-			fzSetOrdering(opsMask, d, &in.Eq, &in.Neq, &in.In, &in.Nin, []**money.Decimal{&in.Gt, &in.Ngt, &in.Gte, &in.Ngte, &in.Lt, &in.Nlt, &in.Lte, &in.Nlte})
-			inputs = append(inputs, &DecimalOperationFilterInput{And: []*DecimalOperationFilterInput{in}, Or: []*DecimalOperationFilterInput{in, {}}})
-		}
-		for _, in := range inputs {
-			ops, err := in.Ops(fld)
-			fzInputError(t, err)
-			if err == nil {
-				if p := Filter(fld, ops); p != nil {
-					fzRender(t, p)
-					fzRender(t, Not(p))
-				}
+// fzFilterInputs sets the operations of opsMask on the GraphQL operation
+// input of fld's type, as the generated code receives it (decimals parsed
+// as the Decimal scalar does).
+func fzFilterInputs(fld Field, opsMask uint16, s string, i int64, decimal string, depth int) []Opser {
+	var d *money.Decimal
+	var dec money.Decimal
+	if err := dec.UnmarshalGQL(decimal); err == nil {
+		d = &dec
+	}
+	n := int(i % (1 << 31))
+	tm := time.Unix(i%(1<<40), 0).UTC()
+	b := i%2 == 0
+	switch fld.Type {
+	case TypeString, TypeEnum:
+		in := &StringOperationFilterInput{}
+		fzSetString(in, opsMask, s)
+		return []Opser{fzNestString(in, depth)}
+	case TypeInt, TypeFloat:
+		in := &IntOperationFilterInput{}
+		fzSetOrdering(opsMask, &n, &in.Eq, &in.Neq, &in.In, &in.Nin, []**int{&in.Gt, &in.Ngt, &in.Gte, &in.Ngte, &in.Lt, &in.Nlt, &in.Lte, &in.Nlte})
+		return []Opser{in}
+	case TypeTime:
+		in := &DateTimeOperationFilterInput{}
+		fzSetOrdering(opsMask, &tm, &in.Eq, &in.Neq, &in.In, &in.Nin, []**time.Time{&in.Gt, &in.Ngt, &in.Gte, &in.Ngte, &in.Lt, &in.Nlt, &in.Lte, &in.Nlte})
+		return []Opser{in}
+	case TypeBool:
+		in := &BooleanOperationFilterInput{}
+		fzSetOrdering(opsMask, &b, &in.Eq, &in.Neq, new([]*bool), new([]*bool), nil)
+		return []Opser{in}
+	case TypeID:
+		in := &IdOperationFilterInput{}
+		fzSetOrdering(opsMask, &n, &in.Eq, &in.Neq, &in.In, &in.Nin, nil)
+		return []Opser{in}
+	case TypeMoney, TypeScaled:
+		in := &DecimalOperationFilterInput{}
+		fzSetOrdering(opsMask, d, &in.Eq, &in.Neq, &in.In, &in.Nin, []**money.Decimal{&in.Gt, &in.Ngt, &in.Gte, &in.Ngte, &in.Lt, &in.Nlt, &in.Lte, &in.Nlte})
+		return []Opser{&DecimalOperationFilterInput{And: []*DecimalOperationFilterInput{in}, Or: []*DecimalOperationFilterInput{in, {}}}}
+	}
+	return nil
+}
+
+// fzRawFilter builds raw Ops with values of any type, as a generated caller
+// might pass, nested depth times in and/or: the SQL builder must cope.
+func fzRawFilter(t *testing.T, fld Field, opsMask uint16, s string, i int64, fl float64, depth int) {
+	n := int(i % (1 << 31))
+	tm := time.Unix(i%(1<<40), 0).UTC()
+	b := i%2 == 0
+	var vals = []any{s, i, fl, b, tm, nil, n, []byte(s)}
+	v := vals[int(opsMask>>12)%len(vals)]
+	ops := fzRawOps(opsMask, v, s)
+	for k := 0; k < depth; k++ {
+		if k%2 == 0 {
+			ops = Ops{And: []Ops{ops, fzRawOps(opsMask>>3, v, s)}}
+		} else {
+			ops = Ops{Or: []Ops{ops, {}}}
+			if opsMask&1 == 0 {
+				ops.Or = ops.Or[:1]
 			}
 		}
-
-		// Raw Ops with values of any type, as a generated caller might
-		// pass: the SQL builder must cope.
-		var vals = []any{s, i, fl, b, tm, nil, n, []byte(s)}
-		v := vals[int(opsMask>>12)%len(vals)]
-		ops := fzRawOps(opsMask, v, s)
-		for k := 0; k < depth; k++ {
-			if k%2 == 0 {
-				ops = Ops{And: []Ops{ops, fzRawOps(opsMask>>3, v, s)}}
-			} else {
-				ops = Ops{Or: []Ops{ops, {}}}
-				if opsMask&1 == 0 {
-					ops.Or = ops.Or[:1]
-				}
-			}
-		}
-		if p := Filter(fld, ops); p != nil {
-			fzRender(t, p)
-			fzRender(t, And(p, Or(p, Not(p))))
-		}
-	})
+	}
+	if p := Filter(fld, ops); p != nil {
+		fzRender(t, p)
+		fzRender(t, And(p, Or(p, Not(p))))
+	}
 }
 
 func fzSetString(in *StringOperationFilterInput, mask uint16, s string) {

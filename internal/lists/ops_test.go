@@ -51,16 +51,35 @@ func TestFilterEmpty(t *testing.T) {
 	}
 }
 
+// filterCase is one operation set and the SQLite WHERE it renders to.
+type filterCase struct {
+	name string
+	f    Field
+	ops  Ops
+	want string
+	args []any
+}
+
+// TestFilterSQLite renders every kind of operation, nullable and not; the
+// cases come in groups by kind.
 func TestFilterSQLite(t *testing.T) {
-	s, z, pct := "Jazz", "z", "50%"
-	tests := []struct {
-		name string
-		f    Field
-		ops  Ops
-		want string
-		args []any
-	}{
-		// eq / neq
+	var tests []filterCase
+	for _, group := range [][]filterCase{equalityCases(), comparisonCases(), textCases(), logicCases()} {
+		tests = append(tests, group...)
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, args := where(t, dialect.SQLite, Filter(tt.f, tt.ops))
+			if got != tt.want || !reflect.DeepEqual(args, tt.args) {
+				t.Fatalf("WHERE %s %#v\nwant  %s %#v", got, args, tt.want, tt.args)
+			}
+		})
+	}
+}
+
+// equalityCases are eq, neq, in and nin.
+func equalityCases() []filterCase {
+	return []filterCase{
 		{"eq", titleField, Ops{Eq: &Value{V: "a"}},
 			"`t`.`title` = ?", []any{"a"}},
 		{"eq nullable", noteField, Ops{Eq: &Value{V: "a"}},
@@ -94,7 +113,13 @@ func TestFilterSQLite(t *testing.T) {
 			"NOT ((`t`.`note` IS NOT NULL AND `t`.`note` IN (?)) OR `t`.`note` IS NULL)", []any{"a"}},
 		{"nin empty", noteField, Ops{Nin: []any{}},
 			"NOT (FALSE)", nil},
-		// comparisons
+	}
+}
+
+// comparisonCases are gt, gte, lt, lte, their negations, and Money, which
+// compares the amount scaled by currency.
+func comparisonCases() []filterCase {
+	return []filterCase{
 		{"gt", seatsField, Ops{Gt: 5},
 			"`t`.`seats` > ?", []any{5}},
 		{"gt nullable", capacityField, Ops{Gt: 5},
@@ -114,7 +139,13 @@ func TestFilterSQLite(t *testing.T) {
 			totalField.Expr(backquoted, dialect.SQLite) + " >= ?", []any{int64(19900)}},
 		{"nullable money", feeField, Ops{Eq: &Value{V: int64(0)}},
 			feeField.Expr(backquoted, dialect.SQLite) + " IS NOT NULL AND " + feeField.Expr(backquoted, dialect.SQLite) + " = ?", []any{int64(0)}},
-		// case-insensitive text
+	}
+}
+
+// textCases are the case-insensitive text operations.
+func textCases() []filterCase {
+	s, pct := "Jazz", "50%"
+	return []filterCase{
 		{"contains", titleField, Ops{Contains: &s},
 			"LOWER(`t`.`title`) LIKE ?", []any{"%jazz%"}},
 		{"contains nullable", noteField, Ops{Contains: &s},
@@ -131,7 +162,13 @@ func TestFilterSQLite(t *testing.T) {
 			"LOWER(`t`.`title`) LIKE ?", []any{"%jazz"}},
 		{"nendsWith", titleField, Ops{NendsWith: &s},
 			"NOT (LOWER(`t`.`title`) LIKE ?)", []any{"%jazz"}},
-		// and / or
+	}
+}
+
+// logicCases are operations side by side, and and or.
+func logicCases() []filterCase {
+	z := "z"
+	return []filterCase{
 		{"side by side is and", noteField, Ops{Neq: &Value{}, StartsWith: &z},
 			"(NOT (`t`.`note` IS NULL)) AND (`t`.`note` IS NOT NULL AND LOWER(`t`.`note`) LIKE ?)", []any{"z%"}},
 		{"and", seatsField, Ops{And: []Ops{{Gt: 1}, {Lt: 9}}},
@@ -146,14 +183,6 @@ func TestFilterSQLite(t *testing.T) {
 			"(NOT (`t`.`note` IS NOT NULL AND `t`.`note` IN (?))) AND (`t`.`note` IS NULL OR (`t`.`note` IS NOT NULL AND LOWER(`t`.`note`) LIKE ?))", []any{"q", "z%"}},
 		{"nested", seatsField, Ops{Or: []Ops{{And: []Ops{{Gt: 1}, {Lt: 3}}}, {Eq: &Value{V: 9}}}},
 			"(`t`.`seats` > ? AND `t`.`seats` < ?) OR `t`.`seats` = ?", []any{1, 3, 9}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, args := where(t, dialect.SQLite, Filter(tt.f, tt.ops))
-			if got != tt.want || !reflect.DeepEqual(args, tt.args) {
-				t.Fatalf("WHERE %s %#v\nwant  %s %#v", got, args, tt.want, tt.args)
-			}
-		})
 	}
 }
 

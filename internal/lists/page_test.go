@@ -202,9 +202,19 @@ func edgeIDs(p *Page[fakeRow]) []int64 {
 	return ids
 }
 
+// TestPaginateForward reads a first page, then the next one after its end
+// cursor.
 func TestPaginateForward(t *testing.T) {
 	ctx := context.Background()
 	o := NewOrder([]SortKey{Key(seatsField, domain.SortASC)}, nil, idField)
+	end := checkFirstForwardPage(t, ctx, o)
+	checkNextForwardPage(t, ctx, o, end)
+}
+
+// checkFirstForwardPage reads the first two of three rows and returns the
+// end cursor: page info comes without queries, the count with one.
+func checkFirstForwardPage(t *testing.T, ctx context.Context, o Order) *string {
+	t.Helper()
 	var calls []string
 	q := &fakeQuery{rows: rowsOf(1, 2, 3), calls: &calls}
 	p, err := Paginate[fakeRow](ctx, q, o, CursorArgs{First: intp(2)})
@@ -240,12 +250,16 @@ func TestPaginateForward(t *testing.T) {
 	if last := calls[len(calls)-1]; last != "count SELECT * FROM `t`" {
 		t.Errorf("Total ran %q, want an unbounded count", last)
 	}
+	return p.PageInfo.EndCursor
+}
 
-	// The next page seeks past the end cursor; hasPreviousPage asks whether
-	// a row sorts at or before it.
-	calls = nil
+// checkNextForwardPage reads the page after end: it seeks past the cursor,
+// and hasPreviousPage asks whether a row sorts at or before it.
+func checkNextForwardPage(t *testing.T, ctx context.Context, o Order, end *string) {
+	t.Helper()
+	var calls []string
 	q2 := &fakeQuery{rows: rowsOf(3), exist: true, calls: &calls}
-	p2, err := Paginate[fakeRow](ctx, q2, o, CursorArgs{First: intp(2), After: p.PageInfo.EndCursor})
+	p2, err := Paginate[fakeRow](ctx, q2, o, CursorArgs{First: intp(2), After: end})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -312,21 +326,25 @@ func TestPaginateErrors(t *testing.T) {
 	}
 }
 
+// offsetCase is one call of Offset over rows rows, with the error code or
+// the page it should give and the window it should ask for.
+type offsetCase struct {
+	name       string
+	ctx        context.Context
+	args       OffsetArgs
+	rows       int
+	exist      bool
+	code       string
+	items      int
+	next, prev bool
+	offset     int
+	limit      int
+}
+
 func TestOffset(t *testing.T) {
 	ctx := context.Background()
 	o := NewOrder([]SortKey{Key(seatsField, domain.SortASC)}, nil, idField)
-	tests := []struct {
-		name       string
-		ctx        context.Context
-		args       OffsetArgs
-		rows       int
-		exist      bool
-		code       string
-		items      int
-		next, prev bool
-		offset     int
-		limit      int
-	}{
+	tests := []offsetCase{
 		{"defaults", ctx, OffsetArgs{}, 30, false, "", 20, true, false, 0, 21},
 		{"configured default", ctxWith(pages(5, 10)), OffsetArgs{}, 30, false, "", 5, true, false, 0, 6},
 		{"take", ctx, OffsetArgs{Take: intp(10)}, 30, false, "", 10, true, false, 0, 11},
@@ -340,43 +358,47 @@ func TestOffset(t *testing.T) {
 		{"negative skip", ctx, OffsetArgs{Skip: intp(-1)}, 0, false, domain.CodeBadUserInput, 0, false, false, 0, 0},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var calls []string
-			ids := make([]int64, tt.rows)
-			for i := range ids {
-				ids[i] = int64(i + 1)
-			}
-			q := &fakeQuery{rows: rowsOf(ids...), exist: tt.exist, calls: &calls}
-			seg, err := Offset[fakeRow](tt.ctx, q, o, tt.args)
-			if tt.code != "" {
-				if err == nil {
-					t.Fatal("no error")
-				}
-				wantCode(t, err, tt.code)
-				if len(calls) != 0 {
-					t.Fatalf("invalid arguments ran queries: %q", calls)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(seg.Items) != tt.items {
-				t.Errorf("%d items, want %d", len(seg.Items), tt.items)
-			}
-			if next, _ := seg.PageInfo.HasNextPage(ctx); next != tt.next {
-				t.Errorf("hasNextPage = %v", next)
-			}
-			if prev, _ := seg.PageInfo.HasPreviousPage(ctx); prev != tt.prev {
-				t.Errorf("hasPreviousPage = %v", prev)
-			}
-			if n, _ := seg.Total(ctx); n != tt.rows {
-				t.Errorf("Total = %d, want %d", n, tt.rows)
-			}
-			if !strings.HasPrefix(calls[0], "all SELECT * FROM `t` ORDER BY `t`.`seats` ASC, `t`.`id` ASC") {
-				t.Errorf("query %s", calls[0])
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { checkOffset(t, o, tt) })
+	}
+}
+
+// checkOffset runs one offsetCase: an invalid one fails before any query.
+func checkOffset(t *testing.T, o Order, tt offsetCase) {
+	ctx := context.Background()
+	var calls []string
+	ids := make([]int64, tt.rows)
+	for i := range ids {
+		ids[i] = int64(i + 1)
+	}
+	q := &fakeQuery{rows: rowsOf(ids...), exist: tt.exist, calls: &calls}
+	seg, err := Offset[fakeRow](tt.ctx, q, o, tt.args)
+	if tt.code != "" {
+		if err == nil {
+			t.Fatal("no error")
+		}
+		wantCode(t, err, tt.code)
+		if len(calls) != 0 {
+			t.Fatalf("invalid arguments ran queries: %q", calls)
+		}
+		return
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(seg.Items) != tt.items {
+		t.Errorf("%d items, want %d", len(seg.Items), tt.items)
+	}
+	if next, _ := seg.PageInfo.HasNextPage(ctx); next != tt.next {
+		t.Errorf("hasNextPage = %v", next)
+	}
+	if prev, _ := seg.PageInfo.HasPreviousPage(ctx); prev != tt.prev {
+		t.Errorf("hasPreviousPage = %v", prev)
+	}
+	if n, _ := seg.Total(ctx); n != tt.rows {
+		t.Errorf("Total = %d, want %d", n, tt.rows)
+	}
+	if !strings.HasPrefix(calls[0], "all SELECT * FROM `t` ORDER BY `t`.`seats` ASC, `t`.`id` ASC") {
+		t.Errorf("query %s", calls[0])
 	}
 }
 

@@ -35,87 +35,62 @@ func (o Ops) empty() bool {
 
 // build returns the conjunction of all operations in o (nil: no condition).
 func (o Ops) build(s *sql.Selector, f Field) *sql.Predicate {
+	b := newOpBuilder(s, f)
+	b.equality(o)
+	b.comparisons(o)
+	b.texts(o)
+	b.nested(o)
+	switch len(b.ps) {
+	case 0:
+		return nil
+	case 1:
+		return b.ps[0]
+	}
+	return sql.And(b.ps...)
+}
+
+// opBuilder collects the predicates of one Ops on one field, in the order
+// of the Ops fields, so the SQL is the same for the same input.
+type opBuilder struct {
+	s    *sql.Selector
+	f    Field
+	expr string // the column, or the amount expression of a Money field
+	ps   []*sql.Predicate
+}
+
+func newOpBuilder(s *sql.Selector, f Field) *opBuilder {
 	expr := s.C(f.Column)
 	if f.Type == TypeMoney {
 		expr = f.Expr(s.C, s.Dialect())
 	}
-	// guard makes a comparison two-valued on a nullable column.
-	guard := func(p *sql.Predicate) *sql.Predicate {
-		if !f.Nullable {
-			return p
-		}
-		return sql.And(isNull(expr, false), p)
-	}
-	cmp := func(op sql.Op, v any) *sql.Predicate {
-		return guard(sql.P(func(b *sql.Builder) { b.WriteString(expr).WriteOp(op).Arg(v) }))
-	}
-	eq := func(v *Value) *sql.Predicate {
-		if v.V == nil {
-			return isNull(expr, true)
-		}
-		return cmp(sql.OpEQ, v.V)
-	}
-	in := func(vals []any) *sql.Predicate {
-		var (
-			args    []any
-			hasNull bool
-		)
-		for _, v := range vals {
-			if v == nil {
-				hasNull = true
-			} else {
-				args = append(args, v)
-			}
-		}
-		var parts []*sql.Predicate
-		if len(args) > 0 {
-			parts = append(parts, guard(sql.P(func(b *sql.Builder) {
-				b.WriteString(expr).WriteOp(sql.OpIn).Wrap(func(b *sql.Builder) { b.Args(args...) })
-			})))
-		}
-		if hasNull {
-			parts = append(parts, isNull(expr, true))
-		}
-		switch len(parts) {
-		case 0:
-			return sql.False()
-		case 1:
-			return parts[0]
-		}
-		return sql.Or(parts...)
-	}
-	fold := func(kind string, v string) *sql.Predicate {
-		if s.Dialect() == dialect.SQLite && foldsBeyondASCII(v) {
-			return guard(globFold(expr, kind, v))
-		}
-		switch kind {
-		case "contains":
-			return guard(sql.ContainsFold(expr, v))
-		case "prefix":
-			return guard(sql.HasPrefixFold(expr, v))
-		}
-		return guard(sql.HasSuffixFold(expr, v))
-	}
+	return &opBuilder{s: s, f: f, expr: expr}
+}
 
-	var ps []*sql.Predicate
-	add := func(p *sql.Predicate, negate bool) {
-		if negate {
-			p = sql.Not(p)
-		}
-		ps = append(ps, p)
+func (b *opBuilder) add(p *sql.Predicate, negate bool) {
+	if negate {
+		p = sql.Not(p)
 	}
+	b.ps = append(b.ps, p)
+}
+
+// equality adds eq, neq, in and nin.
+func (b *opBuilder) equality(o Ops) {
 	if o.Eq != nil {
-		add(eq(o.Eq), false)
+		b.add(b.eq(o.Eq), false)
 	}
 	if o.Neq != nil {
-		add(eq(o.Neq), true)
+		b.add(b.eq(o.Neq), true)
 	}
 	if o.In != nil {
-		add(in(o.In), false)
+		b.add(b.in(o.In), false)
 	}
 	if o.Nin != nil {
-		add(in(o.Nin), true)
+		b.add(b.in(o.Nin), true)
 	}
+}
+
+// comparisons adds gt, gte, lt, lte and their negations.
+func (b *opBuilder) comparisons(o Ops) {
 	for _, c := range []struct {
 		v      any
 		op     sql.Op
@@ -127,9 +102,13 @@ func (o Ops) build(s *sql.Selector, f Field) *sql.Predicate {
 		{o.Lte, sql.OpLTE, false}, {o.Nlte, sql.OpLTE, true},
 	} {
 		if c.v != nil {
-			add(cmp(c.op, c.v), c.negate)
+			b.add(b.cmp(c.op, c.v), c.negate)
 		}
 	}
+}
+
+// texts adds contains, startsWith, endsWith and their negations.
+func (b *opBuilder) texts(o Ops) {
 	for _, c := range []struct {
 		v      *string
 		kind   string
@@ -140,36 +119,96 @@ func (o Ops) build(s *sql.Selector, f Field) *sql.Predicate {
 		{o.EndsWith, "suffix", false}, {o.NendsWith, "suffix", true},
 	} {
 		if c.v != nil {
-			add(fold(c.kind, *c.v), c.negate)
+			b.add(b.fold(c.kind, *c.v), c.negate)
 		}
 	}
+}
+
+// nested adds the and and or lists, built on the same field.
+func (b *opBuilder) nested(o Ops) {
 	for _, a := range o.And {
-		if p := a.build(s, f); p != nil {
-			ps = append(ps, p)
+		if p := a.build(b.s, b.f); p != nil {
+			b.ps = append(b.ps, p)
 		}
 	}
-	if len(o.Or) > 0 {
-		var ors []*sql.Predicate
-		always := false
-		for _, a := range o.Or {
-			p := a.build(s, f)
-			if p == nil { // an empty branch is always true
-				always = true
-				break
-			}
-			ors = append(ors, p)
+	if len(o.Or) == 0 {
+		return
+	}
+	var ors []*sql.Predicate
+	for _, a := range o.Or {
+		p := a.build(b.s, b.f)
+		if p == nil { // an empty branch is always true
+			return
 		}
-		if !always {
-			ps = append(ps, sql.Or(ors...))
+		ors = append(ors, p)
+	}
+	b.ps = append(b.ps, sql.Or(ors...))
+}
+
+// guard makes a comparison two-valued on a nullable column.
+func (b *opBuilder) guard(p *sql.Predicate) *sql.Predicate {
+	if !b.f.Nullable {
+		return p
+	}
+	return sql.And(isNull(b.expr, false), p)
+}
+
+func (b *opBuilder) cmp(op sql.Op, v any) *sql.Predicate {
+	return b.guard(sql.P(func(sb *sql.Builder) { sb.WriteString(b.expr).WriteOp(op).Arg(v) }))
+}
+
+// eq compares with a value; a null value asks for IS NULL.
+func (b *opBuilder) eq(v *Value) *sql.Predicate {
+	if v.V == nil {
+		return isNull(b.expr, true)
+	}
+	return b.cmp(sql.OpEQ, v.V)
+}
+
+// in matches any of vals; a null among them matches a null column, which
+// SQL's IN never does.
+func (b *opBuilder) in(vals []any) *sql.Predicate {
+	var (
+		args    []any
+		hasNull bool
+	)
+	for _, v := range vals {
+		if v == nil {
+			hasNull = true
+		} else {
+			args = append(args, v)
 		}
 	}
-	switch len(ps) {
+	var parts []*sql.Predicate
+	if len(args) > 0 {
+		parts = append(parts, b.guard(sql.P(func(sb *sql.Builder) {
+			sb.WriteString(b.expr).WriteOp(sql.OpIn).Wrap(func(sb *sql.Builder) { sb.Args(args...) })
+		})))
+	}
+	if hasNull {
+		parts = append(parts, isNull(b.expr, true))
+	}
+	switch len(parts) {
 	case 0:
-		return nil
+		return sql.False()
 	case 1:
-		return ps[0]
+		return parts[0]
 	}
-	return sql.And(ps...)
+	return sql.Or(parts...)
+}
+
+// fold matches v ignoring case; kind is "contains", "prefix" or "suffix".
+func (b *opBuilder) fold(kind string, v string) *sql.Predicate {
+	if b.s.Dialect() == dialect.SQLite && foldsBeyondASCII(v) {
+		return b.guard(globFold(b.expr, kind, v))
+	}
+	switch kind {
+	case "contains":
+		return b.guard(sql.ContainsFold(b.expr, v))
+	case "prefix":
+		return b.guard(sql.HasPrefixFold(b.expr, v))
+	}
+	return b.guard(sql.HasSuffixFold(b.expr, v))
 }
 
 // foldsBeyondASCII reports whether v has a letter outside ASCII that has

@@ -22,6 +22,16 @@ type entity struct {
 	Listed       bool // needs connection types (root list or connection edge target)
 }
 
+// HasMoney reports whether a field of e is Money, so its file imports money.
+func (e *entity) HasMoney() bool {
+	for _, f := range e.Fields {
+		if f.Money {
+			return true
+		}
+	}
+	return false
+}
+
 type orderKey struct {
 	Field *fieldInfo
 	Desc  bool
@@ -43,9 +53,10 @@ type fieldInfo struct {
 }
 
 type enumInfo struct {
-	Name   string // GraphQL name: "EventStatus"
-	GoType string // "enums.EventStatus"
-	Values []string
+	Name    string // GraphQL name: "EventStatus"
+	GoType  string // "domain.EventStatus"
+	PkgPath string // package of GoType: "seatgraph/internal/domain"
+	Values  []string
 }
 
 type edgeInfo struct {
@@ -84,9 +95,35 @@ func pascal(s string) string {
 	return strings.ToUpper(c[:1]) + c[1:]
 }
 
+// modelBuilder reads the Ent graph in passes: the entities first, so fields
+// and edges can refer to any of them, then the fields of each (which
+// collect the enums), then the edges (which mark connection targets).
+type modelBuilder struct {
+	byName map[string]*entity
+	enums  map[string]*enumInfo
+}
+
 // buildModel reads the Ent graph.
 func buildModel(g *gen.Graph) ([]*entity, []*enumInfo, error) {
-	byName := map[string]*entity{}
+	b := &modelBuilder{byName: map[string]*entity{}, enums: map[string]*enumInfo{}}
+	out := b.entities(g)
+	for _, t := range g.Nodes {
+		if e := b.byName[t.Name]; e != nil {
+			if err := b.fields(t, e); err != nil {
+				return nil, nil, err
+			}
+		}
+	}
+	for _, t := range g.Nodes {
+		if e := b.byName[t.Name]; e != nil {
+			b.edges(t, e)
+		}
+	}
+	return out, b.sortedEnums(), nil
+}
+
+// entities registers every type not skipped, in the graph's order.
+func (b *modelBuilder) entities(g *gen.Graph) []*entity {
 	var out []*entity
 	for _, t := range g.Nodes {
 		a := decode(t.Annotations)
@@ -94,133 +131,178 @@ func buildModel(g *gen.Graph) ([]*entity, []*enumInfo, error) {
 			continue
 		}
 		e := &entity{Name: t.Name, Pkg: t.Package(), Receiver: t.Receiver(), List: a.List, Listed: a.List != ""}
-		byName[t.Name] = e
+		b.byName[t.Name] = e
 		out = append(out, e)
 	}
-	enums := map[string]*enumInfo{}
-	for _, t := range g.Nodes {
-		e := byName[t.Name]
-		if e == nil {
+	return out
+}
+
+// fields reads the id and the stored fields of t in schema order, then the
+// default order, which must name one of them.
+func (b *modelBuilder) fields(t *gen.Type, e *entity) error {
+	e.Fields = append(e.Fields, &fieldInfo{GQL: "id", Go: "ID", Const: e.Pkg + ".FieldID", Column: "id", Type: "TypeID", Input: "IdOperationFilterInput", GoInput: "lists.IdOperationFilterInput"})
+	for _, f := range t.Fields {
+		a := decode(f.Annotations)
+		if a.Skip || f.IsEdgeField() || f.Type.Type == field.TypeJSON {
 			continue
 		}
-		e.Fields = append(e.Fields, &fieldInfo{GQL: "id", Go: "ID", Const: e.Pkg + ".FieldID", Column: "id", Type: "TypeID", Input: "IdOperationFilterInput", GoInput: "lists.IdOperationFilterInput"})
-		for _, f := range t.Fields {
-			a := decode(f.Annotations)
-			if a.Skip || f.IsEdgeField() || f.Type.Type == field.TypeJSON {
-				continue
-			}
-			fi := &fieldInfo{
-				GQL: camel(f.Name), Go: pascal(f.Name), Const: e.Pkg + "." + f.Constant(), Column: f.StorageKey(),
-				Nullable: f.Optional || f.Nillable, Scale: a.Scale, Money: a.Money,
-			}
-			switch {
-			case a.Money:
-				fi.Type, fi.Input = "TypeMoney", "DecimalOperationFilterInput"
-				cur := a.CurrencyField
-				if cur == "" {
-					cur = "currency"
-				}
-				fi.Currency = e.Pkg + ".Field" + pascal(cur)
-			case a.Scale > 0:
-				fi.Type, fi.Input = "TypeScaled", "DecimalOperationFilterInput"
-			case f.Type.Type == field.TypeString:
-				fi.Type, fi.Input = "TypeString", "StringOperationFilterInput"
-			case f.Type.Type == field.TypeBool:
-				fi.Type, fi.Input = "TypeBool", "BooleanOperationFilterInput"
-			case f.Type.Type == field.TypeTime:
-				fi.Type, fi.Input = "TypeTime", "DateTimeOperationFilterInput"
-			case f.Type.Type == field.TypeEnum:
-				if f.Type.RType == nil {
-					return nil, nil, fmt.Errorf("listgen: enum %s.%s needs a GoType", t.Name, f.Name)
-				}
-				name := f.Type.RType.Name
-				en, ok := enums[name]
-				if !ok {
-					en = &enumInfo{Name: name, GoType: f.Type.String()}
-					for _, v := range f.Enums {
-						en.Values = append(en.Values, v.Value)
-					}
-					enums[name] = en
-				}
-				fi.Enum = en
-				fi.Type, fi.Input = "TypeEnum", name+"OperationFilterInput"
-			case f.Type.Type.Integer():
-				fi.Type, fi.Input = "TypeInt", "IntOperationFilterInput"
-			default:
-				continue
-			}
-			if fi.Enum != nil {
-				fi.GoInput = fi.Input
-			} else {
-				fi.GoInput = "lists." + fi.Input
-			}
+		fi, ok, err := b.field(t, e, f, a)
+		if err != nil {
+			return err
+		}
+		if ok {
 			e.Fields = append(e.Fields, fi)
 		}
-		order := a0(decode(t.Annotations).DefaultOrder, "created_at DESC")
-		col, dir, _ := strings.Cut(order, " ")
-		for _, fi := range e.Fields {
-			if fi.Column == col {
-				e.DefaultOrder = orderKey{Field: fi, Desc: strings.EqualFold(dir, "DESC")}
-			}
+	}
+	return defaultOrder(t, e)
+}
+
+// field describes one stored field; ok is false for a type the list API
+// does not filter (bytes, floats, UUIDs ...).
+func (b *modelBuilder) field(t *gen.Type, e *entity, f *gen.Field, a Annotation) (fi *fieldInfo, ok bool, err error) {
+	fi = &fieldInfo{
+		GQL: camel(f.Name), Go: pascal(f.Name), Const: e.Pkg + "." + f.Constant(), Column: f.StorageKey(),
+		Nullable: f.Optional || f.Nillable, Scale: a.Scale, Money: a.Money,
+	}
+	switch {
+	case a.Money:
+		fi.Type, fi.Input = "TypeMoney", "DecimalOperationFilterInput"
+		fi.Currency = e.Pkg + ".Field" + pascal(a0(a.CurrencyField, "currency"))
+	case a.Scale > 0:
+		fi.Type, fi.Input = "TypeScaled", "DecimalOperationFilterInput"
+	case f.Type.Type == field.TypeString:
+		fi.Type, fi.Input = "TypeString", "StringOperationFilterInput"
+	case f.Type.Type == field.TypeBool:
+		fi.Type, fi.Input = "TypeBool", "BooleanOperationFilterInput"
+	case f.Type.Type == field.TypeTime:
+		fi.Type, fi.Input = "TypeTime", "DateTimeOperationFilterInput"
+	case f.Type.Type == field.TypeEnum:
+		if fi.Enum, err = b.enum(t, f); err != nil {
+			return nil, false, err
 		}
-		if e.DefaultOrder.Field == nil {
-			return nil, nil, fmt.Errorf("listgen: default order %q of %s names no field", order, t.Name)
+		fi.Type, fi.Input = "TypeEnum", fi.Enum.Name+"OperationFilterInput"
+	case f.Type.Type.Integer():
+		fi.Type, fi.Input = "TypeInt", "IntOperationFilterInput"
+	default:
+		return nil, false, nil
+	}
+	// The enum inputs are generated into package ent; the others are the
+	// runtime's.
+	if fi.Enum != nil {
+		fi.GoInput = fi.Input
+	} else {
+		fi.GoInput = "lists." + fi.Input
+	}
+	return fi, true, nil
+}
+
+// enum returns the enum of an enum field, registering it the first time:
+// fields sharing a Go type share one GraphQL enum and one input.
+func (b *modelBuilder) enum(t *gen.Type, f *gen.Field) (*enumInfo, error) {
+	if f.Type.RType == nil {
+		return nil, fmt.Errorf("listgen: enum %s.%s needs a GoType", t.Name, f.Name)
+	}
+	name := f.Type.RType.Name
+	if en, ok := b.enums[name]; ok {
+		return en, nil
+	}
+	en := &enumInfo{Name: name, GoType: f.Type.String(), PkgPath: f.Type.RType.PkgPath}
+	for _, v := range f.Enums {
+		en.Values = append(en.Values, v.Value)
+	}
+	b.enums[name] = en
+	return en, nil
+}
+
+// defaultOrder reads the DefaultOrder annotation ("column [ASC|DESC]").
+func defaultOrder(t *gen.Type, e *entity) error {
+	order := a0(decode(t.Annotations).DefaultOrder, "created_at DESC")
+	col, dir, _ := strings.Cut(order, " ")
+	for _, fi := range e.Fields {
+		if fi.Column == col {
+			e.DefaultOrder = orderKey{Field: fi, Desc: strings.EqualFold(dir, "DESC")}
 		}
 	}
-	for _, t := range g.Nodes {
-		e := byName[t.Name]
-		if e == nil {
+	if e.DefaultOrder.Field == nil {
+		return fmt.Errorf("listgen: default order %q of %s names no field", order, t.Name)
+	}
+	return nil
+}
+
+// edges reads the edges of t to entities not skipped; a connection edge
+// makes its target Listed, for it needs the connection types.
+func (b *modelBuilder) edges(t *gen.Type, e *entity) {
+	for _, ed := range t.Edges {
+		target := b.byName[ed.Type.Name]
+		a := decode(ed.Annotations)
+		if target == nil || a.Skip {
 			continue
 		}
-		for _, ed := range t.Edges {
-			target := byName[ed.Type.Name]
-			a := decode(ed.Annotations)
-			if target == nil || a.Skip {
-				continue
-			}
-			ei := &edgeInfo{GQL: camel(ed.Name), Struct: ed.StructField(), Target: target, Optional: ed.Optional, Connection: a.Connection, name: ed.Name}
-			switch ed.Rel.Type {
-			case gen.M2O:
-				ei.HopTable, ei.HopColumn, ei.HopLocal = ed.Type.Table(), "id", ed.Rel.Column()
-			case gen.O2O:
-				if ed.OwnFK() {
-					ei.HopTable, ei.HopColumn, ei.HopLocal = ed.Type.Table(), "id", ed.Rel.Column()
-				} else {
-					ei.HopTable, ei.HopColumn, ei.HopLocal = ed.Type.Table(), ed.Rel.Column(), "id"
-				}
-			case gen.O2M:
-				ei.FK = ed.Rel.Column()
-				if ed.Ref != nil && ed.Ref.Unique {
-					for i, te := range ed.Type.Edges {
-						if te == ed.Ref {
-							ei.BackRef, ei.BackIndex = te.StructField(), i
-						}
-					}
-				}
-			case gen.M2M:
-				ei.M2M = true
-				ei.JoinTable = ed.Rel.Table
-				ei.JoinParent, ei.JoinChild = ed.Rel.Columns[0], ed.Rel.Columns[1]
-				if ed.IsInverse() {
-					ei.JoinParent, ei.JoinChild = ed.Rel.Columns[1], ed.Rel.Columns[0]
-				}
-			}
-			if ed.Unique {
-				e.ToOne = append(e.ToOne, ei)
-			} else {
-				e.ToMany = append(e.ToMany, ei)
-				if ei.Connection {
-					target.Listed = true
-				}
-			}
+		ei := &edgeInfo{GQL: camel(ed.Name), Struct: ed.StructField(), Target: target, Optional: ed.Optional, Connection: a.Connection, name: ed.Name}
+		relation(ei, ed)
+		if ed.Unique {
+			e.ToOne = append(e.ToOne, ei)
+			continue
+		}
+		e.ToMany = append(e.ToMany, ei)
+		if ei.Connection {
+			target.Listed = true
 		}
 	}
-	var enumList []*enumInfo
-	for _, en := range enums {
-		enumList = append(enumList, en)
+}
+
+// relation sets how SQL reaches the neighbours of ed: the hop of a to-one
+// edge, the foreign key (and back reference) of an O2M one, the join table
+// of an M2M one.
+func relation(ei *edgeInfo, ed *gen.Edge) {
+	switch ed.Rel.Type {
+	case gen.M2O:
+		ei.HopTable, ei.HopColumn, ei.HopLocal = ed.Type.Table(), "id", ed.Rel.Column()
+	case gen.O2O:
+		if ed.OwnFK() {
+			ei.HopTable, ei.HopColumn, ei.HopLocal = ed.Type.Table(), "id", ed.Rel.Column()
+		} else {
+			ei.HopTable, ei.HopColumn, ei.HopLocal = ed.Type.Table(), ed.Rel.Column(), "id"
+		}
+	case gen.O2M:
+		ei.FK = ed.Rel.Column()
+		if ed.Ref != nil && ed.Ref.Unique {
+			ei.BackRef, ei.BackIndex = backRef(ed)
+		}
+	case gen.M2M:
+		ei.M2M = true
+		ei.JoinTable = ed.Rel.Table
+		ei.JoinParent, ei.JoinChild = ed.Rel.Columns[0], ed.Rel.Columns[1]
+		if ed.IsInverse() {
+			ei.JoinParent, ei.JoinChild = ed.Rel.Columns[1], ed.Rel.Columns[0]
+		}
 	}
-	sort.Slice(enumList, func(i, j int) bool { return enumList[i].Name < enumList[j].Name })
-	return out, enumList, nil
+}
+
+// backRef returns the struct field and the position among the child's edges
+// of the to-one edge back from the children of an O2M edge.
+func backRef(ed *gen.Edge) (string, int) {
+	var (
+		name  string
+		index int
+	)
+	for i, te := range ed.Type.Edges {
+		if te == ed.Ref {
+			name, index = te.StructField(), i
+		}
+	}
+	return name, index
+}
+
+// sortedEnums returns the enums by name, so the output does not follow map
+// order.
+func (b *modelBuilder) sortedEnums() []*enumInfo {
+	var out []*enumInfo
+	for _, en := range b.enums {
+		out = append(out, en)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
 }
 
 func a0(s, def string) string {
