@@ -668,7 +668,9 @@ var eventGQLColumns = map[string][]string{
 // collect configures q to load, with the nodes, every edge the GraphQL
 // selection asks for: one query per edge and level, whatever the row count.
 func (q *EventQuery) collect(ctx context.Context, fields []graphql.CollectedField) {
-	if cols, ok := lists.Columns(ctx, fields, eventGQLColumns); ok {
+	cols, ok := lists.Columns(ctx, fields, eventGQLColumns)
+	ok = ok && !lists.ReadsParent(ctx, fields, "ticketCategories", "TicketCategory", ticketcategoryGQLColumns)
+	if ok {
 		// Not on a query that walks from another node (path): Ent reads it
 		// DISTINCT, and PostgreSQL then wants its ORDER BY columns selected.
 		if len(q.ctx.Fields) == 0 && q.path == nil {

@@ -380,7 +380,8 @@ var registrationGQLColumns = map[string][]string{
 // collect configures q to load, with the nodes, every edge the GraphQL
 // selection asks for: one query per edge and level, whatever the row count.
 func (q *RegistrationQuery) collect(ctx context.Context, fields []graphql.CollectedField) {
-	if cols, ok := lists.Columns(ctx, fields, registrationGQLColumns); ok {
+	cols, ok := lists.Columns(ctx, fields, registrationGQLColumns)
+	if ok {
 		// Not on a query that walks from another node (path): Ent reads it
 		// DISTINCT, and PostgreSQL then wants its ORDER BY columns selected.
 		if len(q.ctx.Fields) == 0 && q.path == nil {

@@ -236,6 +236,26 @@ func Columns(ctx context.Context, fields []graphql.CollectedField, known map[str
 	return cols, true
 }
 
+// ReadsParent reports whether the selection of the child list field name
+// (of GraphQL type typ, whose stored-column fields are known) asks for a
+// field with a resolver of its own. The children of such a list get their
+// parent as their to-one edge back, and a resolver may read any column of
+// it (a ticket category's availableSeats reads its event's capacity), so
+// the parent must then be read with every column.
+func ReadsParent(ctx context.Context, fields []graphql.CollectedField, name, typ string, known map[string][]string) bool {
+	for _, f := range fields {
+		if f.Name != name {
+			continue
+		}
+		for _, c := range Selection(ctx, f, typ) {
+			if _, ok := known[c.Name]; !ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 type allColumnsKey struct{}
 
 // WithAllColumns marks ctx so that Columns selects nothing less than every
