@@ -226,7 +226,7 @@ func (s *Server) waitReady(ctx context.Context) error {
 		}
 		if time.Now().After(deadline) {
 			s.Stop()
-			return fmt.Errorf("%s was not ready within %s%s", s.opts.Name, timeout, s.logTail())
+			return fmt.Errorf("%s was not ready within %gs%s", s.opts.Name, timeout.Seconds(), s.logTail())
 		}
 	}
 }
