@@ -55,12 +55,6 @@ type Error struct {
 	Extensions map[string]any `json:"extensions"`
 }
 
-// Code is the error's extensions.code.
-func (e Error) Code() string {
-	s, _ := e.Extensions["code"].(string)
-	return s
-}
-
 // Post sends one request. A transport failure or a body that is not a
 // GraphQL response is an error; GraphQL errors are in the Response.
 func (c Client) Post(ctx context.Context, query string, vars map[string]any) (*Response, error) {
