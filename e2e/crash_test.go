@@ -1,6 +1,6 @@
 package e2e
 
-// DOMAIN.md rule 11, "Nothing is lost": a booking answered as successful
+// docs/domain-rules.md, "Nothing is lost": a booking answered as successful
 // survives kill -9 of the server at any moment. The test builds the real
 // binary, books from several goroutines, kills the process while requests
 // are in flight, restarts it on the same database and looks every
@@ -8,28 +8,21 @@ package e2e
 // database, and runs on PostgreSQL too when DATABASE_URL is set.
 
 import (
-	"bytes"
-	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
-	"io"
 	"math/big"
-	"net"
-	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // driver "pgx", to create the test's schema
 
+	"seatgraph/e2e/harness"
 	"seatgraph/graph/graphtest"
 )
 
@@ -41,38 +34,26 @@ const (
 )
 
 func TestCrashKeepsAcknowledgedBookings(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and kills the server binary; skipped with -short")
-	}
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("no go tool on PATH to build the server")
-	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "seatgraph")
-	build := exec.Command(goTool, "build", "-o", bin, "seatgraph")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the server: %v\n%s", err, out)
-	}
 	t.Run("sqlite", func(t *testing.T) {
-		crashRun(t, bin, "file:"+filepath.Join(t.TempDir(), "crash.db"))
+		crashRun(t, "file:"+filepath.Join(t.TempDir(), "crash.db"))
 	})
 	if base := os.Getenv("DATABASE_URL"); base != "" {
-		t.Run("postgres", func(t *testing.T) { crashRun(t, bin, graphtest.PGSchema(t, base)) })
+		t.Run("postgres", func(t *testing.T) { crashRun(t, graphtest.PGSchema(t, base)) })
 	}
 }
 
 // crashRun books, kills and restarts crashRounds times on one database and
 // checks after each restart that every booking ever acknowledged is there.
-func crashRun(t *testing.T, bin, dsn string) {
-	srv := crashStart(t, bin, dsn)
-	eventID, categoryID := crashCreateEvent(t, srv)
+func crashRun(t *testing.T, dsn string) {
+	srv := crashStart(t, dsn)
+	c := crashClient(srv)
+	eventID, categoryID := crashCreateEvent(t, c)
 
 	var acked []string // every booking answered as successful, all rounds
 	var seq atomic.Int64
 	for round := 1; round <= crashRounds; round++ {
 		threshold := crashKillAfter + crashRandInt(21)
-		res := crashBookUntilKilled(t, srv, categoryID, threshold, &seq)
+		res := crashBookUntilKilled(t, srv, c, categoryID, threshold, &seq)
 		acked = append(acked, res.acked...)
 		t.Logf("%s round %d: %d bookings acknowledged before kill -9 (%d in flight at the kill, %d failed after it); %d acknowledged in all",
 			crashDBName(dsn), round, len(res.acked), res.inFlight, res.failed, len(acked))
@@ -80,14 +61,15 @@ func crashRun(t *testing.T, bin, dsn string) {
 			t.Fatalf("only %d bookings acknowledged, the kill came at %d", len(res.acked), threshold)
 		}
 
-		srv = crashStart(t, bin, dsn)
-		crashCheck(t, srv, eventID, acked)
+		srv = restart(t, srv)
+		c = crashClient(srv)
+		crashCheckBookings(t, c, acked)
+		crashCheckEvent(t, c, eventID, len(acked))
 		if t.Failed() {
-			t.Logf("server log after the restart:\n%s", srv.logs.String())
-			return
+			return // the restarted server's output is shown at cleanup
 		}
 	}
-	srv.kill()
+	srv.Kill()
 }
 
 // crashResult is what one round of booking saw.
@@ -100,7 +82,7 @@ type crashResult struct {
 // crashBookUntilKilled books from crashWorkers goroutines until threshold
 // bookings were acknowledged, then kills the server with requests in flight
 // and waits for every worker to notice.
-func crashBookUntilKilled(t *testing.T, srv *crashServer, categoryID string, threshold int, seq *atomic.Int64) crashResult {
+func crashBookUntilKilled(t *testing.T, srv *harness.Server, c harness.Client, categoryID string, threshold int, seq *atomic.Int64) crashResult {
 	var (
 		mu       sync.Mutex
 		res      crashResult
@@ -113,7 +95,8 @@ func crashBookUntilKilled(t *testing.T, srv *crashServer, categoryID string, thr
 		once.Do(func() {
 			res.inFlight = inFlight.Load()
 			killed.Store(true)
-			srv.kill()
+			srv.Kill()
+			c.HTTP.CloseIdleConnections()
 		})
 	}
 	deadline := time.Now().Add(2 * time.Minute)
@@ -131,7 +114,7 @@ func crashBookUntilKilled(t *testing.T, srv *crashServer, categoryID string, thr
 				}
 				n := seq.Add(1)
 				inFlight.Add(1)
-				id, err := crashBook(srv, categoryID, n)
+				id, err := crashBook(c, categoryID, n)
 				inFlight.Add(-1)
 				mu.Lock()
 				switch {
@@ -159,7 +142,7 @@ func crashBookUntilKilled(t *testing.T, srv *crashServer, categoryID string, thr
 
 // crashBook sends one createBooking and returns the booking's id when the
 // server answered it as a success.
-func crashBook(srv *crashServer, categoryID string, n int64) (string, error) {
+func crashBook(c harness.Client, categoryID string, n int64) (string, error) {
 	email := fmt.Sprintf("crash%06d@example.com", n)
 	tickets := make([]any, crashTickets)
 	for i := range tickets {
@@ -181,7 +164,7 @@ func crashBook(srv *crashServer, categoryID string, n int64) (string, error) {
 			} `json:"errors"`
 		} `json:"createBooking"`
 	}
-	err := srv.gql(`mutation($in: CreateBookingInput!) { createBooking(input: $in) {
+	err := c.Query(`mutation($in: CreateBookingInput!) { createBooking(input: $in) {
 		booking { id status } errors { __typename ... on Error { message } } } }`,
 		map[string]any{"in": map[string]any{
 			"booker":        map[string]any{"firstName": "Crash", "lastName": "Test", "email": email},
@@ -198,9 +181,9 @@ func crashBook(srv *crashServer, categoryID string, n int64) (string, error) {
 	return b.ID, nil
 }
 
-// crashCheck looks every acknowledged booking up on the restarted server
-// and checks that the event's counters agree with its rows.
-func crashCheck(t *testing.T, srv *crashServer, eventID string, acked []string) {
+// crashCheckBookings looks every acknowledged booking up on the restarted
+// server: each is there, confirmed, with all its tickets active.
+func crashCheckBookings(t *testing.T, c harness.Client, acked []string) {
 	t.Helper()
 	for _, id := range acked {
 		var out struct {
@@ -215,7 +198,7 @@ func crashCheck(t *testing.T, srv *crashServer, eventID string, acked []string) 
 				} `json:"tickets"`
 			} `json:"node"`
 		}
-		if err := srv.gql(`query($id: ID!) { node(id: $id) { ... on Booking { id status tickets { totalCount nodes { status } } } } }`,
+		if err := c.Query(`query($id: ID!) { node(id: $id) { ... on Booking { id status tickets { totalCount nodes { status } } } } }`,
 			map[string]any{"id": id}, &out); err != nil {
 			t.Fatalf("looking up booking %s: %v", id, err)
 		}
@@ -233,9 +216,14 @@ func crashCheck(t *testing.T, srv *crashServer, eventID string, acked []string) 
 			}
 		}
 	}
-	// No partial rows: every booking that made it has all its tickets, and
-	// the seat counter matches them (bookings committed but not answered
-	// before the kill may be there too).
+}
+
+// crashCheckEvent checks that there are no partial rows: every booking that
+// made it has all its tickets, and the seat counter matches them (bookings
+// committed but not answered before the kill may be there too, so there
+// are at least acked).
+func crashCheckEvent(t *testing.T, c harness.Client, eventID string, acked int) {
+	t.Helper()
 	var ev struct {
 		Node *struct {
 			RegisteredCount int `json:"registeredCount"`
@@ -250,7 +238,7 @@ func crashCheck(t *testing.T, srv *crashServer, eventID string, acked []string) 
 			} `json:"tickets"`
 		} `json:"node"`
 	}
-	if err := srv.gql(`query($id: ID!) { node(id: $id) { ... on Event { registeredCount
+	if err := c.Query(`query($id: ID!) { node(id: $id) { ... on Event { registeredCount
 		bookings { totalCount } confirmed: bookings(where: { status: { eq: CONFIRMED } }) { totalCount }
 		tickets { totalCount } } } }`, map[string]any{"id": eventID}, &ev); err != nil {
 		t.Fatalf("reading the event: %v", err)
@@ -259,14 +247,16 @@ func crashCheck(t *testing.T, srv *crashServer, eventID string, acked []string) 
 	if e == nil {
 		t.Fatal("the event is lost")
 	}
-	if e.Bookings.TotalCount < len(acked) || e.Confirmed.TotalCount != e.Bookings.TotalCount ||
+	if e.Bookings.TotalCount < acked || e.Confirmed.TotalCount != e.Bookings.TotalCount ||
 		e.Tickets.TotalCount != crashTickets*e.Bookings.TotalCount || e.RegisteredCount != e.Tickets.TotalCount {
 		t.Errorf("after the restart: %d bookings (%d confirmed), %d tickets, registeredCount %d; want at least %d bookings, all confirmed, %d tickets each, one seat per ticket",
-			e.Bookings.TotalCount, e.Confirmed.TotalCount, e.Tickets.TotalCount, e.RegisteredCount, len(acked), crashTickets)
+			e.Bookings.TotalCount, e.Confirmed.TotalCount, e.Tickets.TotalCount, e.RegisteredCount, acked, crashTickets)
 	}
 }
 
-func crashCreateEvent(t *testing.T, srv *crashServer) (eventID, categoryID string) {
+// crashCreateEvent creates the published event all rounds book, with room
+// for every booking they can make.
+func crashCreateEvent(t *testing.T, c harness.Client) (eventID, categoryID string) {
 	t.Helper()
 	start := time.Now().UTC().Add(30 * 24 * time.Hour).Truncate(time.Second)
 	var out struct {
@@ -282,7 +272,7 @@ func crashCreateEvent(t *testing.T, srv *crashServer) (eventID, categoryID strin
 			} `json:"errors"`
 		} `json:"createEvent"`
 	}
-	err := srv.gql(`mutation($in: CreateEventInput!) { createEvent(input: $in) {
+	err := c.Query(`mutation($in: CreateEventInput!) { createEvent(input: $in) {
 		event { id ticketCategories { id } } errors { ... on Error { message } } } }`,
 		map[string]any{"in": map[string]any{
 			"title":            "Crash test",
@@ -302,19 +292,6 @@ func crashCreateEvent(t *testing.T, srv *crashServer) (eventID, categoryID strin
 	return ev.ID, ev.TicketCategories[0].ID
 }
 
-// ---------------------------------------------------------------------------
-// The server process.
-
-type crashServer struct {
-	t      *testing.T
-	cmd    *exec.Cmd
-	base   string
-	key    string // the admin API key, sent with every request
-	client *http.Client
-	logs   *crashLog
-	done   chan struct{} // closed when the process is gone
-}
-
 // crashAdminKey is the admin key of tenant default the test starts the
 // server with (SEATGRAPH_ADMIN_KEY), the same for every restart.
 var crashAdminKey = func() string {
@@ -323,123 +300,16 @@ var crashAdminKey = func() string {
 	return "crash-test-" + hex.EncodeToString(b)
 }()
 
-// crashStart starts the binary on dsn at a free port and waits for /healthz.
-func crashStart(t *testing.T, bin, dsn string) *crashServer {
+// crashStart starts the binary on dsn with the test's admin key.
+func crashStart(t *testing.T, dsn string) *harness.Server {
 	t.Helper()
-	addr := crashFreeAddr(t)
-	logs := &crashLog{}
-	cmd := exec.Command(bin, "-db", dsn, "-addr", addr, "-metrics-addr=")
-	cmd.Env = append(os.Environ(), "SEATGRAPH_ADMIN_KEY="+crashAdminKey)
-	cmd.Stdout, cmd.Stderr = logs, logs
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting the server: %v", err)
-	}
-	s := &crashServer{
-		t: t, cmd: cmd, base: "http://" + addr, key: crashAdminKey, logs: logs, done: make(chan struct{}),
-		client: &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: crashWorkers * 2}},
-	}
-	go func() {
-		_ = cmd.Wait()
-		close(s.done)
-	}()
-	t.Cleanup(s.kill)
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		select {
-		case <-s.done:
-			t.Fatalf("the server exited while starting:\n%s", logs.String())
-		default:
-		}
-		resp, err := s.client.Get(s.base + "/healthz")
-		if err == nil {
-			_, _ = io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return s
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the server did not become healthy in time (last error %v):\n%s", err, logs.String())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	return start(t, harness.Options{DB: dsn, Env: []string{"SEATGRAPH_ADMIN_KEY=" + crashAdminKey}})
 }
 
-// kill sends SIGKILL (kill -9) and waits until the process is gone.
-func (s *crashServer) kill() {
-	select {
-	case <-s.done:
-		return
-	default:
-	}
-	_ = s.cmd.Process.Signal(syscall.SIGKILL)
-	<-s.done
-	s.client.CloseIdleConnections()
-}
-
-// gql posts a GraphQL request and decodes its data into out; top-level
-// errors and transport failures are errors.
-func (s *crashServer) gql(query string, vars map[string]any, out any) error {
-	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
-	if err != nil {
-		return err
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.base+"/graphql", bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+s.key)
-	resp, err := s.client.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return err
-	}
-	var r struct {
-		Data   json.RawMessage `json:"data"`
-		Errors []struct {
-			Message string `json:"message"`
-		} `json:"errors"`
-	}
-	if err := json.Unmarshal(raw, &r); err != nil {
-		return fmt.Errorf("HTTP %d, not JSON: %s", resp.StatusCode, raw)
-	}
-	if len(r.Errors) > 0 {
-		return fmt.Errorf("HTTP %d, errors: %s", resp.StatusCode, raw)
-	}
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("HTTP %d: %s", resp.StatusCode, raw)
-	}
-	return json.Unmarshal(r.Data, out)
-}
-
-// crashLog collects the server's output for failure reports.
-type crashLog struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *crashLog) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *crashLog) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	const keep = 8000
-	s := l.buf.String()
-	if len(s) > keep {
-		s = "...\n" + s[len(s)-keep:]
-	}
-	return s
+// crashClient is an admin client of srv with a connection for every
+// worker.
+func crashClient(srv *harness.Server) harness.Client {
+	return harness.Client{HTTP: harness.NewHTTPClient(crashWorkers*2, 30*time.Second), URL: srv.URL, Key: crashAdminKey}
 }
 
 func crashDBName(dsn string) string {
@@ -447,16 +317,6 @@ func crashDBName(dsn string) string {
 		return "postgres"
 	}
 	return "sqlite"
-}
-
-func crashFreeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
 }
 
 func crashRandInt(n int64) int {

@@ -5,25 +5,19 @@ package e2e
 // Runs when DATABASE_URL names a PostgreSQL server.
 
 import (
-	"bytes"
 	"context"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
-	"net"
-	"net/http"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // driver "pgx", for the test's schema
 
+	"seatgraph/e2e/harness"
 	"seatgraph/graph/graphtest"
 	"seatgraph/internal/auth"
 	"seatgraph/internal/store"
@@ -47,149 +41,9 @@ func tpPostgres(t *testing.T) string {
 	return base
 }
 
-// tpBuild builds the server binary.
-func tpBuild(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "seatgraph")
-	cmd := exec.Command("go", "build", "-o", bin, "seatgraph")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
-
-// tpLog collects a process's output.
-type tpLog struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *tpLog) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *tpLog) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
-
-type tpServer struct {
-	name   string
-	url    string
-	cmd    *exec.Cmd
-	log    *tpLog
-	exited chan error
-}
-
-func tpFreeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
-// tpStart starts a server process on dsn with key as the admin key.
-func tpStart(t *testing.T, name, bin, dsn, key string) *tpServer {
-	t.Helper()
-	addr := tpFreeAddr(t)
-	cmd := exec.Command(bin, "-addr", addr, "-metrics-addr=")
-	var env []string
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "SEATGRAPH_") && !strings.HasPrefix(kv, "DATABASE_URL=") {
-			env = append(env, kv)
-		}
-	}
-	cmd.Env = append(env, "DATABASE_URL="+dsn, "SEATGRAPH_ADMIN_KEY="+key)
-	cmd.Dir = t.TempDir()
-	s := &tpServer{name: name, url: "http://" + addr, cmd: cmd, log: &tpLog{}, exited: make(chan error, 1)}
-	cmd.Stdout, cmd.Stderr = s.log, s.log
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { s.exited <- cmd.Wait() }()
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-s.exited:
-		case <-time.After(20 * time.Second):
-			_ = cmd.Process.Kill()
-			<-s.exited
-		}
-		if t.Failed() {
-			t.Logf("%s output:\n%s", name, s.log.String())
-		}
-	})
-	return s
-}
-
-// ready waits until the server answers /readyz.
-func (s *tpServer) ready(t *testing.T) {
-	t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
-	for time.Now().Before(deadline) {
-		select {
-		case err := <-s.exited:
-			t.Fatalf("%s exited while starting: %v\n%s", s.name, err, s.log.String())
-		default:
-		}
-		resp, err := http.Get(s.url + "/readyz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return
-			}
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatalf("%s did not become ready:\n%s", s.name, s.log.String())
-}
-
-var tpClient = &http.Client{
-	Timeout:   2 * time.Minute,
-	Transport: &http.Transport{MaxIdleConnsPerHost: tpBookers, IdleConnTimeout: time.Minute},
-}
-
-// gql posts a GraphQL request; key "" is anonymous.
-func (s *tpServer) gql(key, query string, vars map[string]any, out any) (int, error) {
-	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	req, err := http.NewRequest(http.MethodPost, s.url+"/graphql", bytes.NewReader(body))
-	if err != nil {
-		return 0, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if key != "" {
-		req.Header.Set("Authorization", "Bearer "+key)
-	}
-	resp, err := tpClient.Do(req)
-	if err != nil {
-		return 0, err
-	}
-	defer resp.Body.Close()
-	var raw bytes.Buffer
-	if _, err := raw.ReadFrom(resp.Body); err != nil {
-		return resp.StatusCode, err
-	}
-	if err := json.Unmarshal(raw.Bytes(), out); err != nil {
-		return resp.StatusCode, fmt.Errorf("HTTP %d, not JSON: %.300s", resp.StatusCode, raw.String())
-	}
-	return resp.StatusCode, nil
-}
-
-type tpErrors []struct {
-	Message    string         `json:"message"`
-	Extensions map[string]any `json:"extensions"`
-}
-
 func TestTwoProcessesRaceForSeats(t *testing.T) {
 	base := tpPostgres(t)
 	dsn := graphtest.PGSchema(t, base)
-	bin := tpBuild(t)
 	key := hex.EncodeToString([]byte("seatgraph-2proc!")) // 32 characters
 	if len(key) != 32 {
 		t.Fatalf("key of %d characters", len(key))
@@ -197,102 +51,162 @@ func TestTwoProcessesRaceForSeats(t *testing.T) {
 
 	// Both start at once on the empty schema: migration, tenant "default"
 	// and the admin key from the environment are raced too.
-	servers := []*tpServer{tpStart(t, "server A", bin, dsn, key), tpStart(t, "server B", bin, dsn, key)}
-	for _, s := range servers {
-		s.ready(t)
+	servers := tpStartAll(t, dsn, key, "server A", "server B")
+	clients := make([]harness.Client, len(servers))
+	for i, s := range servers {
+		clients[i] = harness.Client{HTTP: tpHTTP, URL: s.URL, Key: key}
 	}
 
-	var created struct {
-		Data struct {
-			CreateEvent struct {
-				Event struct {
-					ID               string `json:"id"`
-					TicketCategories []struct {
-						ID string `json:"id"`
-					} `json:"ticketCategories"`
-				} `json:"event"`
-				Errors []any `json:"errors"`
-			} `json:"createEvent"`
-		} `json:"data"`
-		Errors tpErrors `json:"errors"`
+	eventID, categoryID := tpCreateEvent(t, clients[0])
+	results, elapsed := tpRace(clients, categoryID)
+	tpCheckOutcomes(t, results, elapsed)
+	// Both processes see the same, exact counts.
+	for i, c := range clients {
+		tpCheckCounts(t, servers[i].Name(), c, eventID)
 	}
-	if _, err := servers[0].gql(key, `mutation($in: CreateEventInput!) { createEvent(input: $in) { event { id ticketCategories { id } } errors { __typename } } }`,
+}
+
+// tpStartAll starts one process per name at the same time, with the
+// database and admin key from the environment, and waits until all are
+// ready.
+func tpStartAll(t *testing.T, dsn, key string, names ...string) []*harness.Server {
+	t.Helper()
+	servers := make([]*harness.Server, len(names))
+	dir := t.TempDir() // the working directory: nothing lands in the source tree
+	var wg sync.WaitGroup
+	for i, name := range names {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s, err := harness.Start(context.Background(), harness.Options{
+				Name: name, Dir: dir, Env: []string{"DATABASE_URL=" + dsn, "SEATGRAPH_ADMIN_KEY=" + key},
+			})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			watch(t, s)
+			servers[i] = s
+		}()
+	}
+	wg.Wait()
+	if t.Failed() {
+		t.FailNow()
+	}
+	return servers
+}
+
+// tpHTTP is shared by all bookers, with a connection for each.
+var tpHTTP = harness.NewHTTPClient(tpBookers, 2*time.Minute)
+
+// tpCreateEvent creates the published event of tpCapacity seats the
+// bookers race for.
+func tpCreateEvent(t *testing.T, c harness.Client) (eventID, categoryID string) {
+	t.Helper()
+	var out struct {
+		CreateEvent struct {
+			Event struct {
+				ID               string `json:"id"`
+				TicketCategories []struct {
+					ID string `json:"id"`
+				} `json:"ticketCategories"`
+			} `json:"event"`
+			Errors []any `json:"errors"`
+		} `json:"createEvent"`
+	}
+	if err := c.Query(`mutation($in: CreateEventInput!) { createEvent(input: $in) { event { id ticketCategories { id } } errors { __typename } } }`,
 		map[string]any{"in": map[string]any{
 			"title": "Two processes", "startsAt": "2027-09-10T18:00:00Z", "capacity": tpCapacity, "publish": true,
 			"ticketCategories": []any{map[string]any{"name": "Seat", "price": "10.00"}},
-		}}, &created); err != nil {
+		}}, &out); err != nil {
 		t.Fatal(err)
 	}
-	ev := created.Data.CreateEvent.Event
-	if len(created.Errors) > 0 || len(created.Data.CreateEvent.Errors) > 0 || len(ev.TicketCategories) != 1 {
-		t.Fatalf("createEvent: %+v", created)
+	ev := out.CreateEvent.Event
+	if len(out.CreateEvent.Errors) > 0 || len(ev.TicketCategories) != 1 {
+		t.Fatalf("createEvent: %+v", out.CreateEvent)
 	}
+	return ev.ID, ev.TicketCategories[0].ID
+}
 
-	type outcome struct {
-		server  int
-		booked  bool
-		soldOut bool
-		other   string
-	}
-	results := make([]outcome, tpBookers)
+// tpOutcome is what one booker got.
+type tpOutcome struct {
+	server  int
+	booked  bool
+	soldOut bool
+	other   string
+}
+
+// tpRace releases tpBookers createBooking requests at once, alternating
+// between the servers, and returns what each got.
+func tpRace(clients []harness.Client, categoryID string) ([]tpOutcome, time.Duration) {
+	results := make([]tpOutcome, tpBookers)
 	gate := make(chan struct{})
 	var wg sync.WaitGroup
 	for i := 0; i < tpBookers; i++ {
 		wg.Add(1)
 		go func(i int) {
 			defer wg.Done()
-			s := i % 2
-			caller := key
+			s := i % len(clients)
+			c := clients[s]
 			if i%4 >= 2 {
-				caller = "" // half of the bookers are anonymous, as on a public site
-			}
-			var out struct {
-				Data *struct {
-					CreateBooking struct {
-						Booking *struct {
-							ID     string `json:"id"`
-							Status string `json:"status"`
-						} `json:"booking"`
-						Errors []struct {
-							Typename string `json:"__typename"`
-							Message  string `json:"message"`
-						} `json:"errors"`
-					} `json:"createBooking"`
-				} `json:"data"`
-				Errors tpErrors `json:"errors"`
+				c = c.WithKey("") // half of the bookers are anonymous, as on a public site
 			}
 			<-gate
-			status, err := servers[s].gql(caller, `mutation($in: CreateBookingInput!) { createBooking(input: $in) {
-				booking { id status } errors { __typename ... on Error { message } } } }`,
-				map[string]any{"in": map[string]any{
-					"booker":        map[string]any{"firstName": "Racer", "lastName": fmt.Sprint(i), "email": fmt.Sprintf("racer%d@example.com", i)},
-					"tickets":       []any{map[string]any{"ticketCategoryId": ev.TicketCategories[0].ID}},
-					"paymentMethod": "INVOICE",
-				}}, &out)
-			r := outcome{server: s}
-			switch {
-			case err != nil:
-				r.other = err.Error()
-			case status != http.StatusOK || len(out.Errors) > 0 || out.Data == nil:
-				r.other = fmt.Sprintf("HTTP %d %+v", status, out.Errors)
-			case out.Data.CreateBooking.Booking != nil && len(out.Data.CreateBooking.Errors) == 0:
-				r.booked = out.Data.CreateBooking.Booking.Status == "CONFIRMED"
-				if !r.booked {
-					r.other = "booking " + out.Data.CreateBooking.Booking.Status
-				}
-			case len(out.Data.CreateBooking.Errors) == 1 && out.Data.CreateBooking.Errors[0].Typename == "SoldOutError":
-				r.soldOut = true
-			default:
-				r.other = fmt.Sprintf("%+v", out.Data.CreateBooking.Errors)
-			}
-			results[i] = r
+			results[i] = tpBook(c, i, categoryID)
+			results[i].server = s
 		}(i)
 	}
 	start := time.Now()
 	close(gate)
 	wg.Wait()
-	elapsed := time.Since(start)
+	return results, time.Since(start)
+}
 
+// tpBook books one seat as booker i.
+func tpBook(c harness.Client, i int, categoryID string) tpOutcome {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	resp, err := c.Post(ctx, `mutation($in: CreateBookingInput!) { createBooking(input: $in) {
+		booking { id status } errors { __typename ... on Error { message } } } }`,
+		map[string]any{"in": map[string]any{
+			"booker":        map[string]any{"firstName": "Racer", "lastName": fmt.Sprint(i), "email": fmt.Sprintf("racer%d@example.com", i)},
+			"tickets":       []any{map[string]any{"ticketCategoryId": categoryID}},
+			"paymentMethod": "INVOICE",
+		}})
+	if err != nil {
+		return tpOutcome{other: err.Error()}
+	}
+	var out struct {
+		CreateBooking struct {
+			Booking *struct {
+				ID     string `json:"id"`
+				Status string `json:"status"`
+			} `json:"booking"`
+			Errors []struct {
+				Typename string `json:"__typename"`
+				Message  string `json:"message"`
+			} `json:"errors"`
+		} `json:"createBooking"`
+	}
+	if err := resp.Decode(&out); err != nil {
+		return tpOutcome{other: fmt.Sprintf("HTTP %d %+v", resp.Status, resp.Errors)}
+	}
+	b, errs := out.CreateBooking.Booking, out.CreateBooking.Errors
+	switch {
+	case b != nil && len(errs) == 0 && b.Status == "CONFIRMED":
+		return tpOutcome{booked: true}
+	case b != nil && len(errs) == 0:
+		return tpOutcome{other: "booking " + b.Status}
+	case len(errs) == 1 && errs[0].Typename == "SoldOutError":
+		return tpOutcome{soldOut: true}
+	}
+	return tpOutcome{other: fmt.Sprintf("%+v", errs)}
+}
+
+// tpCheckOutcomes checks that exactly the capacity was booked and every
+// other booker was told the event is sold out.
+func tpCheckOutcomes(t *testing.T, results []tpOutcome, elapsed time.Duration) {
+	t.Helper()
 	var booked, soldOut int
 	perServer := [2]int{}
 	others := map[string]int{}
@@ -317,38 +231,37 @@ func TestTwoProcessesRaceForSeats(t *testing.T) {
 		sort.Strings(msgs)
 		t.Errorf("want %d booked and %d sold out; other outcomes: %s", tpCapacity, tpBookers-tpCapacity, strings.Join(msgs, "; "))
 	}
+}
 
-	// Both processes see the same, exact counts.
-	for _, s := range servers {
-		var out struct {
-			Data struct {
-				Node struct {
-					RegisteredCount int  `json:"registeredCount"`
-					AvailableSeats  *int `json:"availableSeats"`
-					Tickets         struct {
-						TotalCount int `json:"totalCount"`
-					} `json:"tickets"`
-					Bookings struct {
-						TotalCount int `json:"totalCount"`
-					} `json:"bookings"`
-				} `json:"node"`
-				Bookings struct {
-					TotalCount int `json:"totalCount"`
-				} `json:"bookings"`
-			} `json:"data"`
-			Errors tpErrors `json:"errors"`
-		}
-		if _, err := s.gql(key, `query($id: ID!) { node(id: $id) { ... on Event { registeredCount availableSeats
-			tickets { totalCount } bookings { totalCount } } } bookings { totalCount } }`,
-			map[string]any{"id": ev.ID}, &out); err != nil || len(out.Errors) > 0 {
-			t.Fatalf("%s: %v %+v", s.name, err, out.Errors)
-		}
-		n := out.Data.Node
-		if n.RegisteredCount != tpCapacity || n.AvailableSeats == nil || *n.AvailableSeats != 0 ||
-			n.Tickets.TotalCount != tpCapacity || n.Bookings.TotalCount != tpCapacity || out.Data.Bookings.TotalCount != tpCapacity {
-			t.Errorf("%s sees registeredCount %d, availableSeats %v, %d tickets, %d event bookings, %d bookings; want %d",
-				s.name, n.RegisteredCount, n.AvailableSeats, n.Tickets.TotalCount, n.Bookings.TotalCount, out.Data.Bookings.TotalCount, tpCapacity)
-		}
+// tpCheckCounts checks the event's counters and lists as one server sees
+// them: every seat taken, once.
+func tpCheckCounts(t *testing.T, name string, c harness.Client, eventID string) {
+	t.Helper()
+	var out struct {
+		Node struct {
+			RegisteredCount int  `json:"registeredCount"`
+			AvailableSeats  *int `json:"availableSeats"`
+			Tickets         struct {
+				TotalCount int `json:"totalCount"`
+			} `json:"tickets"`
+			Bookings struct {
+				TotalCount int `json:"totalCount"`
+			} `json:"bookings"`
+		} `json:"node"`
+		Bookings struct {
+			TotalCount int `json:"totalCount"`
+		} `json:"bookings"`
+	}
+	if err := c.Query(`query($id: ID!) { node(id: $id) { ... on Event { registeredCount availableSeats
+		tickets { totalCount } bookings { totalCount } } } bookings { totalCount } }`,
+		map[string]any{"id": eventID}, &out); err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	n := out.Node
+	if n.RegisteredCount != tpCapacity || n.AvailableSeats == nil || *n.AvailableSeats != 0 ||
+		n.Tickets.TotalCount != tpCapacity || n.Bookings.TotalCount != tpCapacity || out.Bookings.TotalCount != tpCapacity {
+		t.Errorf("%s sees registeredCount %d, availableSeats %v, %d tickets, %d event bookings, %d bookings; want %d",
+			name, n.RegisteredCount, n.AvailableSeats, n.Tickets.TotalCount, n.Bookings.TotalCount, out.Bookings.TotalCount, tpCapacity)
 	}
 }
 

@@ -61,80 +61,116 @@ func load(ctx context.Context, sc scenario, conc int, d time.Duration, pid int) 
 	client := newClient(conc)
 	defer client.CloseIdleConnections()
 	rss := sampleRSS(pid)
-	lats := make([][]time.Duration, conc)
-	errs := make([]int, conc)
 	var stopped atomic.Bool
 	start := time.Now()
-	deadline := start.Add(d)
+	workers := make([]*loadWorker, conc)
 	var wg sync.WaitGroup
-	for w := range conc {
+	for i := range workers {
+		w := &loadWorker{ctx: ctx, sc: sc, client: client, deadline: start.Add(d), stopped: &stopped}
+		workers[i] = w
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			my := make([]time.Duration, 0, 4096)
-			var buf bytes.Buffer
-			for ctx.Err() == nil && time.Now().Before(deadline) {
-				var req *http.Request
-				if sc.get {
-					req, _ = http.NewRequestWithContext(ctx, http.MethodGet, sc.url, nil)
-				} else {
-					body, ok := sc.body()
-					if !ok {
-						stopped.Store(true)
-						break
-					}
-					req, _ = http.NewRequestWithContext(ctx, http.MethodPost, sc.url, bytes.NewReader(body))
-					req.Header.Set("Content-Type", "application/json")
-				}
-				for k, v := range sc.header {
-					req.Header[k] = v
-				}
-				t0 := time.Now()
-				resp, err := client.Do(req)
-				if err != nil {
-					if ctx.Err() != nil {
-						break // interrupted: not counted
-					}
-					errs[w]++
-					my = append(my, time.Since(t0))
-					continue
-				}
-				buf.Reset()
-				_, err = buf.ReadFrom(resp.Body)
-				resp.Body.Close()
-				lat := time.Since(t0)
-				if err != nil && ctx.Err() != nil {
-					break
-				}
-				my = append(my, lat)
-				ok := err == nil && resp.StatusCode == http.StatusOK
-				if ok {
-					if sc.okBody != nil {
-						ok = sc.okBody(buf.Bytes())
-					} else {
-						ok = graphqlOK(buf.Bytes())
-					}
-				}
-				if !ok {
-					errs[w]++
-				}
-			}
-			lats[w] = my
+			w.run()
 		}()
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
-	var all []time.Duration
 	r := result{elapsed: elapsed, rssKiB: rss.finish(), stopped: stopped.Load()}
-	for w := range conc {
-		all = append(all, lats[w]...)
-		r.errors += errs[w]
+	var all []time.Duration
+	for _, w := range workers {
+		all = append(all, w.lats...)
+		r.errors += w.errs
 	}
 	r.requests = len(all)
 	r.rps = float64(r.requests) / elapsed.Seconds()
 	slices.Sort(all)
 	r.p50, r.p95, r.p99 = quantile(all, 0.50), quantile(all, 0.95), quantile(all, 0.99)
 	return r
+}
+
+// loadWorker is one client of a load run, sending one request after the
+// other.
+type loadWorker struct {
+	ctx      context.Context
+	sc       scenario
+	client   *http.Client
+	deadline time.Time
+	stopped  *atomic.Bool // set when the scenario ran out of bodies
+
+	lats []time.Duration
+	errs int
+	buf  bytes.Buffer
+}
+
+func (w *loadWorker) run() {
+	w.lats = make([]time.Duration, 0, 4096)
+	for w.ctx.Err() == nil && time.Now().Before(w.deadline) {
+		req, ok := w.request()
+		if !ok {
+			w.stopped.Store(true)
+			return
+		}
+		if !w.send(req) {
+			return
+		}
+	}
+}
+
+// request is the next request; ok is false when the scenario has no more
+// bodies.
+func (w *loadWorker) request() (*http.Request, bool) {
+	var req *http.Request
+	if w.sc.get {
+		req, _ = http.NewRequestWithContext(w.ctx, http.MethodGet, w.sc.url, nil)
+	} else {
+		body, ok := w.sc.body()
+		if !ok {
+			return nil, false
+		}
+		req, _ = http.NewRequestWithContext(w.ctx, http.MethodPost, w.sc.url, bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for k, v := range w.sc.header {
+		req.Header[k] = v
+	}
+	return req, true
+}
+
+// send sends req and records its latency and whether it failed. It
+// returns false when the run was interrupted (^C): that request is not
+// counted.
+func (w *loadWorker) send(req *http.Request) bool {
+	t0 := time.Now()
+	resp, err := w.client.Do(req)
+	if err != nil {
+		if w.ctx.Err() != nil {
+			return false
+		}
+		w.errs++
+		w.lats = append(w.lats, time.Since(t0))
+		return true
+	}
+	w.buf.Reset()
+	_, err = w.buf.ReadFrom(resp.Body)
+	resp.Body.Close()
+	lat := time.Since(t0)
+	if err != nil && w.ctx.Err() != nil {
+		return false
+	}
+	w.lats = append(w.lats, lat)
+	ok := err == nil && resp.StatusCode == http.StatusOK
+	if ok {
+		if w.sc.okBody != nil {
+			ok = w.sc.okBody(w.buf.Bytes())
+		} else {
+			ok = graphqlOK(w.buf.Bytes())
+		}
+	}
+	if !ok {
+		w.errs++
+	}
+	return true
 }
 
 func quantile(sorted []time.Duration, q float64) time.Duration {

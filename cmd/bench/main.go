@@ -1,9 +1,9 @@
 // Command bench measures seatgraph under load and compares it with a raw
 // net/http + database/sql baseline, in one invocation:
 //
-//	go run ./bench                                  # 1,000 events, 50,000 bookings, SQLite
-//	go run ./bench -bookings 5000 -events 100 -duration 3s -rounds 1
-//	DATABASE_URL=postgres://... go run ./bench      # SQLite, then PostgreSQL
+//	go run ./cmd/bench                              # 1,000 events, 50,000 bookings, SQLite
+//	go run ./cmd/bench -bookings 5000 -events 100 -duration 3s -rounds 1
+//	DATABASE_URL=postgres://... go run ./cmd/bench  # SQLite, then PostgreSQL
 //
 // For each database it seeds a data set through the catalog and the booking
 // engine (in process), builds and starts the real server binary on it,
@@ -29,6 +29,7 @@ import (
 	"syscall"
 	"time"
 
+	"seatgraph/e2e/harness"
 	"seatgraph/internal/store"
 )
 
@@ -102,7 +103,7 @@ func run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	// The server binary and its logs; kept with -keep.
+	// The server's logs; kept with -keep.
 	tmp, err := os.MkdirTemp("", "seatgraph-bench-")
 	if err != nil {
 		return err
@@ -115,11 +116,11 @@ func run(ctx context.Context, args []string) error {
 		cfg.events, cfg.bookings, cfg.duration, cfg.rounds, cfg.conc, runtime.GOMAXPROCS(0))
 	fmt.Printf("machine: %s\n", machineLine())
 
-	bin := filepath.Join(tmp, "seatgraph")
 	start := time.Now()
-	if err := buildServer(ctx, bin); err != nil {
+	if _, err := harness.Build(ctx); err != nil {
 		return err
 	}
+	defer harness.RemoveBinary()
 	fmt.Printf("built the server in %s\n", time.Since(start).Round(100*time.Millisecond))
 
 	targets, err := targetsOf(ctx, cfg)
@@ -128,7 +129,7 @@ func run(ctx context.Context, args []string) error {
 	}
 	var reports []*report
 	for _, t := range targets {
-		rep, err := runTarget(ctx, cfg, bin, tmp, t)
+		rep, err := runTarget(ctx, cfg, tmp, t)
 		if t.cleanup != nil && !cfg.keep {
 			t.cleanup()
 		}

@@ -115,17 +115,51 @@ func (h *rawHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_ = json.NewEncoder(w).Encode(out)
 }
 
+// rawPage is a page of the booking list while page fills it in.
+type rawPage struct {
+	out       *rawResponse
+	byID      map[int]*rawBooking
+	ids       []int // the bookings, in order
+	bookerIDs []int // their bookers, each once
+}
+
+// page answers the booking list with one statement per kind of row, as a
+// hand-written handler would: the bookings, then what each part of the
+// query asks for, for all of them at once.
 func (h *rawHandler) page(ctx context.Context, first int) (*rawResponse, error) {
-	out := &rawResponse{}
-	out.Data.Bookings.Nodes = []*rawBooking{}
-	// 1. The page of bookings (default order: createdAt DESC, ties by id).
-	rows, err := h.db.QueryContext(ctx, "SELECT id, order_number, total, currency, booker_id FROM bookings WHERE tenant_id = "+
-		h.ph(1)+" ORDER BY created_at DESC, id ASC LIMIT "+strconv.Itoa(first), h.tenantID)
+	p, err := h.bookings(ctx, first)
+	if err != nil || len(p.ids) == 0 {
+		return p.out, err
+	}
+	if err := h.addBookers(ctx, p); err != nil {
+		return nil, err
+	}
+	if err := h.addEvents(ctx, p); err != nil {
+		return nil, err
+	}
+	holderIDs, err := h.addTickets(ctx, p)
 	if err != nil {
 		return nil, err
 	}
-	byID := map[int]*rawBooking{}
-	var ids, bookerIDs []int
+	if err := h.addHolders(ctx, p, holderIDs); err != nil {
+		return nil, err
+	}
+	if err := h.addPayments(ctx, p); err != nil {
+		return nil, err
+	}
+	return p.out, nil
+}
+
+// bookings is step 1: the page of bookings (default order: createdAt DESC,
+// ties by id).
+func (h *rawHandler) bookings(ctx context.Context, first int) (*rawPage, error) {
+	p := &rawPage{out: &rawResponse{}, byID: map[int]*rawBooking{}}
+	p.out.Data.Bookings.Nodes = []*rawBooking{}
+	rows, err := h.db.QueryContext(ctx, "SELECT id, order_number, total, currency, booker_id FROM bookings WHERE tenant_id = "+
+		h.ph(1)+" ORDER BY created_at DESC, id ASC LIMIT "+strconv.Itoa(first), h.tenantID)
+	if err != nil {
+		return p, err
+	}
 	seenBooker := map[int]bool{}
 	for rows.Next() {
 		b := &rawBooking{Events: []rawTitle{}}
@@ -135,54 +169,58 @@ func (h *rawHandler) page(ctx context.Context, first int) (*rawResponse, error) 
 		var cur string
 		if err := rows.Scan(&b.id, &b.OrderNumber, &total, &cur, &b.bookerID); err != nil {
 			rows.Close()
-			return nil, err
+			return p, err
 		}
 		b.Total.Amount = money.FormatUnits(total, money.Digits(cur))
-		out.Data.Bookings.Nodes = append(out.Data.Bookings.Nodes, b)
-		byID[b.id] = b
-		ids = append(ids, b.id)
+		p.out.Data.Bookings.Nodes = append(p.out.Data.Bookings.Nodes, b)
+		p.byID[b.id] = b
+		p.ids = append(p.ids, b.id)
 		if !seenBooker[b.bookerID] {
 			seenBooker[b.bookerID] = true
-			bookerIDs = append(bookerIDs, b.bookerID)
+			p.bookerIDs = append(p.bookerIDs, b.bookerID)
 		}
 	}
-	if err := rows.Close(); err != nil {
-		return nil, err
-	}
-	if len(ids) == 0 {
-		return out, nil
-	}
-	// 2. Bookers.
-	emails, err := h.emails(ctx, bookerIDs)
+	return p, rows.Close()
+}
+
+// addBookers is step 2: the bookers' emails.
+func (h *rawHandler) addBookers(ctx context.Context, p *rawPage) error {
+	emails, err := h.emails(ctx, p.bookerIDs)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	for _, b := range out.Data.Bookings.Nodes {
+	for _, b := range p.out.Data.Bookings.Nodes {
 		b.Booker.Email = emails[b.bookerID]
 	}
-	// 3. Events through the join table.
-	cond, args := h.in("e.tenant_id", "eb.booking_id", ids)
-	rows, err = h.db.QueryContext(ctx, "SELECT eb.booking_id, e.title FROM event_bookings eb JOIN events e ON e.id = eb.event_id WHERE "+
+	return nil
+}
+
+// addEvents is step 3: the events, through the join table.
+func (h *rawHandler) addEvents(ctx context.Context, p *rawPage) error {
+	cond, args := h.in("e.tenant_id", "eb.booking_id", p.ids)
+	rows, err := h.db.QueryContext(ctx, "SELECT eb.booking_id, e.title FROM event_bookings eb JOIN events e ON e.id = eb.event_id WHERE "+
 		cond+" ORDER BY e.starts_at, e.id", args...)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for rows.Next() {
 		var bid int
 		var t rawTitle
 		if err := rows.Scan(&bid, &t.Title); err != nil {
 			rows.Close()
-			return nil, err
+			return err
 		}
-		b := byID[bid]
+		b := p.byID[bid]
 		b.Events = append(b.Events, t)
 	}
-	if err := rows.Close(); err != nil {
-		return nil, err
-	}
-	// 4. The first 10 tickets of each booking (default order: createdAt DESC).
-	cond, args = h.in("tenant_id", "booking_id", ids)
-	rows, err = h.db.QueryContext(ctx, "SELECT booking_id, code, holder_id FROM (SELECT booking_id, code, holder_id, "+
+	return rows.Close()
+}
+
+// addTickets is step 4: the first 10 tickets of each booking (default
+// order: createdAt DESC). It returns their holders, each once.
+func (h *rawHandler) addTickets(ctx context.Context, p *rawPage) ([]int, error) {
+	cond, args := h.in("tenant_id", "booking_id", p.ids)
+	rows, err := h.db.QueryContext(ctx, "SELECT booking_id, code, holder_id FROM (SELECT booking_id, code, holder_id, "+
 		"ROW_NUMBER() OVER (PARTITION BY booking_id ORDER BY created_at DESC, id ASC) AS rn FROM tickets WHERE "+
 		cond+") t WHERE rn <= 10 ORDER BY booking_id, rn", args...)
 	if err != nil {
@@ -197,33 +235,40 @@ func (h *rawHandler) page(ctx context.Context, first int) (*rawResponse, error) 
 			rows.Close()
 			return nil, err
 		}
-		b := byID[bid]
+		b := p.byID[bid]
 		b.Tickets.Nodes = append(b.Tickets.Nodes, t)
 		if !seen[t.holderID] {
 			seen[t.holderID] = true
 			holderIDs = append(holderIDs, t.holderID)
 		}
 	}
-	if err := rows.Close(); err != nil {
-		return nil, err
+	return holderIDs, rows.Close()
+}
+
+// addHolders is step 5: the ticket holders' emails.
+func (h *rawHandler) addHolders(ctx context.Context, p *rawPage, holderIDs []int) error {
+	if len(holderIDs) == 0 {
+		return nil
 	}
-	// 5. Holders.
-	if len(holderIDs) > 0 {
-		if emails, err = h.emails(ctx, holderIDs); err != nil {
-			return nil, err
-		}
-		for _, b := range out.Data.Bookings.Nodes {
-			for i := range b.Tickets.Nodes {
-				b.Tickets.Nodes[i].Holder.Email = emails[b.Tickets.Nodes[i].holderID]
-			}
+	emails, err := h.emails(ctx, holderIDs)
+	if err != nil {
+		return err
+	}
+	for _, b := range p.out.Data.Bookings.Nodes {
+		for i := range b.Tickets.Nodes {
+			b.Tickets.Nodes[i].Holder.Email = emails[b.Tickets.Nodes[i].holderID]
 		}
 	}
-	// 6. Payments (default order: createdAt DESC).
-	cond, args = h.in("tenant_id", "booking_id", ids)
-	rows, err = h.db.QueryContext(ctx, "SELECT booking_id, amount, currency FROM payments WHERE "+cond+
+	return nil
+}
+
+// addPayments is step 6: the payments (default order: createdAt DESC).
+func (h *rawHandler) addPayments(ctx context.Context, p *rawPage) error {
+	cond, args := h.in("tenant_id", "booking_id", p.ids)
+	rows, err := h.db.QueryContext(ctx, "SELECT booking_id, amount, currency FROM payments WHERE "+cond+
 		" ORDER BY booking_id, created_at DESC, id ASC", args...)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for rows.Next() {
 		var bid int
@@ -231,12 +276,12 @@ func (h *rawHandler) page(ctx context.Context, first int) (*rawResponse, error) 
 		var cur string
 		if err := rows.Scan(&bid, &amount, &cur); err != nil {
 			rows.Close()
-			return nil, err
+			return err
 		}
-		b := byID[bid]
+		b := p.byID[bid]
 		b.Payments.Nodes = append(b.Payments.Nodes, rawPayment{Amount: rawAmount{money.FormatUnits(amount, money.Digits(cur))}})
 	}
-	return out, rows.Close()
+	return rows.Close()
 }
 
 func (h *rawHandler) emails(ctx context.Context, ids []int) (map[int]string, error) {

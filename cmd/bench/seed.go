@@ -93,7 +93,34 @@ func findSeeded(ctx context.Context, client *ent.Client) (*seeded, error) {
 func seed(ctx context.Context, client *ent.Client, dialect string, tid int, cfg options) (*seeded, error) {
 	ctx = auth.WithTenant(ctx, tid)
 	start := time.Now()
-	now := start.UTC()
+	s := newSeeder(client, dialect, cfg, start.UTC())
+	evs, err := s.events(ctx)
+	if err != nil {
+		return nil, err
+	}
+	fmt.Printf("  %d events in %s\n", cfg.events, time.Since(start).Round(10*time.Millisecond))
+	skipped, err := s.bookings(ctx, evs)
+	if err != nil {
+		return nil, err
+	}
+	hotEventID, hotCategoryID, err := s.hotEvent(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &seeded{elapsed: time.Since(start), hotEventID: hotEventID, hotCategoryID: hotCategoryID, skipped: skipped}, nil
+}
+
+// seeder holds what the seeding steps share.
+type seeder struct {
+	client  *ent.Client
+	dialect string
+	cfg     options
+	workers int
+	now     time.Time
+	cat     *catalog.Catalog
+}
+
+func newSeeder(client *ent.Client, dialect string, cfg options, now time.Time) *seeder {
 	workers := cfg.seedWorkers
 	if workers <= 0 {
 		workers = 4
@@ -101,22 +128,29 @@ func seed(ctx context.Context, client *ent.Client, dialect string, tid int, cfg 
 			workers = 8
 		}
 	}
-	workers = min(workers, cfg.events)
 	shared := booking.New(client, dialect, booking.Options{})
-	cat := catalog.New(client, catalog.Hooks{CancelBookings: shared.CancelEventBookings, CapacityRaised: shared.CapacityChanged})
+	return &seeder{
+		client: client, dialect: dialect, cfg: cfg, now: now,
+		workers: min(workers, cfg.events),
+		cat:     catalog.New(client, catalog.Hooks{CancelBookings: shared.CancelEventBookings, CapacityRaised: shared.CapacityChanged}),
+	}
+}
 
-	// Events.
-	perEvent := 2 * cfg.bookings / cfg.events
-	type evInfo struct{ standard, reduced int }
-	evs := make([]evInfo, cfg.events)
+// evInfo is a seeded event's two ticket categories.
+type evInfo struct{ standard, reduced int }
+
+// events creates the events, with room for the bookings spread over them.
+func (s *seeder) events(ctx context.Context) ([]evInfo, error) {
+	perEvent := 2 * s.cfg.bookings / s.cfg.events
+	evs := make([]evInfo, s.cfg.events)
 	var next atomic.Int64
-	err := parallel(ctx, workers, func(ctx context.Context, _ int) error {
+	err := parallel(ctx, s.workers, func(ctx context.Context, _ int) error {
 		for {
 			i := int(next.Add(1)) - 1
-			if i >= cfg.events {
+			if i >= s.cfg.events {
 				return nil
 			}
-			ev, err := cat.CreateEvent(ctx, eventInput(i, perEvent, now))
+			ev, err := s.cat.CreateEvent(ctx, eventInput(i, perEvent, s.now))
 			if err != nil {
 				return fmt.Errorf("event %d: %w", i, err)
 			}
@@ -127,83 +161,111 @@ func seed(ctx context.Context, client *ent.Client, dialect string, tid int, cfg 
 			evs[i] = evInfo{cs[0].ID, cs[1].ID}
 		}
 	})
-	if err != nil {
-		return nil, err
-	}
-	fmt.Printf("  %d events in %s\n", cfg.events, time.Since(start).Round(10*time.Millisecond))
+	return evs, err
+}
 
-	// Bookings.
-	pool := max(50, cfg.bookings*7/10)
+// bookingPlan is what every booking worker shares.
+type bookingPlan struct {
+	evs  []evInfo
+	pool int // participants bookers are drawn from
 	// One booking in cardOneIn is paid by card: 10 %, at most maxCardBookings.
-	cardOneIn := max(10, cfg.bookings/maxCardBookings)
-	base := now.Add(-60 * 24 * time.Hour)
-	span := 60*24*time.Hour - time.Hour
-	var done, skipped atomic.Int64
-	stopProgress := progress(&done, cfg.bookings)
-	err = parallel(ctx, workers, func(ctx context.Context, w int) error {
-		clk := base
-		eng := booking.New(client, dialect, booking.Options{Hold: 15 * time.Minute, Now: func() time.Time { return clk }})
-		rng := rand.New(rand.NewPCG(uint64(w)+1, 0x5ea7))
-		for i := 0; i < cfg.bookings; i++ {
-			e := i % cfg.events
-			if e%workers != w {
-				continue
-			}
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			at := base.Add(time.Duration(int64(span) / int64(cfg.bookings) * int64(i)))
-			clk = at
-			in := bookingInput(rng, pool, evs[e].standard, evs[e].reduced, cardOneIn)
-			b, err := eng.CreateBooking(ctx, in)
-			var sold *domain.SoldOutError
-			if errors.As(err, &sold) {
-				in.Tickets = in.Tickets[:1]
-				in.Tickets[0].TicketCategoryID = evs[e].standard
-				b, err = eng.CreateBooking(ctx, in)
-				if errors.As(err, &sold) {
-					skipped.Add(1)
-					done.Add(1)
-					continue
-				}
-			}
-			if err != nil {
-				return fmt.Errorf("booking %d: %w", i, err)
-			}
-			if pay := payment(rng, b); pay != nil {
-				clk = at.Add(2 * time.Minute)
-				if pay.Method == domain.PaymentMethodBankTransfer {
-					clk = earliest(at.Add(time.Duration(1+rng.IntN(72))*time.Hour), now)
-				}
-				if _, _, err := eng.RecordPayment(ctx, *pay); err != nil {
-					return fmt.Errorf("payment of booking %d: %w", i, err)
-				}
-			}
-			done.Add(1)
-		}
-		return nil
-	})
-	stopProgress()
-	if err != nil {
-		return nil, err
+	cardOneIn int
+	base      time.Time     // the first booking's time
+	span      time.Duration // from the first booking's time to the last's
+	done      atomic.Int64
+	skipped   atomic.Int64 // sold out even with one ticket
+}
+
+// bookings makes the bookings, each worker on its own events, and returns
+// how many were skipped.
+func (s *seeder) bookings(ctx context.Context, evs []evInfo) (int64, error) {
+	plan := &bookingPlan{
+		evs:       evs,
+		pool:      max(50, s.cfg.bookings*7/10),
+		cardOneIn: max(10, s.cfg.bookings/maxCardBookings),
+		base:      s.now.Add(-60 * 24 * time.Hour),
+		span:      60*24*time.Hour - time.Hour,
 	}
-	// The event createBooking is measured on; made last, it marks a
-	// complete data set (see findSeeded).
+	stopProgress := progress(&plan.done, s.cfg.bookings)
+	err := parallel(ctx, s.workers, func(ctx context.Context, w int) error { return s.bookOwn(ctx, w, plan) })
+	stopProgress()
+	return plan.skipped.Load(), err
+}
+
+// bookOwn makes worker w's bookings, with an engine whose clock is set to
+// each booking's time.
+func (s *seeder) bookOwn(ctx context.Context, w int, plan *bookingPlan) error {
+	clk := plan.base
+	eng := booking.New(s.client, s.dialect, booking.Options{Hold: 15 * time.Minute, Now: func() time.Time { return clk }})
+	rng := rand.New(rand.NewPCG(uint64(w)+1, 0x5ea7))
+	for i := 0; i < s.cfg.bookings; i++ {
+		e := i % s.cfg.events
+		if e%s.workers != w {
+			continue
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		at := plan.base.Add(time.Duration(int64(plan.span) / int64(s.cfg.bookings) * int64(i)))
+		clk = at
+		b, err := s.bookOne(ctx, eng, rng, plan, e)
+		if err != nil {
+			return fmt.Errorf("booking %d: %w", i, err)
+		}
+		if b == nil {
+			plan.skipped.Add(1)
+			plan.done.Add(1)
+			continue
+		}
+		if pay := payment(rng, b); pay != nil {
+			clk = at.Add(2 * time.Minute)
+			if pay.Method == domain.PaymentMethodBankTransfer {
+				clk = earliest(at.Add(time.Duration(1+rng.IntN(72))*time.Hour), s.now)
+			}
+			if _, _, err := eng.RecordPayment(ctx, *pay); err != nil {
+				return fmt.Errorf("payment of booking %d: %w", i, err)
+			}
+		}
+		plan.done.Add(1)
+	}
+	return nil
+}
+
+// bookOne books on event e; when its categories are sold out it tries
+// one standard ticket, and returns nil when even that is sold out.
+func (s *seeder) bookOne(ctx context.Context, eng *booking.Engine, rng *rand.Rand, plan *bookingPlan, e int) (*ent.Booking, error) {
+	in := bookingInput(rng, plan.pool, plan.evs[e].standard, plan.evs[e].reduced, plan.cardOneIn)
+	b, err := eng.CreateBooking(ctx, in)
+	var sold *domain.SoldOutError
+	if errors.As(err, &sold) {
+		in.Tickets = in.Tickets[:1]
+		in.Tickets[0].TicketCategoryID = plan.evs[e].standard
+		b, err = eng.CreateBooking(ctx, in)
+		if errors.As(err, &sold) {
+			return nil, nil
+		}
+	}
+	return b, err
+}
+
+// hotEvent creates the event createBooking is measured on; made last, it
+// marks a complete data set (see findSeeded).
+func (s *seeder) hotEvent(ctx context.Context) (eventID, categoryID int, err error) {
 	publish := true
 	capacity := hotCapacity
 	venue := "Arena"
-	hot, err := cat.CreateEvent(ctx, catalog.CreateEventInput{
-		Title: hotTitle, StartsAt: now.AddDate(0, 6, 0).Truncate(time.Hour), Capacity: &capacity, Venue: &venue,
+	hot, err := s.cat.CreateEvent(ctx, catalog.CreateEventInput{
+		Title: hotTitle, StartsAt: s.now.AddDate(0, 6, 0).Truncate(time.Hour), Capacity: &capacity, Venue: &venue,
 		Publish: &publish, TicketCategories: []*catalog.TicketCategoryInput{{Name: "Standard", Price: money.Decimal{Units: 4900, Scale: 2}}},
 	})
 	if err != nil {
-		return nil, fmt.Errorf("hot event: %w", err)
+		return 0, 0, fmt.Errorf("hot event: %w", err)
 	}
 	hotCats, err := hot.QueryTicketCategories().All(ctx)
 	if err != nil {
-		return nil, err
+		return 0, 0, err
 	}
-	return &seeded{elapsed: time.Since(start), hotEventID: hot.ID, hotCategoryID: hotCats[0].ID, skipped: skipped.Load()}, nil
+	return hot.ID, hotCats[0].ID, nil
 }
 
 func earliest(a, b time.Time) time.Time {

@@ -8,116 +8,46 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
+
+	"seatgraph/e2e/harness"
 )
 
-// buildServer compiles the module's command (the real server) to bin.
-func buildServer(ctx context.Context, bin string) error {
-	out, err := exec.CommandContext(ctx, "go", "env", "GOMOD").Output()
-	if err != nil {
-		return fmt.Errorf("go env GOMOD: %w", err)
-	}
-	mod := strings.TrimSpace(string(out))
-	if mod == "" || mod == os.DevNull {
-		return fmt.Errorf("run the bench inside the seatgraph module (go run ./bench)")
-	}
-	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, ".")
-	cmd.Dir = filepath.Dir(mod)
-	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
-	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("building the server: %w", err)
-	}
-	return nil
-}
-
-// serverProc is the running server binary.
-type serverProc struct {
-	cmd     *exec.Cmd
-	base    string // http://127.0.0.1:port
-	metrics string // its ops address, serving /metrics
-	log     string // its stderr and stdout
-	done    chan error
-}
-
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
-// startServer runs the server binary on dsn and waits for /readyz.
-func startServer(ctx context.Context, bin, dsn, adminKey, logPath string) (*serverProc, error) {
-	port, err := freePort()
-	if err != nil {
-		return nil, err
-	}
-	addr := "127.0.0.1:" + strconv.Itoa(port)
-	mport, err := freePort()
-	if err != nil {
-		return nil, err
-	}
-	maddr := "127.0.0.1:" + strconv.Itoa(mport)
+// startServer runs the server binary on dsn, its output going to logPath,
+// and waits for /readyz. The server gets the bench's environment, so that
+// SEATGRAPH_* settings apply to the server measured, and a /metrics
+// address of its own for the statement counter.
+func startServer(ctx context.Context, dsn, adminKey, logPath string) (*harness.Server, error) {
 	logf, err := os.Create(logPath)
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(bin, "-db", dsn, "-addr", addr, "-metrics-addr", maddr)
-	cmd.Env = append(os.Environ(), "SEATGRAPH_ADMIN_KEY="+adminKey)
-	cmd.Stdout, cmd.Stderr = logf, logf
-	if err := cmd.Start(); err != nil {
+	srv, err := harness.Start(ctx, harness.Options{
+		DB:           dsn,
+		Env:          []string{"SEATGRAPH_ADMIN_KEY=" + adminKey},
+		InheritEnv:   true,
+		Metrics:      true,
+		Output:       logf,
+		ReadyTimeout: 90 * time.Second,
+	})
+	if err != nil {
 		logf.Close()
-		return nil, err
-	}
-	s := &serverProc{cmd: cmd, base: "http://" + addr, metrics: "http://" + maddr, log: logPath, done: make(chan error, 1)}
-	go func() { s.done <- cmd.Wait(); logf.Close() }()
-	deadline := time.Now().Add(90 * time.Second)
-	for {
-		select {
-		case err := <-s.done:
-			return nil, fmt.Errorf("the server exited before it was ready (%v); its log: %s\n%s", err, logPath, tail(logPath))
-		case <-ctx.Done():
-			s.stop()
-			return nil, ctx.Err()
-		case <-time.After(100 * time.Millisecond):
+		if ctx.Err() != nil {
+			return nil, err
 		}
-		resp, err := http.Get(s.base + "/readyz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return s, nil
-			}
-		}
-		if time.Now().After(deadline) {
-			s.stop()
-			return nil, fmt.Errorf("the server was not ready within 90s; its log: %s\n%s", logPath, tail(logPath))
-		}
+		return nil, fmt.Errorf("%w; its log: %s\n%s", err, logPath, tail(logPath))
 	}
-}
-
-func (s *serverProc) pid() int { return s.cmd.Process.Pid }
-
-// stop ends the server (SIGTERM, then SIGKILL after its grace period).
-func (s *serverProc) stop() {
-	_ = s.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-s.done:
-	case <-time.After(20 * time.Second):
-		_ = s.cmd.Process.Kill()
-		<-s.done
-	}
+	go func() {
+		<-srv.Done()
+		logf.Close()
+	}()
+	return srv, nil
 }
 
 func tail(path string) string {

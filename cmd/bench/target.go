@@ -129,7 +129,9 @@ func gqlBody(query string, vars map[string]any) []byte {
 	return b
 }
 
-func runTarget(ctx context.Context, cfg options, bin, tmp string, t target) (*report, error) {
+// runTarget measures one database: the data set, the in-process counts,
+// then the four scenarios against the server binary.
+func runTarget(ctx context.Context, cfg options, tmp string, t target) (*report, error) {
 	fmt.Printf("\n== %s\n", t.name)
 	rep := &report{name: t.name, dsn: t.dsn}
 	st, err := store.Parse(t.dsn)
@@ -146,55 +148,81 @@ func runTarget(ctx context.Context, cfg options, bin, tmp string, t target) (*re
 		return nil, err
 	}
 	auth.Protect(client)
-	tctx := auth.WithTenant(ctx, tid)
 
 	// 1. The data set.
-	sd, err := findSeeded(tctx, client)
+	if err := rep.prepareData(ctx, cfg, client, db, st.Dialect, tid); err != nil {
+		return nil, err
+	}
+	// 2. Keys: the admin key the server is started with, a check-in key.
+	adminKey, checkinKey, err := benchKeys(ctx, client, tid)
 	if err != nil {
 		return nil, err
 	}
+	adminAuth := "Bearer " + adminKey
+	// 3. In process: statements per request (a counting Ent driver under
+	// the same wiring as the server), the deep cursor, the raw handler's
+	// answer against seatgraph's.
+	raw, err := newRawHandler(st, tid, adminAuth)
+	if err != nil {
+		return nil, err
+	}
+	defer raw.db.Close()
+	ip, err := newInProc(db, st.Dialect, tid, adminAuth)
+	if err != nil {
+		return nil, err
+	}
+	if err := rep.inProcess(ctx, ip, raw, db, st.Dialect, tid); err != nil {
+		return nil, err
+	}
+	// 4. The server and the raw handler, under load.
+	return rep, rep.underLoad(ctx, cfg, tmp, adminKey, checkinKey, raw, db, st.Dialect, tid)
+}
+
+// prepareData seeds the data set unless the database has it already, and
+// settles and counts it.
+func (rep *report) prepareData(ctx context.Context, cfg options, client *ent.Client, db *sql.DB, d string, tid int) error {
+	sd, err := findSeeded(auth.WithTenant(ctx, tid), client)
+	if err != nil {
+		return err
+	}
 	if sd == nil {
 		fmt.Printf("seeding %d events and %d bookings through the catalog and the booking engine\n", cfg.events, cfg.bookings)
-		if sd, err = seed(ctx, client, st.Dialect, tid, cfg); err != nil {
-			return nil, fmt.Errorf("seeding: %w", err)
+		if sd, err = seed(ctx, client, d, tid, cfg); err != nil {
+			return fmt.Errorf("seeding: %w", err)
 		}
 		fmt.Printf("seeded in %s (%.0f bookings/s)\n", sd.elapsed.Round(100*time.Millisecond), float64(cfg.bookings)/sd.elapsed.Seconds())
 	} else {
 		fmt.Println("reusing the data set already in the database")
 	}
 	rep.seed = sd
-	if err := settle(ctx, db, st.Dialect); err != nil {
-		return nil, err
+	if err := settle(ctx, db, d); err != nil {
+		return err
 	}
-	if rep.counts, err = countRows(ctx, db, st.Dialect, tid); err != nil {
-		return nil, err
+	if rep.counts, err = countRows(ctx, db, d, tid); err != nil {
+		return err
 	}
 	fmt.Println("data:", strings.Join(rep.counts, ", "))
+	return nil
+}
 
-	// 2. Keys: the admin key the server is started with, a check-in key.
-	adminKey := "sgk_bench_" + randomHex(16)
+// benchKeys makes a fresh admin key (the server is started with it) and a
+// check-in key.
+func benchKeys(ctx context.Context, client *ent.Client, tid int) (adminKey, checkinKey string, err error) {
+	adminKey = "sgk_bench_" + randomHex(16)
 	if _, err := auth.EnsureAdminKey(ctx, client, tid, adminKey); err != nil {
-		return nil, err
+		return "", "", err
 	}
-	checkinKey, err := auth.CreateKey(ctx, client, tid, domain.RoleCheckIn)
-	if err != nil {
-		return nil, err
-	}
-	adminAuth := "Bearer " + adminKey
+	checkinKey, err = auth.CreateKey(ctx, client, tid, domain.RoleCheckIn)
+	return adminKey, checkinKey, err
+}
 
-	// 3. In process: statements per request (a counting Ent driver under
-	// the same wiring as the server), the deep cursor, the raw handler's
-	// answer against seatgraph's.
-	ip, err := newInProc(db, st.Dialect, tid, adminAuth)
-	if err != nil {
-		return nil, err
-	}
-	raw := &rawHandler{db: nil, postgres: st.Dialect == dialect.Postgres, tenantID: tid, auth: adminAuth}
+// newRawHandler is the raw handler on a database pool of its own, sized
+// like the server's.
+func newRawHandler(st store.Target, tid int, adminAuth string) (*rawHandler, error) {
 	rawDB, err := sql.Open(st.Driver, st.DSN)
 	if err != nil {
 		return nil, err
 	}
-	defer rawDB.Close()
 	if st.Dialect == dialect.Postgres {
 		rawDB.SetMaxOpenConns(20)
 		rawDB.SetMaxIdleConns(20)
@@ -202,168 +230,36 @@ func runTarget(ctx context.Context, cfg options, bin, tmp string, t target) (*re
 		rawDB.SetMaxOpenConns(8)
 		rawDB.SetMaxIdleConns(8)
 	}
-	raw.db = rawDB
-	if err := rep.inProcess(ctx, ip, raw, db, st.Dialect, tid, sd); err != nil {
-		return nil, err
-	}
-	after := rep.deepAt
+	return &rawHandler{db: rawDB, postgres: st.Dialect == dialect.Postgres, tenantID: tid, auth: adminAuth}, nil
+}
 
-	// 4. The server and the raw handler.
-	rep.serverLog = filepath.Join(tmp, t.name+"-server.log")
-	srv, err := startServer(ctx, bin, t.dsn, adminKey, rep.serverLog)
+// underLoad starts the server binary and the raw handler and runs the
+// scenarios against them.
+func (rep *report) underLoad(ctx context.Context, cfg options, tmp, adminKey, checkinKey string, raw *rawHandler, db *sql.DB, d string, tid int) error {
+	rep.serverLog = filepath.Join(tmp, rep.name+"-server.log")
+	srv, err := startServer(ctx, rep.dsn, adminKey, rep.serverLog)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	defer srv.stop()
-	rep.idleRSS = rssKiB(srv.pid())
+	defer srv.Stop()
+	rep.idleRSS = rssKiB(srv.Pid())
 	rawURL, stopRaw, err := serveRaw(raw)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer stopRaw()
-	_, metricsStmts := statementCounter(srv.metrics)
-	if metricsStmts {
-		rep.stmtSource = "the server's /metrics statement counter"
-	} else {
-		rep.stmtSource = "in process: server.NewApp over a counting Ent driver (the server's /metrics has no statement counter)"
-	}
-	fmt.Printf("server pid %d on %s, idle RSS %.1f MiB; raw handler on %s\n", srv.pid(), srv.base, mib(rep.idleRSS), rawURL)
+	m := newMeasurer(ctx, cfg, rep, srv)
+	fmt.Printf("server pid %d on %s, idle RSS %.1f MiB; raw handler on %s\n", srv.Pid(), srv.URL, mib(rep.idleRSS), rawURL)
 
-	gql := srv.base + "/graphql"
-	hdr := func(kv ...string) http.Header {
-		h := http.Header{}
-		for i := 0; i+1 < len(kv); i += 2 {
-			h.Set(kv[i], kv[i+1])
-		}
-		return h
-	}
-	fixed := func(b []byte) func() ([]byte, bool) { return func() ([]byte, bool) { return b, true } }
-	scA50 := scenario{name: scA, url: gql, header: hdr("Authorization", adminAuth), body: fixed(gqlBody(queryA, map[string]any{"first": 50}))}
-	scRawA := scenario{name: scRaw, url: rawURL + "/bookings?first=50", header: hdr("Authorization", adminAuth), get: true}
-	scDeepA := scenario{name: scDeep, url: gql, header: hdr("Authorization", adminAuth),
-		body: fixed(gqlBody(queryA, map[string]any{"first": 50, "after": after}))}
-	scEvents := scenario{name: scB, url: gql, body: fixed(gqlBody(queryB, nil))}
-
-	// measure runs sc's rounds at conc (after a warm-up) and returns them.
-	measure := func(sc scenario, conc int) result {
-		var s0 float64
-		if metricsStmts {
-			s0, _ = statementCounter(srv.metrics)
-		}
-		r := load(ctx, sc, conc, cfg.duration, srv.pid())
-		if metricsStmts && r.requests > 0 {
-			s1, _ := statementCounter(srv.metrics)
-			r.stmts = (s1 - s0) / float64(r.requests)
-		}
-		return r
-	}
-	stmtCol := func(r result, inproc int64) string {
-		if metricsStmts {
-			return fmt.Sprintf("%.1f", r.stmts)
-		}
-		return fmt.Sprint(inproc)
-	}
-	warm := func(sc scenario, conc int) {
-		if cfg.warmup > 0 {
-			load(ctx, sc, conc, cfg.warmup, 0)
-		}
-	}
-
-	// (a), the raw handler and the deep cursor, round by round side by side
-	// so that the machine's load falls on all three alike.
-	for _, c := range cfg.conc {
-		warm(scA50, c)
-		warm(scRawA, c)
-		if after != "" {
-			warm(scDeepA, c)
-		}
-		var ra, rr, rd []result
-		for range cfg.rounds {
-			ra = append(ra, measure(scA50, c))
-			rr = append(rr, load(ctx, scRawA, c, cfg.duration, 0))
-			if after != "" {
-				rd = append(rd, measure(scDeepA, c))
-			}
-		}
-		ma, mr := median(ra), median(rr)
-		rep.add(scA, c, ma, stmtCol(ma, rep.stmtA50), "")
-		rep.add(scRaw, c, mr, fmt.Sprint(rawStatements), "in the bench process")
-		if after != "" {
-			md := median(rd)
-			rep.add(scDeep, c, md, stmtCol(md, rep.stmtDeep), "")
-		}
-		fmt.Printf("  a c%-3d seatgraph %.0f req/s, raw %.0f req/s: %.0f%%\n", c, ma.rps, mr.rps, 100*ma.rps/mr.rps)
-	}
-	// (b)
-	for _, c := range cfg.conc {
-		warm(scEvents, c)
-		var rs []result
-		for range cfg.rounds {
-			rs = append(rs, measure(scEvents, c))
-		}
-		m := median(rs)
-		rep.add(scB, c, m, stmtCol(m, rep.stmtB), "")
-		fmt.Printf("  b c%-3d %.0f req/s\n", c, m.rps)
-	}
-	// (c): every request books one ticket on the hot event, anonymously,
-	// as a new booker, paying by invoice (so it confirms at once).
-	var seq atomic.Int64
-	run := randomHex(4)
-	catID := gid.Encode(sd.hotCategoryID)
-	scBook := scenario{name: scC, url: gql,
-		body: func() ([]byte, bool) {
-			n := seq.Add(1)
-			return gqlBody(mutationC, map[string]any{"input": map[string]any{
-				"booker":        map[string]any{"firstName": "Hot", "lastName": "Booker", "email": fmt.Sprintf("hot-%s-%d@bench.example", run, n)},
-				"tickets":       []any{map[string]any{"ticketCategoryId": catID}},
-				"paymentMethod": "INVOICE",
-			}}), true
-		},
-		okBody: func(b []byte) bool { return bytes.Contains(b, []byte(`"status":"CONFIRMED"`)) },
-	}
-	for _, c := range cfg.conc {
-		warm(scBook, c)
-		var rs []result
-		for range cfg.rounds {
-			rs = append(rs, measure(scBook, c))
-		}
-		m := median(rs)
-		rep.add(scC, c, m, stmtCol(m, rep.stmtC), fmt.Sprintf("%.0f confirmed/s", confirmedPerSec(m)))
-		fmt.Printf("  c c%-3d %.0f req/s, %.0f confirmed bookings/s\n", c, m.rps, confirmedPerSec(m))
-	}
-	// (d): codes of confirmed, unchecked tickets, each sent once.
-	codes, err := checkinCodes(ctx, db, st.Dialect, tid)
+	m.listings(raw.auth, rawURL)
+	m.eventPage()
+	m.bookings()
+	codes, err := checkinCodes(ctx, db, d, tid)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	rep.codesLoaded = len(codes)
-	var next atomic.Int64
-	scCheck := scenario{name: scD, url: gql, header: hdr("Authorization", "Bearer "+checkinKey),
-		body: func() ([]byte, bool) {
-			i := int(next.Add(1)) - 1
-			if i >= len(codes) {
-				return nil, false
-			}
-			return gqlBody(mutationD, map[string]any{"code": codes[i]}), true
-		},
-		okBody: func(b []byte) bool { return bytes.Contains(b, []byte(`"checkedInAt":"`)) },
-	}
-	for _, c := range cfg.conc {
-		warm(scCheck, c)
-		var rs []result
-		for range cfg.rounds {
-			rs = append(rs, measure(scCheck, c))
-		}
-		m := median(rs)
-		note := ""
-		if m.stopped {
-			note = "codes ran out"
-		}
-		rep.add(scD, c, m, stmtCol(m, rep.stmtD), note)
-		fmt.Printf("  d c%-3d %.0f req/s\n", c, m.rps)
-	}
-	fmt.Printf("  %d check-in codes loaded, %d used\n", len(codes), min(int(next.Load()), len(codes)))
-	return rep, nil
+	m.checkIns("Bearer "+checkinKey, codes)
+	return nil
 }
 
 // settle folds SQLite's write-ahead log into the database file, and has
@@ -472,31 +368,50 @@ func (ip *inProc) do(body []byte, authz string) ([]byte, int64, error) {
 	return rec.Body.Bytes(), n, nil
 }
 
+// count sends body twice (the first warms caches) and returns the
+// statements and the body of the second.
+func (ip *inProc) count(body []byte, authz string) (int64, []byte, error) {
+	if _, _, err := ip.do(body, authz); err != nil {
+		return 0, nil, err
+	}
+	b, n, err := ip.do(body, authz)
+	return n, b, err
+}
+
 // inProcess counts statements per request, finds the deep cursor and
 // checks that the raw handler answers what seatgraph answers.
-func (rep *report) inProcess(ctx context.Context, ip *inProc, raw *rawHandler, db *sql.DB, d string, tid int, sd *seeded) error {
-	adminAuth := raw.auth
+func (rep *report) inProcess(ctx context.Context, ip *inProc, raw *rawHandler, db *sql.DB, d string, tid int) error {
 	// The first request of a key looks it up; later ones reuse it.
-	if _, _, err := ip.do(gqlBody("{ __typename }", nil), adminAuth); err != nil {
+	if _, _, err := ip.do(gqlBody("{ __typename }", nil), raw.auth); err != nil {
 		return err
 	}
-	count := func(body []byte, authz string) (int64, []byte, error) {
-		if _, _, err := ip.do(body, authz); err != nil { // warm
-			return 0, nil, err
-		}
-		b, n, err := ip.do(body, authz)
-		return n, b, err
+	// The queries first: the raw handler's answer is compared before
+	// anything adds a booking.
+	if err := rep.countQueries(ctx, ip, raw); err != nil {
+		return err
 	}
+	if err := rep.countMutations(ctx, ip, db, d, tid, raw.auth); err != nil {
+		return err
+	}
+	if err := rep.findDeepCursor(ctx, ip, db, d, tid, raw.auth); err != nil {
+		return err
+	}
+	fmt.Printf("statements per request (in process): a first 10: %d, a first 50: %d, a deep: %d, b: %d, c: %d, d: %d; raw answers the same: %s\n",
+		rep.stmtA10, rep.stmtA50, rep.stmtDeep, rep.stmtB, rep.stmtC, rep.stmtD, rep.sameAsRaw)
+	return nil
+}
+
+// countQueries counts the statements of queries a and b, and checks that
+// the raw handler answers what seatgraph answers to a.
+func (rep *report) countQueries(ctx context.Context, ip *inProc, raw *rawHandler) error {
 	var err error
-	if rep.stmtA10, _, err = count(gqlBody(queryA, map[string]any{"first": 10}), adminAuth); err != nil {
+	if rep.stmtA10, _, err = ip.count(gqlBody(queryA, map[string]any{"first": 10}), raw.auth); err != nil {
 		return fmt.Errorf("query a: %w", err)
 	}
 	var a50 []byte
-	if rep.stmtA50, a50, err = count(gqlBody(queryA, map[string]any{"first": 50}), adminAuth); err != nil {
+	if rep.stmtA50, a50, err = ip.count(gqlBody(queryA, map[string]any{"first": 50}), raw.auth); err != nil {
 		return fmt.Errorf("query a: %w", err)
 	}
-	// The raw handler must answer what seatgraph answers.
-	// (Before anything below adds a booking.)
 	rr, err := raw.page(ctx, 50)
 	if err != nil {
 		return fmt.Errorf("raw handler: %w", err)
@@ -511,15 +426,21 @@ func (rep *report) inProcess(ctx context.Context, ip *inProc, raw *rawHandler, d
 		rep.sameAsRaw = "NO"
 		fmt.Printf("the raw handler's answer differs from seatgraph's:\nseatgraph: %.600s\nraw:       %.600s\n", a50, rb)
 	}
-	if rep.stmtB, _, err = count(gqlBody(queryB, nil), ""); err != nil {
+	if rep.stmtB, _, err = ip.count(gqlBody(queryB, nil), ""); err != nil {
 		return fmt.Errorf("query b: %w", err)
 	}
-	// createBooking and checkInTicket once each (not warmed: each changes data).
+	return nil
+}
+
+// countMutations counts createBooking and checkInTicket, once each (not
+// warmed: each changes data).
+func (rep *report) countMutations(ctx context.Context, ip *inProc, db *sql.DB, d string, tid int, adminAuth string) error {
 	in := map[string]any{
 		"booker":        map[string]any{"firstName": "Count", "lastName": "Statements", "email": "count-" + randomHex(4) + "@bench.example"},
-		"tickets":       []any{map[string]any{"ticketCategoryId": gid.Encode(sd.hotCategoryID)}},
+		"tickets":       []any{map[string]any{"ticketCategoryId": gid.Encode(rep.seed.hotCategoryID)}},
 		"paymentMethod": "INVOICE",
 	}
+	var err error
 	if _, rep.stmtC, err = ip.do(gqlBody(mutationC, map[string]any{"input": in}), ""); err != nil {
 		return fmt.Errorf("createBooking: %w", err)
 	}
@@ -531,9 +452,13 @@ func (rep *report) inProcess(ctx context.Context, ip *inProc, raw *rawHandler, d
 	if _, rep.stmtD, err = ip.do(gqlBody(mutationD, map[string]any{"code": code}), adminAuth); err != nil {
 		return fmt.Errorf("checkInTicket: %w", err)
 	}
+	return nil
+}
 
-	// The deep cursor: that of the booking at 90 % of the list, which the
-	// API hands out for a page that ends on it.
+// findDeepCursor finds the cursor of the booking at 90 % of the list, which
+// the API hands out for a page that ends on it, and counts the statements
+// of the page after it.
+func (rep *report) findDeepCursor(ctx context.Context, ip *inProc, db *sql.DB, d string, tid int, adminAuth string) error {
 	var total int
 	if err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM bookings WHERE tenant_id = "+placeholder(d, 1), tid).Scan(&total); err != nil {
 		return err
@@ -558,7 +483,7 @@ func (rep *report) inProcess(ctx context.Context, ip *inProc, raw *rawHandler, d
 	}
 	rep.deepAt = cur.Data.Bookings.PageInfo.EndCursor
 	var deep []byte
-	if rep.stmtDeep, deep, err = count(gqlBody(queryA, map[string]any{"first": 50, "after": rep.deepAt}), adminAuth); err != nil {
+	if rep.stmtDeep, deep, err = ip.count(gqlBody(queryA, map[string]any{"first": 50, "after": rep.deepAt}), adminAuth); err != nil {
 		return fmt.Errorf("deep page: %w", err)
 	}
 	var page struct {
@@ -573,9 +498,6 @@ func (rep *report) inProcess(ctx context.Context, ip *inProc, raw *rawHandler, d
 	if want := min(50, total-offset-1); len(page.Data.Bookings.Nodes) != want {
 		return fmt.Errorf("the deep page has %d bookings, want %d", len(page.Data.Bookings.Nodes), want)
 	}
-
-	fmt.Printf("statements per request (in process): a first 10: %d, a first 50: %d, a deep: %d, b: %d, c: %d, d: %d; raw answers the same: %s\n",
-		rep.stmtA10, rep.stmtA50, rep.stmtDeep, rep.stmtB, rep.stmtC, rep.stmtD, rep.sameAsRaw)
 	return nil
 }
 
