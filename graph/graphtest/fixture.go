@@ -1,6 +1,7 @@
 package graphtest
 
 import (
+	"context"
 	"fmt"
 	"testing"
 	"time"
@@ -450,252 +451,413 @@ func fxTicketCode(n int) string {
 }
 
 // Seed writes the fixture into e's database for e's tenant and returns it.
+// The steps run in this order, which fixes every id: events, each followed
+// by its ticket categories, then participants, then bookings, each followed
+// by a registration and a ticket per seat and then its payments.
 func Seed(t testing.TB, e *Env) *Fixture {
 	t.Helper()
-	ctx := e.Ctx()
-	f := &Fixture{BookingEvents: map[int][]int{}}
-	must := func(err error, what string, i int) {
-		t.Helper()
-		if err != nil {
-			t.Fatalf("seeding %s %d: %v", what, i, err)
-		}
+	s := &fxSeeder{
+		t: t, ctx: e.Ctx(), e: e,
+		f:     &Fixture{BookingEvents: map[int][]int{}},
+		codes: map[string]bool{},
 	}
+	s.deriveSeats()
+	s.createEvents()
+	s.createParticipants()
+	s.createBookings()
+	return s.f
+}
 
-	// Derive the statuses and counters first, so every row is written
-	// once with its final values.
-	type seat struct {
-		ticket   domain.TicketStatus
-		reg      domain.RegistrationStatus
-		position *int
+// fxSeeder writes the fixture plan through Ent. Its steps mark themselves
+// as helpers, so a failing write is reported at the test's call to Seed.
+type fxSeeder struct {
+	t   testing.TB
+	ctx context.Context
+	e   *Env
+	f   *Fixture // the rows written so far
+
+	// Derived from the plan before anything is written (deriveSeats).
+	seats      [][]fxSeat // per booking and ticket index
+	registered []int      // per event index
+	waitlisted []int
+	checkedIn  []int
+	sold       [][]int // per event and category index
+
+	cats    [][]*ent.TicketCategory // per event index, as written
+	codes   map[string]bool         // ticket codes handed out
+	nTicket int                     // tickets written so far
+}
+
+// fxSeat is what the ticket and the registration of one booked seat end in.
+type fxSeat struct {
+	ticket   domain.TicketStatus
+	reg      domain.RegistrationStatus
+	position *int // waitlist position; nil unless waitlisted
+}
+
+// fxBooked is a booking as written, for the rows that hang off it.
+type fxBooked struct {
+	i        int // index into fxBookings
+	plan     fxBookingPlan
+	created  time.Time
+	ev       *ent.Event // nil for a booking without an event
+	currency string
+	total    int64
+	row      *ent.Booking
+}
+
+func (s *fxSeeder) must(err error, what string, i int) {
+	s.t.Helper()
+	if err != nil {
+		s.t.Fatalf("seeding %s %d: %v", what, i, err)
 	}
-	registered := make([]int, len(fxEvents))
-	waitlisted := make([]int, len(fxEvents))
-	checkedIn := make([]int, len(fxEvents))
-	sold := make([][]int, len(fxEvents))
+}
+
+// deriveSeats works out every seat's statuses and the counters they add up
+// to first, so every row is written once with its final values.
+func (s *fxSeeder) deriveSeats() {
+	s.t.Helper()
+	s.registered = make([]int, len(fxEvents))
+	s.waitlisted = make([]int, len(fxEvents))
+	s.checkedIn = make([]int, len(fxEvents))
+	s.sold = make([][]int, len(fxEvents))
 	for i, ev := range fxEvents {
-		sold[i] = make([]int, len(ev.categories))
+		s.sold[i] = make([]int, len(ev.categories))
 	}
-	seats := make([][]seat, len(fxBookings))
+	s.seats = make([][]fxSeat, len(fxBookings))
 	for i, b := range fxBookings {
 		for _, tp := range b.tickets {
-			var s seat
-			switch b.status {
-			case fxWaitlisted:
-				waitlisted[b.event]++
-				s = seat{domain.TicketStatusWaitlisted, domain.RegistrationStatusWaitlisted, fxInt(waitlisted[b.event])}
-			case fxPending:
-				s = seat{ticket: domain.TicketStatusActive, reg: domain.RegistrationStatusPending}
-			case fxConfirmed:
-				s = seat{ticket: domain.TicketStatusActive, reg: domain.RegistrationStatusAccepted}
-			default:
-				s = seat{ticket: domain.TicketStatusCancelled, reg: domain.RegistrationStatusCancelled}
-			}
-			if s.ticket == domain.TicketStatusActive {
-				registered[b.event]++
-				sold[b.event][tp.category]++
-				if tp.checkedIn {
-					checkedIn[b.event]++
-				}
-			} else if tp.checkedIn {
-				t.Fatalf("fixture: booking %d checks in a %s ticket", i, s.ticket)
-			}
-			seats[i] = append(seats[i], s)
+			seat := s.seatOf(b)
+			s.countSeat(i, b, tp, seat)
+			s.seats[i] = append(s.seats[i], seat)
 		}
 	}
+}
 
-	// Events and their ticket categories.
-	evCreated := time.Date(2026, 1, 5, 9, 30, 0, 0, time.UTC)
-	cats := make([][]*ent.TicketCategory, len(fxEvents))
+// seatOf gives a seat the statuses that follow its booking's; a waitlisted
+// seat takes the next place on its event's waitlist.
+func (s *fxSeeder) seatOf(b fxBookingPlan) fxSeat {
+	switch b.status {
+	case fxWaitlisted:
+		s.waitlisted[b.event]++
+		return fxSeat{domain.TicketStatusWaitlisted, domain.RegistrationStatusWaitlisted, fxInt(s.waitlisted[b.event])}
+	case fxPending:
+		return fxSeat{ticket: domain.TicketStatusActive, reg: domain.RegistrationStatusPending}
+	case fxConfirmed:
+		return fxSeat{ticket: domain.TicketStatusActive, reg: domain.RegistrationStatusAccepted}
+	default:
+		return fxSeat{ticket: domain.TicketStatusCancelled, reg: domain.RegistrationStatusCancelled}
+	}
+}
+
+// countSeat adds an active seat to its event's and category's counters.
+// Only an active ticket can be checked in: a plan saying otherwise is a
+// mistake in the plan.
+func (s *fxSeeder) countSeat(i int, b fxBookingPlan, tp fxTicketPlan, seat fxSeat) {
+	s.t.Helper()
+	if seat.ticket != domain.TicketStatusActive {
+		if tp.checkedIn {
+			s.t.Fatalf("fixture: booking %d checks in a %s ticket", i, seat.ticket)
+		}
+		return
+	}
+	s.registered[b.event]++
+	s.sold[b.event][tp.category]++
+	if tp.checkedIn {
+		s.checkedIn[b.event]++
+	}
+}
+
+// createEvents writes the events, each followed by its ticket categories.
+func (s *fxSeeder) createEvents() {
+	s.t.Helper()
+	s.cats = make([][]*ent.TicketCategory, len(fxEvents))
 	for i, p := range fxEvents {
-		created := evCreated.Add(time.Duration(i)*25*time.Hour + time.Duration(i)*1234*time.Microsecond)
-		c := e.Client.Event.Create().SetTenantID(e.Tenant).
-			SetCreatedAt(created).SetUpdatedAt(created).
-			SetTitle(p.title).SetNillableDescription(p.description).SetStatus(p.status).
-			SetStartsAt(p.startsAt).SetNillableVenue(p.venue).
-			SetNillableCapacity(p.capacity).SetNillableMaxTicketsPerBooking(p.maxTickets).
-			SetWaitlistEnabled(p.waitlist).SetCurrency(p.currency).
-			SetRegisteredCount(registered[i]).SetWaitlistCount(waitlisted[i]).SetCheckedInCount(checkedIn[i])
-		if p.endsAfter > 0 {
-			c.SetEndsAt(p.startsAt.Add(p.endsAfter))
-		}
-		if p.regOpens {
-			c.SetRegistrationOpensAt(created.Add(24 * time.Hour)).SetRegistrationClosesAt(p.startsAt.Add(-time.Hour))
-		}
-		if p.status == fxCancelled {
-			c.SetCancelledAt(created.Add(72 * time.Hour)).SetCancellationReason("Organizer cancelled")
-		}
-		ev, err := c.Save(ctx)
-		must(err, "event", i)
-		f.Events = append(f.Events, ev)
+		created := fxEventCreated(i)
+		ev := s.createEvent(i, p, created)
 		for j, cp := range p.categories {
-			cc := e.Client.TicketCategory.Create().SetTenantID(e.Tenant).
-				SetCreatedAt(created).SetUpdatedAt(created).
-				SetEventID(ev.ID).SetName(cp.name).SetPrice(cp.price).SetCurrency(p.currency).
-				SetTaxRatePercent(cp.tax).SetNillableCapacity(cp.capacity).SetSoldCount(sold[i][j])
-			if cp.sales {
-				cc.SetSalesStartAt(created).SetSalesEndAt(p.startsAt)
-			}
-			if j == 1 {
-				cc.SetDescription(cp.name + " ticket")
-			}
-			tc, err := cc.Save(ctx)
-			must(err, "ticket category", j)
-			cats[i] = append(cats[i], tc)
-			f.Categories = append(f.Categories, tc)
+			s.createCategory(i, j, p, cp, ev, created)
 		}
 	}
+}
 
-	// Participants.
-	pCreated := time.Date(2026, 1, 20, 8, 0, 0, 0, time.UTC)
+// fxEventCreated is when event i was created: a day and an hour after the
+// one before, plus a few microseconds more each time.
+func fxEventCreated(i int) time.Time {
+	base := time.Date(2026, 1, 5, 9, 30, 0, 0, time.UTC)
+	return base.Add(time.Duration(i)*25*time.Hour + time.Duration(i)*1234*time.Microsecond)
+}
+
+func (s *fxSeeder) createEvent(i int, p fxEventPlan, created time.Time) *ent.Event {
+	s.t.Helper()
+	c := s.e.Client.Event.Create().SetTenantID(s.e.Tenant).
+		SetCreatedAt(created).SetUpdatedAt(created).
+		SetTitle(p.title).SetNillableDescription(p.description).SetStatus(p.status).
+		SetStartsAt(p.startsAt).SetNillableVenue(p.venue).
+		SetNillableCapacity(p.capacity).SetNillableMaxTicketsPerBooking(p.maxTickets).
+		SetWaitlistEnabled(p.waitlist).SetCurrency(p.currency).
+		SetRegisteredCount(s.registered[i]).SetWaitlistCount(s.waitlisted[i]).SetCheckedInCount(s.checkedIn[i])
+	if p.endsAfter > 0 {
+		c.SetEndsAt(p.startsAt.Add(p.endsAfter))
+	}
+	if p.regOpens {
+		c.SetRegistrationOpensAt(created.Add(24 * time.Hour)).SetRegistrationClosesAt(p.startsAt.Add(-time.Hour))
+	}
+	if p.status == fxCancelled {
+		c.SetCancelledAt(created.Add(72 * time.Hour)).SetCancellationReason("Organizer cancelled")
+	}
+	ev, err := c.Save(s.ctx)
+	s.must(err, "event", i)
+	s.f.Events = append(s.f.Events, ev)
+	return ev
+}
+
+// createCategory writes category j of event i, created with its event. Only
+// the second category of an event has a description, so the field is null
+// on some rows and set on others.
+func (s *fxSeeder) createCategory(i, j int, p fxEventPlan, cp fxCategoryPlan, ev *ent.Event, created time.Time) {
+	s.t.Helper()
+	cc := s.e.Client.TicketCategory.Create().SetTenantID(s.e.Tenant).
+		SetCreatedAt(created).SetUpdatedAt(created).
+		SetEventID(ev.ID).SetName(cp.name).SetPrice(cp.price).SetCurrency(p.currency).
+		SetTaxRatePercent(cp.tax).SetNillableCapacity(cp.capacity).SetSoldCount(s.sold[i][j])
+	if cp.sales {
+		cc.SetSalesStartAt(created).SetSalesEndAt(p.startsAt)
+	}
+	if j == 1 {
+		cc.SetDescription(cp.name + " ticket")
+	}
+	tc, err := cc.Save(s.ctx)
+	s.must(err, "ticket category", j)
+	s.cats[i] = append(s.cats[i], tc)
+	s.f.Categories = append(s.f.Categories, tc)
+}
+
+// createParticipants writes the participants, seven hours (and a few
+// microseconds more each time) apart.
+func (s *fxSeeder) createParticipants() {
+	s.t.Helper()
+	base := time.Date(2026, 1, 20, 8, 0, 0, 0, time.UTC)
 	for i, p := range fxParticipants {
-		created := pCreated.Add(time.Duration(i)*7*time.Hour + time.Duration(i)*17*time.Microsecond)
-		pa, err := e.Client.Participant.Create().SetTenantID(e.Tenant).
+		created := base.Add(time.Duration(i)*7*time.Hour + time.Duration(i)*17*time.Microsecond)
+		pa, err := s.e.Client.Participant.Create().SetTenantID(s.e.Tenant).
 			SetCreatedAt(created).SetUpdatedAt(created).
 			SetFirstName(p.first).SetLastName(p.last).SetEmail(p.email).
 			SetNillableCompany(p.company).SetNillableCity(p.city).
-			Save(ctx)
-		must(err, "participant", i)
-		f.Participants = append(f.Participants, pa)
+			Save(s.ctx)
+		s.must(err, "participant", i)
+		s.f.Participants = append(s.f.Participants, pa)
 	}
+}
 
-	// Bookings, with a registration and a ticket per seat, and payments.
-	bCreated := time.Date(2026, 2, 1, 10, 0, 0, 0, time.UTC)
-	createdAt := make([]time.Time, len(fxBookings))
-	codes := map[string]bool{}
-	nTicket := 0
+// createBookings writes the bookings, each followed by a registration and a
+// ticket per seat, and then by its payments.
+func (s *fxSeeder) createBookings() {
+	s.t.Helper()
 	for i, p := range fxBookings {
-		createdAt[i] = bCreated.Add(time.Duration(i)*26*time.Hour + time.Duration(i)*7*time.Minute + time.Duration(i)*321*time.Microsecond)
-		if p.sameTimeAs > 0 {
-			createdAt[i] = createdAt[p.sameTimeAs]
-		}
-		created := createdAt[i]
-		currency := "EUR"
-		var ev *ent.Event
-		if p.event >= 0 {
-			ev = f.Events[p.event]
-			currency = ev.Currency
-		}
-		var subtotal, taxTotal, total int64
-		for _, tp := range p.tickets {
-			c := cats[p.event][tp.category]
-			net, tax := fxNet(c.Price, c.TaxRatePercent)
-			subtotal, taxTotal, total = subtotal+net, taxTotal+tax, total+c.Price
-		}
-		var paid, refunded int64
-		for _, pp := range p.payments {
-			amount := pp.amount
-			if amount == 0 {
-				amount = total
-			}
-			if pp.status == fxSucceeded {
-				if pp.kind == fxPay {
-					paid += amount
-				} else {
-					refunded += amount
-				}
-			}
-		}
-		payStatus := domain.PaymentStatusUnpaid
-		switch {
-		case refunded > 0 && refunded >= paid:
-			payStatus = domain.PaymentStatusRefunded
-		case refunded > 0:
-			payStatus = domain.PaymentStatusPartiallyRefunded
-		case paid > 0 && paid >= total:
-			payStatus = domain.PaymentStatusPaid
-		case paid > 0:
-			payStatus = domain.PaymentStatusPartiallyPaid
-		}
-		bc := e.Client.Booking.Create().SetTenantID(e.Tenant).
-			SetCreatedAt(created).SetUpdatedAt(created).
-			SetOrderNumber(fmt.Sprintf("BK-%06d", 1001+i)).SetStatus(p.status).
-			SetBookerID(f.Participants[p.booker].ID).SetCurrency(currency).
-			SetSubtotal(subtotal).SetTaxTotal(taxTotal).SetTotal(total).
-			SetPaidAmount(paid).SetRefundedAmount(refunded).
-			SetPaymentStatus(payStatus).SetPaymentMethod(p.method).
-			SetNillableUtmSource(p.utm)
-		switch p.status {
-		case fxConfirmed:
-			bc.SetConfirmedAt(created.Add(time.Hour))
-		case fxPending, fxExpired:
-			bc.SetHoldExpiresAt(created.Add(30 * time.Minute))
-		case fxBookingCancelled:
-			bc.SetCancelledAt(created.Add(48 * time.Hour)).SetCancellationReason("Changed plans")
-		}
-		if p.method == fxInvoice {
-			bc.SetInvoiceNumber(fmt.Sprintf("INV-2026-%04d", i+1)).SetInvoiceAddress("Acme GmbH\nHauptstr. 1\n10115 Berlin")
-		}
-		if ev != nil && len(p.tickets) > 0 {
-			bc.AddEvents(ev)
-		}
-		bk, err := bc.Save(ctx)
-		must(err, "booking", i)
-		f.Bookings = append(f.Bookings, bk)
-		if ev != nil && len(p.tickets) > 0 {
-			f.BookingEvents[bk.ID] = []int{ev.ID}
-		}
-
+		b := s.createBooking(i, p)
 		for j, tp := range p.tickets {
-			holder := f.Participants[p.booker]
-			if tp.holder >= 0 {
-				holder = f.Participants[tp.holder]
-			}
-			s := seats[i][j]
-			reg, err := e.Client.Registration.Create().SetTenantID(e.Tenant).
-				SetCreatedAt(created).SetUpdatedAt(created).
-				SetEventID(ev.ID).SetParticipantID(holder.ID).SetStatus(s.reg).
-				SetNillableWaitlistPosition(s.position).
-				SetMetadata(map[string]any{"source": "fixture", "seat": j + 1}).
-				Save(ctx)
-			must(err, "registration of booking", i)
-			f.Registrations = append(f.Registrations, reg)
-
-			c := cats[p.event][tp.category]
-			net, tax := fxNet(c.Price, c.TaxRatePercent)
-			nTicket++
-			code := fxTicketCode(nTicket)
-			if codes[code] {
-				t.Fatalf("fixture: ticket code %s repeats", code)
-			}
-			codes[code] = true
-			tc := e.Client.Ticket.Create().SetTenantID(e.Tenant).
-				SetCreatedAt(created).SetUpdatedAt(created).
-				SetBookingID(bk.ID).SetEventID(ev.ID).SetTicketCategoryID(c.ID).
-				SetHolderID(holder.ID).SetRegistrationID(reg.ID).SetCode(code).
-				SetStatus(s.ticket).SetPrice(c.Price).SetNetPrice(net).SetTaxAmount(tax).
-				SetCurrency(currency)
-			if tp.checkedIn {
-				tc.SetCheckedInAt(ev.StartsAt.Add(-15 * time.Minute).Add(time.Duration(j) * time.Minute))
-			}
-			ticket, err := tc.Save(ctx)
-			must(err, "ticket of booking", i)
-			f.Tickets = append(f.Tickets, ticket)
+			s.createSeat(b, j, tp)
 		}
-
 		for j, pp := range p.payments {
-			amount := pp.amount
-			if amount == 0 {
-				amount = total
-			}
-			pCreated := created.Add(time.Duration(2+j) * time.Hour)
-			method := p.method
-			if method == fxFree {
-				method = fxCard
-			}
-			pc := e.Client.Payment.Create().SetTenantID(e.Tenant).
-				SetCreatedAt(pCreated).SetUpdatedAt(pCreated).
-				SetBookingID(bk.ID).SetKind(pp.kind).SetAmount(amount).SetCurrency(currency).
-				SetMethod(method).SetStatus(pp.status)
-			if pp.status == fxSucceeded {
-				pc.SetPaidAt(pCreated.Add(5 * time.Minute))
-			}
-			if pp.ref {
-				pc.SetProviderReference(fmt.Sprintf("pi_%s_%d", bk.OrderNumber, j)).SetNote("via fixture")
-			}
-			pm, err := pc.Save(ctx)
-			must(err, "payment of booking", i)
-			f.Payments = append(f.Payments, pm)
+			s.createPayment(b, j, pp)
 		}
 	}
-	return f
+}
+
+// fxBookingCreated is when booking i was created: a day, two hours and seven
+// minutes after the one before (plus a few microseconds more each time),
+// unless the plan has it share an earlier booking's instant exactly.
+func fxBookingCreated(i int) time.Time {
+	if earlier := fxBookings[i].sameTimeAs; earlier > 0 {
+		return fxBookingCreated(earlier)
+	}
+	base := time.Date(2026, 2, 1, 10, 0, 0, 0, time.UTC)
+	return base.Add(time.Duration(i)*26*time.Hour + time.Duration(i)*7*time.Minute + time.Duration(i)*321*time.Microsecond)
+}
+
+// createBooking writes booking i with its amounts already final. A booking
+// without tickets has no event, so it keeps the default currency EUR and
+// links to no event.
+func (s *fxSeeder) createBooking(i int, p fxBookingPlan) *fxBooked {
+	s.t.Helper()
+	b := &fxBooked{i: i, plan: p, created: fxBookingCreated(i), currency: "EUR"}
+	if p.event >= 0 {
+		b.ev = s.f.Events[p.event]
+		b.currency = b.ev.Currency
+	}
+	var subtotal, taxTotal int64
+	subtotal, taxTotal, b.total = s.ticketTotals(p)
+	paid, refunded := fxSettled(p.payments, b.total)
+	bc := s.e.Client.Booking.Create().SetTenantID(s.e.Tenant).
+		SetCreatedAt(b.created).SetUpdatedAt(b.created).
+		SetOrderNumber(fmt.Sprintf("BK-%06d", 1001+i)).SetStatus(p.status).
+		SetBookerID(s.f.Participants[p.booker].ID).SetCurrency(b.currency).
+		SetSubtotal(subtotal).SetTaxTotal(taxTotal).SetTotal(b.total).
+		SetPaidAmount(paid).SetRefundedAmount(refunded).
+		SetPaymentStatus(fxPaymentStatus(paid, refunded, b.total)).SetPaymentMethod(p.method).
+		SetNillableUtmSource(p.utm)
+	fxBookingLifecycle(bc, i, p, b.created)
+	linked := b.ev != nil && len(p.tickets) > 0
+	if linked {
+		bc.AddEvents(b.ev)
+	}
+	bk, err := bc.Save(s.ctx)
+	s.must(err, "booking", i)
+	s.f.Bookings = append(s.f.Bookings, bk)
+	if linked {
+		s.f.BookingEvents[bk.ID] = []int{b.ev.ID}
+	}
+	b.row = bk
+	return b
+}
+
+// ticketTotals adds up the net, tax and gross prices of a booking's tickets.
+func (s *fxSeeder) ticketTotals(p fxBookingPlan) (subtotal, taxTotal, total int64) {
+	for _, tp := range p.tickets {
+		c := s.cats[p.event][tp.category]
+		net, tax := fxNet(c.Price, c.TaxRatePercent)
+		subtotal, taxTotal, total = subtotal+net, taxTotal+tax, total+c.Price
+	}
+	return subtotal, taxTotal, total
+}
+
+// amountOf is the payment's amount; a plan without one pays (or refunds)
+// the booking total.
+func (pp fxPaymentPlan) amountOf(total int64) int64 {
+	if pp.amount == 0 {
+		return total
+	}
+	return pp.amount
+}
+
+// fxSettled adds up what the SUCCEEDED payments paid and refunded: only
+// those move a booking's paid and refunded amounts.
+func fxSettled(payments []fxPaymentPlan, total int64) (paid, refunded int64) {
+	for _, pp := range payments {
+		if pp.status != fxSucceeded {
+			continue
+		}
+		if pp.kind == fxPay {
+			paid += pp.amountOf(total)
+		} else {
+			refunded += pp.amountOf(total)
+		}
+	}
+	return paid, refunded
+}
+
+// fxPaymentStatus is the booking's payment status for the settled amounts:
+// any refund decides it before what was paid does.
+func fxPaymentStatus(paid, refunded, total int64) domain.PaymentStatus {
+	switch {
+	case refunded > 0 && refunded >= paid:
+		return domain.PaymentStatusRefunded
+	case refunded > 0:
+		return domain.PaymentStatusPartiallyRefunded
+	case paid > 0 && paid >= total:
+		return domain.PaymentStatusPaid
+	case paid > 0:
+		return domain.PaymentStatusPartiallyPaid
+	}
+	return domain.PaymentStatusUnpaid
+}
+
+// fxBookingLifecycle sets the timestamps and fields that go with booking
+// i's status and payment method.
+func fxBookingLifecycle(bc *ent.BookingCreate, i int, p fxBookingPlan, created time.Time) {
+	switch p.status {
+	case fxConfirmed:
+		bc.SetConfirmedAt(created.Add(time.Hour))
+	case fxPending, fxExpired:
+		bc.SetHoldExpiresAt(created.Add(30 * time.Minute))
+	case fxBookingCancelled:
+		bc.SetCancelledAt(created.Add(48 * time.Hour)).SetCancellationReason("Changed plans")
+	}
+	if p.method == fxInvoice {
+		bc.SetInvoiceNumber(fmt.Sprintf("INV-2026-%04d", i+1)).SetInvoiceAddress("Acme GmbH\nHauptstr. 1\n10115 Berlin")
+	}
+}
+
+// createSeat writes seat j of a booking: its registration, then the ticket
+// that points at it. A seat without a holder of its own is the booker's.
+func (s *fxSeeder) createSeat(b *fxBooked, j int, tp fxTicketPlan) {
+	s.t.Helper()
+	holder := s.f.Participants[b.plan.booker]
+	if tp.holder >= 0 {
+		holder = s.f.Participants[tp.holder]
+	}
+	reg := s.createRegistration(b, j, holder)
+	s.createTicket(b, j, tp, holder, reg)
+}
+
+func (s *fxSeeder) createRegistration(b *fxBooked, j int, holder *ent.Participant) *ent.Registration {
+	s.t.Helper()
+	reg, err := s.e.Client.Registration.Create().SetTenantID(s.e.Tenant).
+		SetCreatedAt(b.created).SetUpdatedAt(b.created).
+		SetEventID(b.ev.ID).SetParticipantID(holder.ID).SetStatus(s.seats[b.i][j].reg).
+		SetNillableWaitlistPosition(s.seats[b.i][j].position).
+		SetMetadata(map[string]any{"source": "fixture", "seat": j + 1}).
+		Save(s.ctx)
+	s.must(err, "registration of booking", b.i)
+	s.f.Registrations = append(s.f.Registrations, reg)
+	return reg
+}
+
+// createTicket writes the ticket of seat j. A checked-in ticket was scanned
+// shortly before its event started, a minute apart per seat.
+func (s *fxSeeder) createTicket(b *fxBooked, j int, tp fxTicketPlan, holder *ent.Participant, reg *ent.Registration) {
+	s.t.Helper()
+	c := s.cats[b.plan.event][tp.category]
+	net, tax := fxNet(c.Price, c.TaxRatePercent)
+	tc := s.e.Client.Ticket.Create().SetTenantID(s.e.Tenant).
+		SetCreatedAt(b.created).SetUpdatedAt(b.created).
+		SetBookingID(b.row.ID).SetEventID(b.ev.ID).SetTicketCategoryID(c.ID).
+		SetHolderID(holder.ID).SetRegistrationID(reg.ID).SetCode(s.nextTicketCode()).
+		SetStatus(s.seats[b.i][j].ticket).SetPrice(c.Price).SetNetPrice(net).SetTaxAmount(tax).
+		SetCurrency(b.currency)
+	if tp.checkedIn {
+		tc.SetCheckedInAt(b.ev.StartsAt.Add(-15 * time.Minute).Add(time.Duration(j) * time.Minute))
+	}
+	ticket, err := tc.Save(s.ctx)
+	s.must(err, "ticket of booking", b.i)
+	s.f.Tickets = append(s.f.Tickets, ticket)
+}
+
+// nextTicketCode derives the next ticket's code. Codes are unique, so a
+// derived code that repeats is caught here, naming the code, rather than
+// as a failed insert.
+func (s *fxSeeder) nextTicketCode() string {
+	s.t.Helper()
+	s.nTicket++
+	code := fxTicketCode(s.nTicket)
+	if s.codes[code] {
+		s.t.Fatalf("fixture: ticket code %s repeats", code)
+	}
+	s.codes[code] = true
+	return code
+}
+
+// createPayment writes payment j of a booking, an hour after the one before
+// it; a payment of a FREE booking is recorded as paid by CARD.
+func (s *fxSeeder) createPayment(b *fxBooked, j int, pp fxPaymentPlan) {
+	s.t.Helper()
+	created := b.created.Add(time.Duration(2+j) * time.Hour)
+	method := b.plan.method
+	if method == fxFree {
+		method = fxCard
+	}
+	pc := s.e.Client.Payment.Create().SetTenantID(s.e.Tenant).
+		SetCreatedAt(created).SetUpdatedAt(created).
+		SetBookingID(b.row.ID).SetKind(pp.kind).SetAmount(pp.amountOf(b.total)).SetCurrency(b.currency).
+		SetMethod(method).SetStatus(pp.status)
+	if pp.status == fxSucceeded {
+		pc.SetPaidAt(created.Add(5 * time.Minute))
+	}
+	if pp.ref {
+		pc.SetProviderReference(fmt.Sprintf("pi_%s_%d", b.row.OrderNumber, j)).SetNote("via fixture")
+	}
+	pm, err := pc.Save(s.ctx)
+	s.must(err, "payment of booking", b.i)
+	s.f.Payments = append(s.f.Payments, pm)
 }

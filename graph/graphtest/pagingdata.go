@@ -1,6 +1,7 @@
 package graphtest
 
 import (
+	"context"
 	"fmt"
 	"testing"
 	"time"
@@ -97,174 +98,267 @@ var pagingBookings = []pagingBooking{
 	{1, "EUR", domain.BookingStatusConfirmed, 4, false, [][3]int{{13, 1, 1}, {12, 0, 1}, {0, 0, 5}, {5, 0, 1}}},
 }
 
-// SeedPaging writes the paging data set through e.Client.
+// SeedPaging writes the paging data set through e.Client. The steps run in
+// this order, which fixes every id: events, ticket categories,
+// participants, then bookings, each followed by its tickets (with their
+// registrations) and its payments; the events' bookings edge comes last.
 func SeedPaging(t testing.TB, e *Env) *PagingData {
 	t.Helper()
-	ctx := e.Ctx()
-	c := e.Client
-	d := &PagingData{}
-	must := func(err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatalf("seeding paging data: %v", err)
-		}
+	s := &pagingSeeder{t: t, ctx: e.Ctx(), e: e, d: &PagingData{}, eventBookings: map[int]map[int]bool{}}
+	s.createEvents()
+	s.createCategories()
+	s.createParticipants()
+	s.createBookings()
+	s.linkEventBookings()
+	return s.d
+}
+
+// pagingSeeder writes the paging data set. Its steps mark themselves as
+// helpers, so a failing write is reported at the test's call to SeedPaging.
+type pagingSeeder struct {
+	t   testing.TB
+	ctx context.Context
+	e   *Env
+	d   *PagingData // the rows written so far
+
+	cats          [][2]*ent.TicketCategory // per event index; nil without tickets
+	eventBookings map[int]map[int]bool     // event id: ids of the bookings with a ticket for it
+	code          int                      // tickets written so far, for their codes
+}
+
+// pagingBooked is a booking as written, for the rows that hang off it.
+type pagingBooked struct {
+	spec    pagingBooking
+	created time.Time
+	total   int64
+	row     *ent.Booking
+}
+
+func (s *pagingSeeder) must(err error) {
+	s.t.Helper()
+	if err != nil {
+		s.t.Fatalf("seeding paging data: %v", err)
 	}
-	for i, s := range pagingEvents {
-		q := c.Event.Create().SetTenantID(e.Tenant).
-			SetTitle(s.title).
-			SetStatus(s.status).
-			SetStartsAt(PagingT0.Add(time.Duration(s.startH) * time.Hour)).
-			SetCurrency(s.currency).
-			SetWaitlistEnabled(s.waitlist).
+}
+
+// createEvents writes the events, three to an hour of creation time, so
+// createdAt ties too.
+func (s *pagingSeeder) createEvents() {
+	s.t.Helper()
+	for i, spec := range pagingEvents {
+		q := s.e.Client.Event.Create().SetTenantID(s.e.Tenant).
+			SetTitle(spec.title).
+			SetStatus(spec.status).
+			SetStartsAt(PagingT0.Add(time.Duration(spec.startH) * time.Hour)).
+			SetCurrency(spec.currency).
+			SetWaitlistEnabled(spec.waitlist).
 			SetCreatedAt(PagingT0.AddDate(0, 0, -30).Add(time.Duration(i/3) * time.Hour))
-		if s.endH >= 0 {
-			q.SetEndsAt(PagingT0.Add(time.Duration(s.endH) * time.Hour))
+		if spec.endH >= 0 {
+			q.SetEndsAt(PagingT0.Add(time.Duration(spec.endH) * time.Hour))
 		}
-		if s.capacity >= 0 {
-			q.SetCapacity(s.capacity)
+		if spec.capacity >= 0 {
+			q.SetCapacity(spec.capacity)
 		}
-		if s.venue != "" {
-			q.SetVenue(s.venue)
+		if spec.venue != "" {
+			q.SetVenue(spec.venue)
 		}
-		ev, err := q.Save(ctx)
-		must(err)
-		d.Events = append(d.Events, ev)
+		ev, err := q.Save(s.ctx)
+		s.must(err)
+		s.d.Events = append(s.d.Events, ev)
 	}
-	cats := make([][2]*ent.TicketCategory, len(d.Events))
-	for i, ev := range d.Events {
+}
+
+// createCategories writes a Standard and a VIP category for every event
+// that sells tickets, created with their event.
+func (s *pagingSeeder) createCategories() {
+	s.t.Helper()
+	s.cats = make([][2]*ent.TicketCategory, len(s.d.Events))
+	for i, ev := range s.d.Events {
 		if pagingEvents[i].noTickets {
 			continue
 		}
 		prices := pagingPrices(i, ev.Currency)
 		for j, name := range []string{"Standard", "VIP"} {
-			tc, err := c.TicketCategory.Create().SetTenantID(e.Tenant).
+			tc, err := s.e.Client.TicketCategory.Create().SetTenantID(s.e.Tenant).
 				SetEventID(ev.ID).
 				SetName(name).
 				SetPrice(prices[j]).
 				SetCurrency(ev.Currency).
 				SetTaxRatePercent(1900).
 				SetCreatedAt(ev.CreatedAt).
-				Save(ctx)
-			must(err)
-			cats[i][j] = tc
-			d.Categories = append(d.Categories, tc)
+				Save(s.ctx)
+			s.must(err)
+			s.cats[i][j] = tc
+			s.d.Categories = append(s.d.Categories, tc)
 		}
 	}
+}
+
+// createParticipants writes the people, two to an hour of creation time.
+func (s *pagingSeeder) createParticipants() {
+	s.t.Helper()
 	for i, p := range pagingPeople {
-		pp, err := c.Participant.Create().SetTenantID(e.Tenant).
+		pp, err := s.e.Client.Participant.Create().SetTenantID(s.e.Tenant).
 			SetFirstName(p[0]).
 			SetLastName(p[1]).
 			SetEmail(fmt.Sprintf("p%d@example.com", i+1)).
 			SetCreatedAt(PagingT0.AddDate(0, 0, -20).Add(time.Duration(i/2) * time.Hour)).
-			Save(ctx)
-		must(err)
-		d.Participants = append(d.Participants, pp)
+			Save(s.ctx)
+		s.must(err)
+		s.d.Participants = append(s.d.Participants, pp)
 	}
-	eventBookings := map[int]map[int]bool{}
-	code := 0
-	for bi, s := range pagingBookings {
-		created := PagingT0.AddDate(0, 0, -s.ageDays)
-		var total int64
-		for _, tk := range s.tickets {
-			total += cats[tk[0]][tk[1]].Price
+}
+
+// createBookings writes the bookings, each followed by its tickets and its
+// payments.
+func (s *pagingSeeder) createBookings() {
+	s.t.Helper()
+	for bi, spec := range pagingBookings {
+		b := s.createBooking(bi, spec)
+		status := pagingTicketStatus(spec.status)
+		for ti, tk := range spec.tickets {
+			s.createTicket(b, ti, tk, status)
 		}
-		q := c.Booking.Create().SetTenantID(e.Tenant).
-			SetOrderNumber(fmt.Sprintf("BK-%06d", bi+1)).
-			SetStatus(s.status).
-			SetBookerID(d.Participants[s.booker].ID).
-			SetCurrency(s.currency).
-			SetSubtotal(total).
-			SetTotal(total).
-			SetPaymentMethod(domain.PaymentMethodCard).
-			SetCreatedAt(created)
-		if s.invoice {
-			q.SetInvoiceNumber(fmt.Sprintf("INV-%03d", bi+1))
-		}
-		b, err := q.Save(ctx)
-		must(err)
-		d.Bookings = append(d.Bookings, b)
-		status := domain.TicketStatusActive
-		switch s.status {
-		case domain.BookingStatusCancelled, domain.BookingStatusExpired:
-			status = domain.TicketStatusCancelled
-		case domain.BookingStatusWaitlisted:
-			status = domain.TicketStatusWaitlisted
-		}
-		for ti, tk := range s.tickets {
-			ev, cat, holder := d.Events[tk[0]], cats[tk[0]][tk[1]], d.Participants[tk[2]]
-			tq := c.Ticket.Create().SetTenantID(e.Tenant).
-				SetBookingID(b.ID).
-				SetEventID(ev.ID).
-				SetTicketCategoryID(cat.ID).
-				SetHolderID(holder.ID).
-				SetCode(fmt.Sprintf("PGT%04d", code)).
-				SetStatus(status).
-				SetPrice(cat.Price).
-				SetNetPrice(cat.Price * 100 / 119).
-				SetTaxAmount(cat.Price - cat.Price*100/119).
-				SetCurrency(cat.Currency).
-				SetCreatedAt(created)
-			code++
-			// Confirmed bookings' first tickets hold a registration, so a
-			// ticket sorts through a to-one edge that may be missing.
-			if s.status == domain.BookingStatusConfirmed && ti < 2 {
-				r, err := c.Registration.Create().SetTenantID(e.Tenant).
-					SetEventID(ev.ID).
-					SetParticipantID(holder.ID).
-					SetStatus(domain.RegistrationStatusAccepted).
-					SetCreatedAt(created.Add(time.Duration(ti) * time.Minute)).
-					Save(ctx)
-				must(err)
-				d.Registrations = append(d.Registrations, r)
-				tq.SetRegistrationID(r.ID)
-			}
-			tk, err := tq.Save(ctx)
-			must(err)
-			d.Tickets = append(d.Tickets, tk)
-			if eventBookings[ev.ID] == nil {
-				eventBookings[ev.ID] = map[int]bool{}
-			}
-			eventBookings[ev.ID][b.ID] = true
-		}
-		pay := func(kind domain.PaymentKind, amount int64, st domain.PaymentRecordStatus, paid bool, offset time.Duration) {
-			pq := c.Payment.Create().SetTenantID(e.Tenant).
-				SetBookingID(b.ID).
-				SetKind(kind).
-				SetAmount(amount).
-				SetCurrency(b.Currency).
-				SetMethod(domain.PaymentMethodCard).
-				SetStatus(st).
-				SetCreatedAt(created.Add(offset))
-			if paid {
-				pq.SetPaidAt(created.Add(offset))
-			}
-			p, err := pq.Save(ctx)
-			must(err)
-			d.Payments = append(d.Payments, p)
-		}
-		switch s.status {
-		case domain.BookingStatusConfirmed:
-			pay(domain.PaymentKindPayment, total, domain.PaymentRecordStatusSucceeded, true, time.Hour)
-		case domain.BookingStatusPending:
-			pay(domain.PaymentKindPayment, total, domain.PaymentRecordStatusFailed, false, time.Hour)
-		case domain.BookingStatusCancelled:
-			pay(domain.PaymentKindPayment, total, domain.PaymentRecordStatusSucceeded, true, time.Hour)
-			pay(domain.PaymentKindRefund, total/2, domain.PaymentRecordStatusSucceeded, true, 2*time.Hour)
-		}
+		s.createPayments(b)
 	}
-	for _, ev := range d.Events {
-		if len(eventBookings[ev.ID]) == 0 {
+}
+
+// createBooking writes booking bi; its subtotal and total are the sum of
+// its tickets' prices.
+func (s *pagingSeeder) createBooking(bi int, spec pagingBooking) *pagingBooked {
+	s.t.Helper()
+	b := &pagingBooked{spec: spec, created: PagingT0.AddDate(0, 0, -spec.ageDays)}
+	for _, tk := range spec.tickets {
+		b.total += s.cats[tk[0]][tk[1]].Price
+	}
+	q := s.e.Client.Booking.Create().SetTenantID(s.e.Tenant).
+		SetOrderNumber(fmt.Sprintf("BK-%06d", bi+1)).
+		SetStatus(spec.status).
+		SetBookerID(s.d.Participants[spec.booker].ID).
+		SetCurrency(spec.currency).
+		SetSubtotal(b.total).
+		SetTotal(b.total).
+		SetPaymentMethod(domain.PaymentMethodCard).
+		SetCreatedAt(b.created)
+	if spec.invoice {
+		q.SetInvoiceNumber(fmt.Sprintf("INV-%03d", bi+1))
+	}
+	var err error
+	b.row, err = q.Save(s.ctx)
+	s.must(err)
+	s.d.Bookings = append(s.d.Bookings, b.row)
+	return b
+}
+
+// pagingTicketStatus is the status of a booking's tickets.
+func pagingTicketStatus(st domain.BookingStatus) domain.TicketStatus {
+	switch st {
+	case domain.BookingStatusCancelled, domain.BookingStatusExpired:
+		return domain.TicketStatusCancelled
+	case domain.BookingStatusWaitlisted:
+		return domain.TicketStatusWaitlisted
+	}
+	return domain.TicketStatusActive
+}
+
+// createTicket writes ticket ti of a booking (event, category and holder
+// indexes in tk) and notes the booking against the ticket's event.
+func (s *pagingSeeder) createTicket(b *pagingBooked, ti int, tk [3]int, status domain.TicketStatus) {
+	s.t.Helper()
+	ev, cat, holder := s.d.Events[tk[0]], s.cats[tk[0]][tk[1]], s.d.Participants[tk[2]]
+	tq := s.e.Client.Ticket.Create().SetTenantID(s.e.Tenant).
+		SetBookingID(b.row.ID).
+		SetEventID(ev.ID).
+		SetTicketCategoryID(cat.ID).
+		SetHolderID(holder.ID).
+		SetCode(fmt.Sprintf("PGT%04d", s.code)).
+		SetStatus(status).
+		SetPrice(cat.Price).
+		SetNetPrice(cat.Price * 100 / 119).
+		SetTaxAmount(cat.Price - cat.Price*100/119).
+		SetCurrency(cat.Currency).
+		SetCreatedAt(b.created)
+	s.code++
+	// Confirmed bookings' first tickets hold a registration, so a
+	// ticket sorts through a to-one edge that may be missing.
+	if b.spec.status == domain.BookingStatusConfirmed && ti < 2 {
+		r := s.createRegistration(ev, holder, b.created.Add(time.Duration(ti)*time.Minute))
+		tq.SetRegistrationID(r.ID)
+	}
+	row, err := tq.Save(s.ctx)
+	s.must(err)
+	s.d.Tickets = append(s.d.Tickets, row)
+	if s.eventBookings[ev.ID] == nil {
+		s.eventBookings[ev.ID] = map[int]bool{}
+	}
+	s.eventBookings[ev.ID][b.row.ID] = true
+}
+
+func (s *pagingSeeder) createRegistration(ev *ent.Event, holder *ent.Participant, created time.Time) *ent.Registration {
+	s.t.Helper()
+	r, err := s.e.Client.Registration.Create().SetTenantID(s.e.Tenant).
+		SetEventID(ev.ID).
+		SetParticipantID(holder.ID).
+		SetStatus(domain.RegistrationStatusAccepted).
+		SetCreatedAt(created).
+		Save(s.ctx)
+	s.must(err)
+	s.d.Registrations = append(s.d.Registrations, r)
+	return r
+}
+
+// createPayments writes the payments that go with the booking's status: a
+// confirmed booking was paid, a pending one's payment failed, and a
+// cancelled one was paid and then half refunded.
+func (s *pagingSeeder) createPayments(b *pagingBooked) {
+	s.t.Helper()
+	switch b.spec.status {
+	case domain.BookingStatusConfirmed:
+		s.pay(b, domain.PaymentKindPayment, b.total, domain.PaymentRecordStatusSucceeded, true, time.Hour)
+	case domain.BookingStatusPending:
+		s.pay(b, domain.PaymentKindPayment, b.total, domain.PaymentRecordStatusFailed, false, time.Hour)
+	case domain.BookingStatusCancelled:
+		s.pay(b, domain.PaymentKindPayment, b.total, domain.PaymentRecordStatusSucceeded, true, time.Hour)
+		s.pay(b, domain.PaymentKindRefund, b.total/2, domain.PaymentRecordStatusSucceeded, true, 2*time.Hour)
+	}
+}
+
+// pay writes one payment of the booking, offset after its creation.
+func (s *pagingSeeder) pay(b *pagingBooked, kind domain.PaymentKind, amount int64, st domain.PaymentRecordStatus, paid bool, offset time.Duration) {
+	s.t.Helper()
+	pq := s.e.Client.Payment.Create().SetTenantID(s.e.Tenant).
+		SetBookingID(b.row.ID).
+		SetKind(kind).
+		SetAmount(amount).
+		SetCurrency(b.row.Currency).
+		SetMethod(domain.PaymentMethodCard).
+		SetStatus(st).
+		SetCreatedAt(b.created.Add(offset))
+	if paid {
+		pq.SetPaidAt(b.created.Add(offset))
+	}
+	p, err := pq.Save(s.ctx)
+	s.must(err)
+	s.d.Payments = append(s.d.Payments, p)
+}
+
+// linkEventBookings links every event to the bookings holding a ticket for
+// it, known only once all tickets are written: one update per event, the
+// bookings in id order.
+func (s *pagingSeeder) linkEventBookings() {
+	s.t.Helper()
+	for _, ev := range s.d.Events {
+		if len(s.eventBookings[ev.ID]) == 0 {
 			continue
 		}
-		ids := make([]int, 0, len(eventBookings[ev.ID]))
-		for _, b := range d.Bookings {
-			if eventBookings[ev.ID][b.ID] {
+		ids := make([]int, 0, len(s.eventBookings[ev.ID]))
+		for _, b := range s.d.Bookings {
+			if s.eventBookings[ev.ID][b.ID] {
 				ids = append(ids, b.ID)
 			}
 		}
-		must(c.Event.UpdateOneID(ev.ID).AddBookingIDs(ids...).Exec(ctx))
+		s.must(s.e.Client.Event.UpdateOneID(ev.ID).AddBookingIDs(ids...).Exec(s.ctx))
 	}
-	return d
 }
 
 // Event returns the event with key id, nil when there is none.
