@@ -1,6 +1,6 @@
 package graph_test
 
-// Check-in (DOMAIN.md rule 7), idempotent booking (rule 6), order and invoice
+// Check-in (docs/domain-rules.md, rule 7), idempotent booking (rule 6), order and invoice
 // numbers, bookers (rule 10) and bookingByOrderNumber, through the real HTTP
 // handler. The cx helpers are shared with statistics_test.go.
 

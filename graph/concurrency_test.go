@@ -1,7 +1,7 @@
 package graph_test
 
 // Concurrency tests: many requests at once through the real HTTP handler, on
-// SQLite and (with DATABASE_URL) PostgreSQL. They prove DOMAIN.md rules 1
+// SQLite and (with DATABASE_URL) PostgreSQL. They prove docs/domain-rules.md, rules 1
 // (capacity is exact), 3 (waitlist first in, first out), 6 (idempotency under
 // simultaneous twins) and 10 (order numbers) hold under races. Run them with
 // -race: every request runs on a goroutine of its own.
@@ -996,7 +996,7 @@ func TestConcurrentPaymentAndCancel(t *testing.T) {
 
 // ---------------------------------------------------------------------------
 // One pending payment settled many times at once counts once; one payment
-// refunded many times at once is refunded once (DOMAIN.md rule 4).
+// refunded many times at once is refunded once (docs/domain-rules.md, rule 4).
 
 func TestConcurrentPaymentSettlement(t *testing.T) {
 	graphtest.Each(t, func(t *testing.T, e *graphtest.Env) {

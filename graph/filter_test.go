@@ -20,7 +20,7 @@ import (
 // HTTP handler over the fixture of graphtest.Seed, and compare the ids that
 // come back (from both the cursor field and the offset field, with their
 // totalCount) with the rows an oracle written in Go picks from the same
-// fixture, following API.md ("Lists: filtering, sorting, paging").
+// fixture, following the client guide (docs/client-guide.md, "Lists").
 
 // fltCase is one where argument of one list and the ids it must select.
 type fltCase struct {

@@ -230,7 +230,7 @@ func FuzzRequest(f *testing.F) {
 }
 
 // TestFuzzFoundUncodedGET replays what FuzzRequest found: GET requests
-// gqlgen's transport refuses with an error lacking extensions.code (API.md:
+// gqlgen's transport refuses with an error lacking extensions.code (docs/client-guide.md:
 // every top-level error carries one). checkGET answers them instead.
 func TestFuzzFoundUncodedGET(t *testing.T) {
 	e := graphtest.SQLite(t)

@@ -121,14 +121,14 @@ func TestHTTPGet(t *testing.T) {
 			} {
 				r := get(e, target)
 				if r.status < 400 || r.status >= 500 {
-					t.Errorf("status %d, want a 4xx refusal (API.md: 405): %s", r.status, r.body)
+					t.Errorf("status %d, want a 4xx refusal (405 by the client guide): %s", r.status, r.body)
 				}
 				resp := r.gql(t)
 				if len(resp.Errors) == 0 || len(resp.Data) > 0 && string(resp.Data) != "null" {
 					t.Errorf("want an error and no data, got %s", r.body)
 				}
 				if r.status != http.StatusMethodNotAllowed {
-					t.Errorf("a mutation over GET answers %d, API.md says 405 (body %s)", r.status, r.body)
+					t.Errorf("a mutation over GET answers %d, the client guide says 405 (body %s)", r.status, r.body)
 				}
 				if len(resp.Errors) > 0 && resp.Errors[0].Code() != "BAD_REQUEST" {
 					t.Errorf("the GET refusal has code %q, want BAD_REQUEST", resp.Errors[0].Code())
@@ -206,7 +206,7 @@ func TestHTTPBodyLimit(t *testing.T) {
 		if r.status == http.StatusRequestEntityTooLarge {
 			return
 		}
-		t.Errorf("an oversized chunked body is answered with %d %s; API.md wants 413", r.status, bytes.TrimSpace(r.body))
+		t.Errorf("an oversized chunked body is answered with %d %s; the client guide wants 413", r.status, bytes.TrimSpace(r.body))
 	})
 }
 

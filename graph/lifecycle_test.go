@@ -1,7 +1,7 @@
 package graph_test
 
 // Booking lifecycle, waitlist, money, cancellation policy, registration and
-// event rules (DOMAIN.md rules 2, 3, 4, 5, 8 and 9), through the real HTTP
+// event rules (docs/domain-rules.md, rules 2, 3, 4, 5, 8 and 9), through the real HTTP
 // handler on every configured database. Helpers are prefixed lc so they do
 // not collide with the other tests of the package.
 

@@ -305,7 +305,7 @@ func TestNodeIDs(t *testing.T) {
 			}
 			e.Query(t, `query($id: ID!) { node(id: $id) { id } nodes(ids: [$id]) { id } }`, map[string]any{"id": gid.Encode(ev.ID)}, &out)
 			if out.Node != nil || len(out.Nodes) != 1 || out.Nodes[0] != nil {
-				t.Errorf("node(id:) of another tenant's event gives %+v / %+v, API.md wants null", out.Node, out.Nodes)
+				t.Errorf("node(id:) of another tenant's event gives %+v / %+v, the client guide wants null", out.Node, out.Nodes)
 			}
 			var list struct {
 				Events struct{ Nodes []struct{ ID string } }

@@ -1,6 +1,6 @@
 package graph_test
 
-// Sorting and paging of the Hot Chocolate style lists (API.md "Lists:
+// Sorting and paging of the Hot Chocolate style lists (docs/client-guide.md, "Lists":
 // filtering, sorting, paging"), through the real HTTP handler on SQLite and,
 // with DATABASE_URL, PostgreSQL. Every expectation comes from an oracle that
 // sorts the rows in Go: nulls last in both directions, strings by code

@@ -1,6 +1,6 @@
 package graph_test
 
-// History and eventStatistics (DOMAIN.md rule 12) through the real HTTP
+// History and eventStatistics (docs/domain-rules.md, rule 12) through the real HTTP
 // handler: bookings, payments, a cancellation with refund and check-ins on
 // several days, checked against an oracle built from what the test did.
 

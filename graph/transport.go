@@ -132,7 +132,7 @@ type requestErrors struct {
 }
 
 // codeVariableErrors gives variable coercion failures, which gqlparser
-// reports under the validation code, the code API.md gives them: a bad
+// reports under the validation code, the code docs/client-guide.md gives them: a bad
 // variable is the caller's input, not a broken document. gqlparser puts
 // "variable" first in the path of exactly those errors.
 func codeVariableErrors(errs gqlerror.List) {

@@ -42,7 +42,7 @@ func (Event) Fields() []ent.Field {
 		field.JSON("cancellation_policy", domain.CancellationPolicy{}).Optional(),
 		// Counters kept in the same transaction as the rows they count, so
 		// availability is read without counting and capacity is taken with a
-		// guarded update (DOMAIN.md rule 1). They filter and sort as the
+		// guarded update (docs/domain-rules.md, rule 1). They filter and sort as the
 		// object fields of the same name.
 		field.Int("registered_count").Default(0).NonNegative(),
 		field.Int("waitlist_count").Default(0).NonNegative(),

@@ -12,7 +12,7 @@ import (
 )
 
 // History is one recorded change of a booking, ticket or payment
-// (DOMAIN.md rule 12); eventStatistics is computed from these rows.
+// (docs/domain-rules.md, rule 12); eventStatistics is computed from these rows.
 type History struct{ ent.Schema }
 
 func (History) Annotations() []schema.Annotation {

@@ -11,7 +11,7 @@ import (
 )
 
 // IdempotencyKey remembers the booking a createBooking request with an
-// idempotency key made, for 24 hours (DOMAIN.md rule 6).
+// idempotency key made, for 24 hours (docs/domain-rules.md, rule 6).
 type IdempotencyKey struct{ ent.Schema }
 
 func (IdempotencyKey) Annotations() []schema.Annotation {

@@ -16,7 +16,7 @@ import (
 // timestamps compare exactly.
 func Now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
 
-// TimeMixin records when a row was created and last changed (DOMAIN.md rule 12).
+// TimeMixin records when a row was created and last changed (docs/domain-rules.md, rule 12).
 type TimeMixin struct{ mixin.Schema }
 
 func (TimeMixin) Fields() []ent.Field {

@@ -13,7 +13,7 @@ import (
 	"time"
 )
 
-// Config is how the operator set up the server (API.md, "Running it").
+// Config is how the operator set up the server (docs/operations.md).
 type Config struct {
 	Addr          string        // listen address
 	DB            string        // DSN, see store.Parse

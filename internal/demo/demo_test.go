@@ -231,7 +231,7 @@ func TestDiscard(t *testing.T) {
 	checkInvariants(t, client, tid, testNow)
 }
 
-// checkInvariants checks DOMAIN.md's rules on the seeded tenant.
+// checkInvariants checks the rules of docs/domain-rules.md on the seeded tenant.
 func checkInvariants(t *testing.T, client *ent.Client, tid int, now time.Time) {
 	t.Helper()
 	ctx := context.Background()

@@ -8,7 +8,7 @@ import (
 	"seatgraph/internal/domain"
 )
 
-// Reference arithmetic of DOMAIN.md rules 4 and 5, written independently of
+// Reference arithmetic of docs/domain-rules.md, rules 4 and 5, written independently of
 // the booking engine, that the seeded data is checked against.
 
 // divRoundHalfUp returns a/b rounded half away from zero; b must be positive.
@@ -38,7 +38,7 @@ func splitGross(gross, rate int64) (net, tax int64) {
 	return net, gross - net
 }
 
-// cancellationKept applies a cancellation policy (DOMAIN.md rule 5) to what
+// cancellationKept applies a cancellation policy (docs/domain-rules.md, rule 5) to what
 // was paid, left before the start: the rule in force is the one with the
 // smallest HoursBeforeStart that is still at least the time left; with none,
 // nothing is kept. kept = min(paid, paid*KeepPercent/10000 + FixedFee).

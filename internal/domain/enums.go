@@ -96,7 +96,7 @@ const (
 	PaymentRecordStatusCancelled PaymentRecordStatus = "CANCELLED"
 )
 
-// HistoryKind is what a history row records (DOMAIN.md rule 12).
+// HistoryKind is what a history row records (docs/domain-rules.md, rule 12).
 type HistoryKind string
 
 const (

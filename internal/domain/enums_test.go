@@ -87,7 +87,7 @@ var allTypes = []enumType{
 }
 
 // localizedTypes are the enums of object fields, which have a companion
-// xLocalized field (API.md) and so need labels in every language.
+// xLocalized field (docs/client-guide.md) and so need labels in every language.
 var localizedTypes = []string{
 	"EventStatus", "BookingStatus", "PaymentStatus", "PaymentMethod", "TicketStatus",
 	"RegistrationStatus", "PaymentKind", "PaymentRecordStatus",

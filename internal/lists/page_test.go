@@ -30,7 +30,7 @@ func pages(def, max int) config.Limits {
 
 func TestLimits(t *testing.T) {
 	if got := config.From(context.Background()); got.PageSize != 20 || got.MaxPageSize != 100 {
-		t.Errorf("config.From(background) = %+v, want API.md's 20/100", got)
+		t.Errorf("config.From(background) = %+v, want the documented 20/100", got)
 	}
 	l := pages(5, 10)
 	if got := config.From(ctxWith(l)); got != l {

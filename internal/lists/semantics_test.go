@@ -399,7 +399,7 @@ func TestSeekSemantics(t *testing.T) {
 
 // notBeyond keeps exactly the rows a page bounded by the cursor leaves out:
 // those at or before an after-cursor, at or after a before-cursor. It
-// decides hasPreviousPage/hasNextPage, which API.md wants exact.
+// decides hasPreviousPage/hasNextPage, which the client guide wants exact.
 //
 // Known bug (reported, listing is not ours to change): for a backward seek
 // on a nullable key with a non-null cursor value, `key < ?` and `key = ?`
@@ -438,7 +438,7 @@ type predicateRecorder struct{ p Predicate }
 func (r *predicateRecorder) Where(p Predicate) { r.p = p }
 
 // Every positive operation is two-valued and its negation is the exact
-// complement, on nullable and non-nullable fields alike (API.md: a null
+// complement, on nullable and non-nullable fields alike (docs/client-guide.md: a null
 // value matches neq: "x" and ngt: 5).
 func TestFilterSemantics(t *testing.T) {
 	type op struct {

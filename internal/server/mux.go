@@ -24,7 +24,7 @@ import (
 const ReadinessTimeout = 2 * time.Second
 
 // CORSHeaders are the request headers a browser may send cross-origin
-// (API.md, "Transport").
+// (docs/client-guide.md, "Endpoint and transports").
 var CORSHeaders = []string{
 	"Authorization", "Content-Type", "X-Tenant-Id", "X-Cobra-TenantId",
 	"Accept-Language", "Idempotency-Key", "X-Request-Id",

@@ -1,6 +1,6 @@
 // Package store opens the database behind seatgraph: it picks SQLite or
 // PostgreSQL from a DSN, tunes the connection, migrates the Ent schema and
-// makes sure tenant "default" exists (API.md, "Running it").
+// makes sure tenant "default" exists (docs/operations.md).
 package store
 
 import (
