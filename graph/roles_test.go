@@ -13,7 +13,7 @@ import (
 	"seatgraph/internal/domain"
 )
 
-// The role policy (API.md, "Running it"): anonymous callers reach published
+// The role policy: anonymous callers reach published
 // events, booking and their own booking; CHECKIN reads events and tickets
 // and checks in; STAFF does everything but manage events and categories;
 // ADMIN does everything.
