@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -12,51 +13,129 @@ import (
 	"seatgraph/internal/domain"
 )
 
-// What each kind of caller may ask for at the root of an operation
-// (API.md, the operator's contract). Rows are limited further below the
-// resolvers: by tenant, and to published events for anonymous callers.
-var (
-	// anonymousFields are the public surface: published events, booking,
-	// and a booker's own booking.
-	anonymousFields = set("Query.events", "Query.eventsPage", "Query.node", "Query.nodes",
-		"Query.bookingByOrderNumber", "Mutation.createBooking")
-	// checkInFields serve a check-in app.
-	checkInFields = set("Query.events", "Query.eventsPage", "Query.tickets", "Query.ticketsPage",
-		"Query.node", "Query.nodes", "Mutation.checkInTicket", "Mutation.undoCheckIn")
-	// adminOnlyFields manage events and categories: not for STAFF.
-	adminOnlyFields = set("Mutation.createEvent", "Mutation.updateEvent", "Mutation.publishEvent",
-		"Mutation.cancelEvent", "Mutation.duplicateEvent", "Mutation.deleteEvent",
-		"Mutation.createTicketCategory", "Mutation.updateTicketCategory")
-	// nodeTypes are the types node(id:) shows to a role; nil means all.
-	nodeTypes = map[domain.Role]map[string]bool{
-		"":                 set("Event", "TicketCategory"),
-		domain.RoleCheckIn: set("Event", "TicketCategory", "Ticket"),
-	}
+// Who may ask for what is declared next to the schema, by the server-only
+// directive @allow(roles: [...]) (schema/schema.graphql), and read from the
+// parsed schema when the handler is built, so a field and its rule cannot
+// drift apart. Rows are limited further below the resolvers: by tenant, and
+// to published events for anonymous callers.
+const (
+	// allowDirective and roleEnum are server-only: publicSchema hides them.
+	allowDirective = "allow"
+	roleEnum       = "AccessRole"
+	// roleAnonymous is how @allow names a caller without an API key.
+	roleAnonymous = "ANONYMOUS"
 )
 
-func set(names ...string) map[string]bool {
-	m := make(map[string]bool, len(names))
-	for _, n := range names {
-		m[n] = true
-	}
-	return m
+// roleBits are the roles @allow may name; a key whose role is not here is
+// refused everything.
+var roleBits = map[string]roleSet{
+	roleAnonymous:              1 << 0,
+	string(domain.RoleAdmin):   1 << 1,
+	string(domain.RoleStaff):   1 << 2,
+	string(domain.RoleCheckIn): 1 << 3,
 }
 
-// allowed reports whether p may resolve the root field object.field.
-func allowed(p auth.Principal, object, field string) bool {
+// roleSet is a set of roles, one bit each (roleBits).
+type roleSet uint8
+
+// has reports whether role (empty for anonymous callers) is in s.
+func (s roleSet) has(role domain.Role) bool {
+	name := string(role)
+	if role == "" {
+		name = roleAnonymous
+	}
+	return s&roleBits[name] != 0
+}
+
+// Access is the permission table of a schema.
+type Access struct {
+	// roots are the names of the operation types (Query, Mutation,
+	// Subscription): their fields are refused unless a rule allows them.
+	roots  map[string]bool
+	rootOf map[ast.Operation]string
+	// fields maps "Type.field" to the roles that may use it.
+	fields map[string]roleSet
+	// nodes maps an object type to the roles node(id:) and nodes(ids:)
+	// show it to; a type without a rule is shown to no one.
+	nodes map[string]roleSet
+}
+
+// ReadAccess builds the permission table from the @allow directives of s.
+// An @allow naming a role the server does not know is an error.
+func ReadAccess(s *ast.Schema) (*Access, error) {
+	a := &Access{roots: map[string]bool{}, rootOf: map[ast.Operation]string{}, fields: map[string]roleSet{}, nodes: map[string]roleSet{}}
+	for op, root := range map[ast.Operation]*ast.Definition{ast.Query: s.Query, ast.Mutation: s.Mutation, ast.Subscription: s.Subscription} {
+		if root != nil {
+			a.roots[root.Name] = true
+			a.rootOf[op] = root.Name
+		}
+	}
+	for _, def := range s.Types {
+		if d := def.Directives.ForName(allowDirective); d != nil {
+			roles, err := readRoles(d)
+			if err != nil {
+				return nil, fmt.Errorf("type %s: %w", def.Name, err)
+			}
+			a.nodes[def.Name] = roles
+		}
+		for _, f := range def.Fields {
+			if d := f.Directives.ForName(allowDirective); d != nil {
+				roles, err := readRoles(d)
+				if err != nil {
+					return nil, fmt.Errorf("field %s.%s: %w", def.Name, f.Name, err)
+				}
+				a.fields[def.Name+"."+f.Name] = roles
+			}
+		}
+	}
+	return a, nil
+}
+
+// MustReadAccess is ReadAccess for the server's own schema, whose rules
+// are checked by the tests: an error is a programming error.
+func MustReadAccess(s *ast.Schema) *Access {
+	a, err := ReadAccess(s)
+	if err != nil {
+		panic("graph: reading @allow: " + err.Error())
+	}
+	return a
+}
+
+func readRoles(d *ast.Directive) (roleSet, error) {
+	arg := d.Arguments.ForName("roles")
+	if arg == nil || arg.Value == nil || arg.Value.Kind != ast.ListValue {
+		return 0, fmt.Errorf("@%s needs a list of roles", allowDirective)
+	}
+	var s roleSet
+	for _, v := range arg.Value.Children {
+		bit, ok := roleBits[v.Value.Raw]
+		if v.Value.Kind != ast.EnumValue || !ok {
+			return 0, fmt.Errorf("@%s names unknown role %s", allowDirective, v.Value.String())
+		}
+		s |= bit
+	}
+	return s, nil
+}
+
+// Allows reports whether a caller of role (empty for anonymous callers)
+// may use the field typ.field: a root field only by a rule naming the
+// role, any other field unless a rule leaves the role out. Introspection
+// is open to everyone.
+func (a *Access) Allows(role domain.Role, typ, field string) bool {
 	if strings.HasPrefix(field, "__") {
 		return true
 	}
-	name := object + "." + field
-	switch p.Role {
-	case domain.RoleAdmin:
-		return true
-	case domain.RoleStaff:
-		return !adminOnlyFields[name]
-	case domain.RoleCheckIn:
-		return checkInFields[name]
+	roles, ruled := a.fields[typ+"."+field]
+	if !ruled {
+		return !a.roots[typ]
 	}
-	return anonymousFields[name]
+	return roles.has(role)
+}
+
+// Shows reports whether node(id:) and nodes(ids:) show an object of type
+// typ to a caller of role.
+func (a *Access) Shows(role domain.Role, typ string) bool {
+	return a.nodes[typ].has(role)
 }
 
 // denied is the error of a field the caller may not use.
@@ -67,51 +146,43 @@ func denied(p auth.Principal) *gqlerror.Error {
 	return codedError(domain.CodeForbidden, "the API key's role may not do this")
 }
 
-// guardRoot refuses root fields outside the caller's role.
-func guardRoot(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
+type accessKey struct{}
+
+// guardRoot refuses root fields outside the caller's role, and hands the
+// table on to the resolvers (visible).
+func (a *Access) guardRoot(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
 	p, ok := auth.FromContext(ctx)
 	if !ok {
 		return next(ctx)
 	}
 	fc := graphql.GetRootFieldContext(ctx)
-	if fc != nil && !allowed(p, rootType(ctx), fc.Field.Name) {
+	if fc != nil && !a.Allows(p.Role, a.rootType(ctx), fc.Field.Name) {
 		err := denied(p)
 		err.Path = ast.Path{ast.PathName(fc.Field.Alias)}
 		graphql.AddError(ctx, err)
 		return graphql.Null
 	}
-	return next(ctx)
+	return next(context.WithValue(ctx, accessKey{}, a))
 }
 
-// rootType names the root type of the operation in ctx.
-func rootType(ctx context.Context) string {
-	switch graphql.GetOperationContext(ctx).Operation.Operation {
-	case ast.Mutation:
-		return "Mutation"
-	case ast.Subscription:
-		return "Subscription"
-	}
-	return "Query"
+// rootType names the root type of the operation in ctx (a root field's
+// context names the field, not its type).
+func (a *Access) rootType(ctx context.Context) string {
+	return a.rootOf[graphql.GetOperationContext(ctx).Operation.Operation]
 }
 
-// guardField keeps limited callers out of the lists hanging off the
-// objects they may see: anonymous callers reach only their own booking's
-// tickets and payments (not an event's bookings, not a participant's
-// tickets); CHECKIN keys reach lists of tickets only.
-func guardField(ctx context.Context, next graphql.Resolver) (any, error) {
-	p, ok := auth.FromContext(ctx)
-	if !ok || (!p.Anonymous() && p.Role != domain.RoleCheckIn) {
-		return next(ctx)
-	}
+// guardField keeps limited callers out of the fields below the root that
+// carry a rule: the lists hanging off the objects they may see (anonymous
+// callers reach their own booking's tickets and payments, not an event's
+// bookings; CHECKIN keys reach lists of tickets only).
+func (a *Access) guardField(ctx context.Context, next graphql.Resolver) (any, error) {
 	fc := graphql.GetFieldContext(ctx)
-	if fc == nil || fc.Field.Definition == nil || fc.Object == "Query" || fc.Object == "Mutation" {
+	// Most fields carry no directive at all: skip the lookup for them.
+	if fc == nil || fc.Field.Definition == nil || len(fc.Field.Definition.Directives) == 0 || a.roots[fc.Object] {
 		return next(ctx)
 	}
-	typ := fc.Field.Definition.Type.Name()
-	if !strings.HasSuffix(typ, "Connection") {
-		return next(ctx)
-	}
-	if p.Anonymous() && fc.Object == "Booking" || p.Role == domain.RoleCheckIn && typ == "TicketConnection" {
+	p, ok := auth.FromContext(ctx)
+	if !ok || a.Allows(p.Role, fc.Object, fc.Field.Name) {
 		return next(ctx)
 	}
 	return nil, denied(p)
@@ -123,6 +194,26 @@ func visible(ctx context.Context, typ string) bool {
 	if !ok {
 		return true
 	}
-	types, limited := nodeTypes[p.Role]
-	return !limited || types[typ]
+	a, _ := ctx.Value(accessKey{}).(*Access)
+	return a != nil && a.Shows(p.Role, typ)
+}
+
+// publicSchema is s without the server-only directive and enum, for
+// introspection: a shallow copy sharing every other definition, so the
+// fields of a validated query still carry their @allow.
+func publicSchema(s *ast.Schema) *ast.Schema {
+	pub := *s
+	pub.Types = make(map[string]*ast.Definition, len(s.Types))
+	for name, def := range s.Types {
+		if name != roleEnum {
+			pub.Types[name] = def
+		}
+	}
+	pub.Directives = make(map[string]*ast.DirectiveDefinition, len(s.Directives))
+	for name, d := range s.Directives {
+		if name != allowDirective {
+			pub.Directives[name] = d
+		}
+	}
+	return &pub
 }

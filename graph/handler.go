@@ -46,7 +46,11 @@ func NewHandler(r *Resolver, opts HandlerOptions) http.Handler {
 	if l == (config.Limits{}) {
 		l = config.Defaults
 	}
-	es := generated.NewExecutableSchema(generated.Config{Resolvers: r})
+	// The rules come from the full schema; clients (introspection and
+	// validation) get it without the server-only @allow and AccessRole.
+	full := generated.NewExecutableSchema(generated.Config{}).Schema()
+	access := MustReadAccess(full)
+	es := generated.NewExecutableSchema(generated.Config{Resolvers: r, Schema: publicSchema(full)})
 	srv := handler.New(es)
 	srv.AddTransport(transport.Websocket{KeepAlivePingInterval: 10 * time.Second})
 	srv.AddTransport(transport.Options{})
@@ -70,8 +74,8 @@ func NewHandler(r *Resolver, opts HandlerOptions) http.Handler {
 		}
 		return next(ctx)
 	})
-	srv.AroundRootFields(guardRoot)
-	srv.AroundFields(guardField)
+	srv.AroundRootFields(access.guardRoot)
+	srv.AroundFields(access.guardField)
 	srv.SetErrorPresenter(func(ctx context.Context, err error) *gqlerror.Error {
 		return presentError(ctx, err, log)
 	})

@@ -13,7 +13,8 @@ import (
 	"seatgraph/internal/domain"
 )
 
-// The role policy (docs/client-guide.md, "Authentication, tenants and roles"): anonymous callers reach published
+// The role policy (docs/client-guide.md, "Authentication, tenants and
+// roles"): anonymous callers reach published
 // events, booking and their own booking; CHECKIN reads events and tickets
 // and checks in; STAFF does everything but manage events and categories;
 // ADMIN does everything.

@@ -15,7 +15,7 @@ import (
 type Participant struct{ ent.Schema }
 
 func (Participant) Annotations() []schema.Annotation {
-	return []schema.Annotation{entsql.IncrementStart(4 << 32), listgen.List("participants")}
+	return []schema.Annotation{entsql.IncrementStart(4 << 32), listgen.List("participants").Allow(keys...)}
 }
 
 func (Participant) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, TenantMixin{}} }
@@ -39,9 +39,9 @@ func (Participant) Fields() []ent.Field {
 
 func (Participant) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.To("bookings", Booking.Type).Annotations(listgen.Connection()),
-		edge.To("tickets", Ticket.Type).Annotations(listgen.Connection()),
-		edge.To("registrations", Registration.Type).Annotations(listgen.Connection()),
+		edge.To("bookings", Booking.Type).Annotations(listgen.Connection().Allow(keys...)),
+		edge.To("tickets", Ticket.Type).Annotations(listgen.Connection().Allow(ticketKeys...)),
+		edge.To("registrations", Registration.Type).Annotations(listgen.Connection().Allow(keys...)),
 	}
 }
 

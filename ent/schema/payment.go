@@ -16,7 +16,7 @@ import (
 type Payment struct{ ent.Schema }
 
 func (Payment) Annotations() []schema.Annotation {
-	return []schema.Annotation{entsql.IncrementStart(8 << 32), listgen.List("payments")}
+	return []schema.Annotation{entsql.IncrementStart(8 << 32), listgen.List("payments").Allow(keys...)}
 }
 
 func (Payment) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, TenantMixin{}} }

@@ -17,7 +17,7 @@ import (
 type Registration struct{ ent.Schema }
 
 func (Registration) Annotations() []schema.Annotation {
-	return []schema.Annotation{entsql.IncrementStart(7 << 32), listgen.List("registrations")}
+	return []schema.Annotation{entsql.IncrementStart(7 << 32), listgen.List("registrations").Allow(keys...)}
 }
 
 func (Registration) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, TenantMixin{}} }

@@ -16,7 +16,7 @@ import (
 type Ticket struct{ ent.Schema }
 
 func (Ticket) Annotations() []schema.Annotation {
-	return []schema.Annotation{entsql.IncrementStart(6 << 32), listgen.List("tickets")}
+	return []schema.Annotation{entsql.IncrementStart(6 << 32), listgen.List("tickets").Allow(ticketKeys...)}
 }
 
 func (Ticket) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, TenantMixin{}} }

@@ -41,7 +41,7 @@ func (TicketCategory) Fields() []ent.Field {
 func (TicketCategory) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.From("event", Event.Type).Ref("ticket_categories").Field("event_id").Unique().Required(),
-		edge.To("tickets", Ticket.Type).Annotations(listgen.Connection()),
+		edge.To("tickets", Ticket.Type).Annotations(listgen.Connection().Allow(ticketKeys...)),
 	}
 }
 

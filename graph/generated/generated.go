@@ -3116,7 +3116,7 @@ type CustomFieldAnswer {
 }
 
 "One order by one booker."
-type Booking implements Node {
+type Booking implements Node @allow(roles: [ADMIN, STAFF]) {
   id: ID!
   createdAt: DateTime!
   updatedAt: DateTime!
@@ -3158,7 +3158,7 @@ type Booking implements Node {
 }
 
 "One admission inside a booking."
-type Ticket implements Node {
+type Ticket implements Node @allow(roles: [ADMIN, STAFF, CHECKIN]) {
   id: ID!
   createdAt: DateTime!
   updatedAt: DateTime!
@@ -3180,7 +3180,7 @@ type Ticket implements Node {
 }
 
 "A seat, or a place on the waitlist, of one participant on one event."
-type Registration implements Node {
+type Registration implements Node @allow(roles: [ADMIN, STAFF]) {
   id: ID!
   createdAt: DateTime!
   updatedAt: DateTime!
@@ -3195,7 +3195,7 @@ type Registration implements Node {
 }
 
 "Money in (PAYMENT) or out (REFUND) for a booking."
-type Payment implements Node {
+type Payment implements Node @allow(roles: [ADMIN, STAFF]) {
   id: ID!
   createdAt: DateTime!
   updatedAt: DateTime!
@@ -3473,11 +3473,11 @@ type StatisticsBucket {
 
 extend type Query {
   "What cancelling the booking at ` + "`" + `at` + "`" + ` (default now) would refund; changes nothing."
-  calculateCancellation(bookingId: ID!, at: DateTime): CancellationQuote!
+  calculateCancellation(bookingId: ID!, at: DateTime): CancellationQuote! @allow(roles: [ADMIN, STAFF])
   "An event's statistics from ` + "`" + `from` + "`" + ` (default: the event's creation) to ` + "`" + `to` + "`" + ` (default: now)."
-  eventStatistics(eventId: ID!, from: DateTime, to: DateTime, interval: StatisticsInterval = DAY): EventStatistics!
+  eventStatistics(eventId: ID!, from: DateTime, to: DateTime, interval: StatisticsInterval = DAY): EventStatistics! @allow(roles: [ADMIN, STAFF])
   "A booker's own booking; null unless both the order number and the booker's e-mail match."
-  bookingByOrderNumber(orderNumber: String!, email: String!): Booking
+  bookingByOrderNumber(orderNumber: String!, email: String!): Booking @allow(roles: [ANONYMOUS, ADMIN, STAFF])
 }
 
 extend type Mutation {
@@ -3487,22 +3487,22 @@ extend type Mutation {
   are CONFIRMED at once; others are PENDING and hold their seats until
   ` + "`" + `holdExpiresAt` + "`" + `.
   """
-  createBooking(input: CreateBookingInput!): CreateBookingPayload!
+  createBooking(input: CreateBookingInput!): CreateBookingPayload! @allow(roles: [ANONYMOUS, ADMIN, STAFF])
   "Cancels a booking (or some of its tickets) per its cancellation policy and records the refund."
-  cancelBooking(input: CancelBookingInput!): CancelBookingPayload!
-  setBooker(input: SetBookerInput!): SetBookerPayload!
-  setInvoiceNumber(input: SetInvoiceNumberInput!): SetInvoiceNumberPayload!
+  cancelBooking(input: CancelBookingInput!): CancelBookingPayload! @allow(roles: [ADMIN, STAFF])
+  setBooker(input: SetBookerInput!): SetBookerPayload! @allow(roles: [ADMIN, STAFF])
+  setInvoiceNumber(input: SetInvoiceNumberInput!): SetInvoiceNumberPayload! @allow(roles: [ADMIN, STAFF])
   "Records a payment; a succeeded payment covering the total confirms a pending booking."
-  recordPayment(input: RecordPaymentInput!): RecordPaymentPayload!
-  updatePaymentStatus(input: UpdatePaymentStatusInput!): UpdatePaymentStatusPayload!
+  recordPayment(input: RecordPaymentInput!): RecordPaymentPayload! @allow(roles: [ADMIN, STAFF])
+  updatePaymentStatus(input: UpdatePaymentStatusInput!): UpdatePaymentStatusPayload! @allow(roles: [ADMIN, STAFF])
   "Refunds (part of) a payment; returns the new refund as ` + "`" + `payment` + "`" + `."
-  refundPayment(input: RefundPaymentInput!): RefundPaymentPayload!
+  refundPayment(input: RefundPaymentInput!): RefundPaymentPayload! @allow(roles: [ADMIN, STAFF])
   "Registers a participant without a ticket; WAITLISTED when full and the event has a waitlist."
-  createRegistration(input: CreateRegistrationInput!): CreateRegistrationPayload!
-  updateRegistrationStatus(input: UpdateRegistrationStatusInput!): UpdateRegistrationStatusPayload!
+  createRegistration(input: CreateRegistrationInput!): CreateRegistrationPayload! @allow(roles: [ADMIN, STAFF])
+  updateRegistrationStatus(input: UpdateRegistrationStatusInput!): UpdateRegistrationStatusPayload! @allow(roles: [ADMIN, STAFF])
   "Admits a ticket once."
-  checkInTicket(input: CheckInTicketInput!): CheckInTicketPayload!
-  undoCheckIn(input: UndoCheckInInput!): UndoCheckInPayload!
+  checkInTicket(input: CheckInTicketInput!): CheckInTicketPayload! @allow(roles: [ADMIN, STAFF, CHECKIN])
+  undoCheckIn(input: UndoCheckInInput!): UndoCheckInPayload! @allow(roles: [ADMIN, STAFF, CHECKIN])
 }
 `, BuiltIn: false},
 	{Name: "../../schema/errors.graphql", Input: `"A domain failure of a mutation, reported in its payload's ` + "`" + `errors` + "`" + `."
@@ -3538,7 +3538,7 @@ enum EventStatus {
 }
 
 "Something people attend."
-type Event implements Node {
+type Event implements Node @allow(roles: [ANONYMOUS, ADMIN, STAFF, CHECKIN]) {
   id: ID!
   createdAt: DateTime!
   updatedAt: DateTime!
@@ -3591,7 +3591,7 @@ type CancellationRule {
 }
 
 "A price tier of one event."
-type TicketCategory implements Node {
+type TicketCategory implements Node @allow(roles: [ANONYMOUS, ADMIN, STAFF, CHECKIN]) {
   id: ID!
   createdAt: DateTime!
   updatedAt: DateTime!
@@ -3777,18 +3777,18 @@ type UpdateTicketCategoryPayload {
 
 extend type Mutation {
   "Creates an event with its ticket categories, as a DRAFT unless ` + "`" + `publish` + "`" + ` is true."
-  createEvent(input: CreateEventInput!): CreateEventPayload!
-  updateEvent(input: UpdateEventInput!): UpdateEventPayload!
+  createEvent(input: CreateEventInput!): CreateEventPayload! @allow(roles: [ADMIN])
+  updateEvent(input: UpdateEventInput!): UpdateEventPayload! @allow(roles: [ADMIN])
   "Makes a DRAFT event visible and bookable. A cancelled event cannot be published."
-  publishEvent(input: PublishEventInput!): PublishEventPayload!
+  publishEvent(input: PublishEventInput!): PublishEventPayload! @allow(roles: [ADMIN])
   "Cancels the event; its bookings are cancelled with full refunds."
-  cancelEvent(input: CancelEventInput!): CancelEventPayload!
+  cancelEvent(input: CancelEventInput!): CancelEventPayload! @allow(roles: [ADMIN])
   "Copies an event and its categories as a DRAFT starting at ` + "`" + `startsAt` + "`" + `."
-  duplicateEvent(input: DuplicateEventInput!): DuplicateEventPayload!
+  duplicateEvent(input: DuplicateEventInput!): DuplicateEventPayload! @allow(roles: [ADMIN])
   "Deletes an event that has no bookings."
-  deleteEvent(input: DeleteEventInput!): DeleteEventPayload!
-  createTicketCategory(input: CreateTicketCategoryInput!): CreateTicketCategoryPayload!
-  updateTicketCategory(input: UpdateTicketCategoryInput!): UpdateTicketCategoryPayload!
+  deleteEvent(input: DeleteEventInput!): DeleteEventPayload! @allow(roles: [ADMIN])
+  createTicketCategory(input: CreateTicketCategoryInput!): CreateTicketCategoryPayload! @allow(roles: [ADMIN])
+  updateTicketCategory(input: UpdateTicketCategoryInput!): UpdateTicketCategoryPayload! @allow(roles: [ADMIN])
 }
 `, BuiltIn: false},
 	{Name: "../../schema/lists.graphql", Input: `# Code generated by listgen from the Ent schema, DO NOT EDIT.
@@ -4415,76 +4415,76 @@ extend type Query {
   """
   Booking rows, cursor paged (default order: createdAt DESC, then id).
   """
-  bookings(where: BookingFilterInput, order: [BookingSortInput!], first: Int, after: String, last: Int, before: String): BookingConnection!
+  bookings(where: BookingFilterInput, order: [BookingSortInput!], first: Int, after: String, last: Int, before: String): BookingConnection! @allow(roles: [ADMIN, STAFF])
   """
   Booking rows, offset paged (default order: createdAt DESC, then id).
   """
-  bookingsPage(where: BookingFilterInput, order: [BookingSortInput!], skip: Int, take: Int): BookingCollectionSegment!
+  bookingsPage(where: BookingFilterInput, order: [BookingSortInput!], skip: Int, take: Int): BookingCollectionSegment! @allow(roles: [ADMIN, STAFF])
   """
   Event rows, cursor paged (default order: startsAt ASC, then id).
   """
-  events(where: EventFilterInput, order: [EventSortInput!], first: Int, after: String, last: Int, before: String): EventConnection!
+  events(where: EventFilterInput, order: [EventSortInput!], first: Int, after: String, last: Int, before: String): EventConnection! @allow(roles: [ANONYMOUS, ADMIN, STAFF, CHECKIN])
   """
   Event rows, offset paged (default order: startsAt ASC, then id).
   """
-  eventsPage(where: EventFilterInput, order: [EventSortInput!], skip: Int, take: Int): EventCollectionSegment!
+  eventsPage(where: EventFilterInput, order: [EventSortInput!], skip: Int, take: Int): EventCollectionSegment! @allow(roles: [ANONYMOUS, ADMIN, STAFF, CHECKIN])
   """
   Participant rows, cursor paged (default order: createdAt DESC, then id).
   """
-  participants(where: ParticipantFilterInput, order: [ParticipantSortInput!], first: Int, after: String, last: Int, before: String): ParticipantConnection!
+  participants(where: ParticipantFilterInput, order: [ParticipantSortInput!], first: Int, after: String, last: Int, before: String): ParticipantConnection! @allow(roles: [ADMIN, STAFF])
   """
   Participant rows, offset paged (default order: createdAt DESC, then id).
   """
-  participantsPage(where: ParticipantFilterInput, order: [ParticipantSortInput!], skip: Int, take: Int): ParticipantCollectionSegment!
+  participantsPage(where: ParticipantFilterInput, order: [ParticipantSortInput!], skip: Int, take: Int): ParticipantCollectionSegment! @allow(roles: [ADMIN, STAFF])
   """
   Payment rows, cursor paged (default order: createdAt DESC, then id).
   """
-  payments(where: PaymentFilterInput, order: [PaymentSortInput!], first: Int, after: String, last: Int, before: String): PaymentConnection!
+  payments(where: PaymentFilterInput, order: [PaymentSortInput!], first: Int, after: String, last: Int, before: String): PaymentConnection! @allow(roles: [ADMIN, STAFF])
   """
   Payment rows, offset paged (default order: createdAt DESC, then id).
   """
-  paymentsPage(where: PaymentFilterInput, order: [PaymentSortInput!], skip: Int, take: Int): PaymentCollectionSegment!
+  paymentsPage(where: PaymentFilterInput, order: [PaymentSortInput!], skip: Int, take: Int): PaymentCollectionSegment! @allow(roles: [ADMIN, STAFF])
   """
   Registration rows, cursor paged (default order: createdAt DESC, then id).
   """
-  registrations(where: RegistrationFilterInput, order: [RegistrationSortInput!], first: Int, after: String, last: Int, before: String): RegistrationConnection!
+  registrations(where: RegistrationFilterInput, order: [RegistrationSortInput!], first: Int, after: String, last: Int, before: String): RegistrationConnection! @allow(roles: [ADMIN, STAFF])
   """
   Registration rows, offset paged (default order: createdAt DESC, then id).
   """
-  registrationsPage(where: RegistrationFilterInput, order: [RegistrationSortInput!], skip: Int, take: Int): RegistrationCollectionSegment!
+  registrationsPage(where: RegistrationFilterInput, order: [RegistrationSortInput!], skip: Int, take: Int): RegistrationCollectionSegment! @allow(roles: [ADMIN, STAFF])
   """
   Ticket rows, cursor paged (default order: createdAt DESC, then id).
   """
-  tickets(where: TicketFilterInput, order: [TicketSortInput!], first: Int, after: String, last: Int, before: String): TicketConnection!
+  tickets(where: TicketFilterInput, order: [TicketSortInput!], first: Int, after: String, last: Int, before: String): TicketConnection! @allow(roles: [ADMIN, STAFF, CHECKIN])
   """
   Ticket rows, offset paged (default order: createdAt DESC, then id).
   """
-  ticketsPage(where: TicketFilterInput, order: [TicketSortInput!], skip: Int, take: Int): TicketCollectionSegment!
+  ticketsPage(where: TicketFilterInput, order: [TicketSortInput!], skip: Int, take: Int): TicketCollectionSegment! @allow(roles: [ADMIN, STAFF, CHECKIN])
 }
 
 extend type Booking {
-  tickets(where: TicketFilterInput, order: [TicketSortInput!], first: Int, after: String, last: Int, before: String): TicketConnection!
-  payments(where: PaymentFilterInput, order: [PaymentSortInput!], first: Int, after: String, last: Int, before: String): PaymentConnection!
+  tickets(where: TicketFilterInput, order: [TicketSortInput!], first: Int, after: String, last: Int, before: String): TicketConnection! @allow(roles: [ANONYMOUS, ADMIN, STAFF, CHECKIN])
+  payments(where: PaymentFilterInput, order: [PaymentSortInput!], first: Int, after: String, last: Int, before: String): PaymentConnection! @allow(roles: [ANONYMOUS, ADMIN, STAFF])
 }
 
 extend type Event {
-  tickets(where: TicketFilterInput, order: [TicketSortInput!], first: Int, after: String, last: Int, before: String): TicketConnection!
-  registrations(where: RegistrationFilterInput, order: [RegistrationSortInput!], first: Int, after: String, last: Int, before: String): RegistrationConnection!
-  bookings(where: BookingFilterInput, order: [BookingSortInput!], first: Int, after: String, last: Int, before: String): BookingConnection!
+  tickets(where: TicketFilterInput, order: [TicketSortInput!], first: Int, after: String, last: Int, before: String): TicketConnection! @allow(roles: [ADMIN, STAFF, CHECKIN])
+  registrations(where: RegistrationFilterInput, order: [RegistrationSortInput!], first: Int, after: String, last: Int, before: String): RegistrationConnection! @allow(roles: [ADMIN, STAFF])
+  bookings(where: BookingFilterInput, order: [BookingSortInput!], first: Int, after: String, last: Int, before: String): BookingConnection! @allow(roles: [ADMIN, STAFF])
 }
 
 extend type Participant {
-  bookings(where: BookingFilterInput, order: [BookingSortInput!], first: Int, after: String, last: Int, before: String): BookingConnection!
-  tickets(where: TicketFilterInput, order: [TicketSortInput!], first: Int, after: String, last: Int, before: String): TicketConnection!
-  registrations(where: RegistrationFilterInput, order: [RegistrationSortInput!], first: Int, after: String, last: Int, before: String): RegistrationConnection!
+  bookings(where: BookingFilterInput, order: [BookingSortInput!], first: Int, after: String, last: Int, before: String): BookingConnection! @allow(roles: [ADMIN, STAFF])
+  tickets(where: TicketFilterInput, order: [TicketSortInput!], first: Int, after: String, last: Int, before: String): TicketConnection! @allow(roles: [ADMIN, STAFF, CHECKIN])
+  registrations(where: RegistrationFilterInput, order: [RegistrationSortInput!], first: Int, after: String, last: Int, before: String): RegistrationConnection! @allow(roles: [ADMIN, STAFF])
 }
 
 extend type TicketCategory {
-  tickets(where: TicketFilterInput, order: [TicketSortInput!], first: Int, after: String, last: Int, before: String): TicketConnection!
+  tickets(where: TicketFilterInput, order: [TicketSortInput!], first: Int, after: String, last: Int, before: String): TicketConnection! @allow(roles: [ADMIN, STAFF, CHECKIN])
 }
 `, BuiltIn: false},
 	{Name: "../../schema/participant.graphql", Input: `"A person: the booker of bookings, the holder of tickets, or both."
-type Participant implements Node {
+type Participant implements Node @allow(roles: [ADMIN, STAFF]) {
   id: ID!
   createdAt: DateTime!
   updatedAt: DateTime!
@@ -4566,8 +4566,8 @@ type UpdateParticipantPayload {
 
 extend type Mutation {
   "Creates a participant; an e-mail already used in the tenant is a ValidationError on ` + "`" + `email` + "`" + `."
-  createParticipant(input: CreateParticipantInput!): CreateParticipantPayload!
-  updateParticipant(input: UpdateParticipantInput!): UpdateParticipantPayload!
+  createParticipant(input: CreateParticipantInput!): CreateParticipantPayload! @allow(roles: [ADMIN, STAFF])
+  updateParticipant(input: UpdateParticipantInput!): UpdateParticipantPayload! @allow(roles: [ADMIN, STAFF])
 }
 `, BuiltIn: false},
 	{Name: "../../schema/schema.graphql", Input: `"""
@@ -4588,6 +4588,24 @@ scalar Map
 
 "Go binding hints for the server's code generator; clients can ignore it."
 directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on INPUT_FIELD_DEFINITION | FIELD_DEFINITION
+
+"""
+Server-only, left out of introspection: who may use a field. Every field of
+Query, Mutation and Subscription carries it, and a root field without it is
+refused to everyone; on any other field it narrows who may use the field. On
+an object type, it names the callers node(id:) and nodes(ids:) show the type
+to (nobody, without it).
+"""
+directive @allow(roles: [AccessRole!]!) on FIELD_DEFINITION | OBJECT
+
+"Server-only, left out of introspection: the kinds of caller @allow names."
+enum AccessRole {
+  "No API key."
+  ANONYMOUS
+  ADMIN
+  STAFF
+  CHECKIN
+}
 
 "An object with a globally unique, opaque ID."
 interface Node {
@@ -4736,9 +4754,9 @@ list is not asked for a size). Introspection (` + "`" + `__schema` + "`" + `, ` 
 """
 type Query {
   "Any object by its ID; null when there is none (or the caller may not see it)."
-  node(id: ID!): Node
+  node(id: ID!): Node @allow(roles: [ANONYMOUS, ADMIN, STAFF, CHECKIN])
   "Objects by their IDs, in the same order; null where there is none."
-  nodes(ids: [ID!]!): [Node]!
+  nodes(ids: [ID!]!): [Node]! @allow(roles: [ANONYMOUS, ADMIN, STAFF, CHECKIN])
 }
 
 type Mutation
@@ -28056,6 +28074,46 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 // endregion **************************** object.gotpl ****************************
 
 // region    ***************************** type.gotpl *****************************
+
+func (ec *executionContext) unmarshalNAccessRole2seatgraphᚋgraphᚋmodelᚐAccessRole(ctx context.Context, v any) (model.AccessRole, error) {
+	var res model.AccessRole
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAccessRole2seatgraphᚋgraphᚋmodelᚐAccessRole(ctx context.Context, sel ast.SelectionSet, v model.AccessRole) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNAccessRole2ᚕseatgraphᚋgraphᚋmodelᚐAccessRoleᚄ(ctx context.Context, v any) ([]model.AccessRole, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.AccessRole, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAccessRole2seatgraphᚋgraphᚋmodelᚐAccessRole(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNAccessRole2ᚕseatgraphᚋgraphᚋmodelᚐAccessRoleᚄ(ctx context.Context, sel ast.SelectionSet, v []model.AccessRole) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAccessRole2seatgraphᚋgraphᚋmodelᚐAccessRole(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
 
 func (ec *executionContext) marshalNBooking2ᚕᚖseatgraphᚋentᚐBookingᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Booking) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {

@@ -3,8 +3,12 @@
 package model
 
 import (
+	"bytes"
+	"fmt"
+	"io"
 	"seatgraph/ent"
 	"seatgraph/internal/domain"
+	"strconv"
 )
 
 type CancelBookingPayload struct {
@@ -117,4 +121,65 @@ type UpdateRegistrationStatusPayload struct {
 type UpdateTicketCategoryPayload struct {
 	TicketCategory *ent.TicketCategory `json:"ticketCategory,omitempty"`
 	Errors         []domain.Error      `json:"errors,omitempty"`
+}
+
+// Server-only, left out of introspection: the kinds of caller @allow names.
+type AccessRole string
+
+const (
+	// No API key.
+	AccessRoleAnonymous AccessRole = "ANONYMOUS"
+	AccessRoleAdmin     AccessRole = "ADMIN"
+	AccessRoleStaff     AccessRole = "STAFF"
+	AccessRoleCheckin   AccessRole = "CHECKIN"
+)
+
+var AllAccessRole = []AccessRole{
+	AccessRoleAnonymous,
+	AccessRoleAdmin,
+	AccessRoleStaff,
+	AccessRoleCheckin,
+}
+
+func (e AccessRole) IsValid() bool {
+	switch e {
+	case AccessRoleAnonymous, AccessRoleAdmin, AccessRoleStaff, AccessRoleCheckin:
+		return true
+	}
+	return false
+}
+
+func (e AccessRole) String() string {
+	return string(e)
+}
+
+func (e *AccessRole) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AccessRole(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AccessRole", str)
+	}
+	return nil
+}
+
+func (e AccessRole) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AccessRole) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AccessRole) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }

@@ -34,6 +34,11 @@ type Annotation struct {
 	// Connection exposes a to-many edge as a paged connection field on the
 	// object type, with where, order and cursor arguments.
 	Connection bool `json:"connection,omitempty"`
+	// Roles are the callers that may use the root list fields of a schema
+	// or the connection field of an edge; the SDL carries them as
+	// @allow(roles: [...]). The server refuses a root field without them to
+	// everyone, so every listed schema names its roles.
+	Roles []string `json:"roles,omitempty"`
 }
 
 // Name implements ent/schema.Annotation.
@@ -58,6 +63,13 @@ func Scaled(scale int) Annotation { return Annotation{Scale: scale} }
 
 // Connection exposes a to-many edge as a paged connection.
 func Connection() Annotation { return Annotation{Connection: true} }
+
+// Allow returns a with the callers that may use its list or connection
+// fields: listgen.List("events").Allow("ANONYMOUS", "ADMIN").
+func (a Annotation) Allow(roles ...string) Annotation {
+	a.Roles = append([]string(nil), roles...)
+	return a
+}
 
 // decode reads a listgen annotation out of an Ent annotation map.
 func decode(annotations map[string]any) Annotation {

@@ -3,7 +3,59 @@ package listgen
 import (
 	"fmt"
 	"strings"
+
+	"entgo.io/ent/entc"
+	"entgo.io/ent/entc/gen"
 )
+
+// fieldRoles maps "Type.field" of the generated list and connection fields
+// to their annotation's Roles. The entity model carries no roles, so a hook
+// that runs before the SDL is written reads them off the Ent graph.
+var fieldRoles map[string][]string
+
+// Options adds the hook that collects fieldRoles.
+func (e *Extension) Options() []entc.Option {
+	return []entc.Option{func(cfg *gen.Config) error {
+		cfg.Hooks = append(cfg.Hooks, func(next gen.Generator) gen.Generator {
+			return gen.GenerateFunc(func(g *gen.Graph) error {
+				fieldRoles = collectRoles(g)
+				return next.Generate(g)
+			})
+		})
+		return nil
+	}}
+}
+
+// collectRoles reads the Roles of every listed schema and connection edge.
+func collectRoles(g *gen.Graph) map[string][]string {
+	roles := map[string][]string{}
+	for _, t := range g.Nodes {
+		a := decode(t.Annotations)
+		if a.Skip {
+			continue
+		}
+		if a.List != "" && len(a.Roles) > 0 {
+			roles["Query."+a.List] = a.Roles
+			roles["Query."+a.List+"Page"] = a.Roles
+		}
+		for _, ed := range t.Edges {
+			if ea := decode(ed.Annotations); ea.Connection && len(ea.Roles) > 0 {
+				roles[t.Name+"."+camel(ed.Name)] = ea.Roles
+			}
+		}
+	}
+	return roles
+}
+
+// allow is the @allow directive of the field typ.field, "" when it has no
+// roles (the server then refuses a root field to everyone).
+func allow(typ, field string) string {
+	roles := fieldRoles[typ+"."+field]
+	if len(roles) == 0 {
+		return ""
+	}
+	return " @allow(roles: [" + strings.Join(roles, ", ") + "])"
+}
 
 // sdl writes the GraphQL side of the lists: filter and sort inputs, the
 // enum operation inputs, connections and segments, the Query list fields and
@@ -63,9 +115,9 @@ func sdl(entities []*entity, enums []*enumInfo) string {
 			order = e.DefaultOrder.Field.GQL + " DESC"
 		}
 		w("  \"\"\"\n  %s rows, cursor paged (default order: %s, then id).\n  \"\"\"\n", e.Name, order)
-		w("  %s(%s): %sConnection!\n", e.List, connArgs(e.Name), e.Name)
+		w("  %s(%s): %sConnection!%s\n", e.List, connArgs(e.Name), e.Name, allow("Query", e.List))
 		w("  \"\"\"\n  %s rows, offset paged (default order: %s, then id).\n  \"\"\"\n", e.Name, order)
-		w("  %sPage(where: %sFilterInput, order: [%sSortInput!], skip: Int, take: Int): %sCollectionSegment!\n", e.List, e.Name, e.Name, e.Name)
+		w("  %sPage(where: %sFilterInput, order: [%sSortInput!], skip: Int, take: Int): %sCollectionSegment!%s\n", e.List, e.Name, e.Name, e.Name, allow("Query", e.List+"Page"))
 	}
 	w("}\n")
 	for _, e := range entities {
@@ -80,7 +132,7 @@ func sdl(entities []*entity, enums []*enumInfo) string {
 		}
 		w("\nextend type %s {\n", e.Name)
 		for _, ed := range conns {
-			w("  %s(%s): %sConnection!\n", ed.GQL, connArgs(ed.Target.Name), ed.Target.Name)
+			w("  %s(%s): %sConnection!%s\n", ed.GQL, connArgs(ed.Target.Name), ed.Target.Name, allow(e.Name, ed.GQL))
 		}
 		w("}\n")
 	}
