@@ -292,7 +292,7 @@ func TestAccessThroughHandler(t *testing.T) {
 				r := e.Do(t, query, nil, tncAuth(keys[role])...)
 				refused := ""
 				for _, err := range r.Errors {
-					if c := err.Code(); c == auth.CodeUnauthenticated || c == auth.CodeForbidden {
+					if c := err.Code(); c == domain.CodeUnauthenticated || c == domain.CodeForbidden {
 						refused = c
 					}
 				}
@@ -307,9 +307,9 @@ func TestAccessThroughHandler(t *testing.T) {
 						}
 					}
 				case !accWant(role, name):
-					want := auth.CodeForbidden
+					want := domain.CodeForbidden
 					if role == "" {
-						want = auth.CodeUnauthenticated
+						want = domain.CodeUnauthenticated
 					}
 					if codes := r.Codes(); len(codes) != 1 || codes[0] != want {
 						t.Errorf("%s: codes %v, want [%s]: %s", accRoleName(role), codes, want, query)
