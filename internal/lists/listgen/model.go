@@ -14,7 +14,8 @@ type entity struct {
 	Name         string // Go and GraphQL type name: "Event"
 	Pkg          string // Ent package: "event"
 	Receiver     string
-	List         string // root list field ("events"), "" when none
+	List         string   // root list field ("events"), "" when none
+	Roles        []string // who may call the root list fields (@allow)
 	DefaultOrder orderKey
 	Fields       []*fieldInfo
 	ToOne        []*edgeInfo
@@ -65,6 +66,7 @@ type edgeInfo struct {
 	Target     *entity
 	Optional   bool
 	Connection bool
+	Roles      []string // who may read the connection field (@allow)
 	M2M        bool
 	// to-one: the neighbour is the Table row whose Column equals Local.
 	HopTable, HopColumn, HopLocal string
@@ -130,7 +132,7 @@ func (b *modelBuilder) entities(g *gen.Graph) []*entity {
 		if a.Skip {
 			continue
 		}
-		e := &entity{Name: t.Name, Pkg: t.Package(), Receiver: t.Receiver(), List: a.List, Listed: a.List != ""}
+		e := &entity{Name: t.Name, Pkg: t.Package(), Receiver: t.Receiver(), List: a.List, Roles: a.Roles, Listed: a.List != ""}
 		b.byName[t.Name] = e
 		out = append(out, e)
 	}
@@ -238,7 +240,7 @@ func (b *modelBuilder) edges(t *gen.Type, e *entity) {
 		if target == nil || a.Skip {
 			continue
 		}
-		ei := &edgeInfo{GQL: camel(ed.Name), Struct: ed.StructField(), Target: target, Optional: ed.Optional, Connection: a.Connection, name: ed.Name}
+		ei := &edgeInfo{GQL: camel(ed.Name), Struct: ed.StructField(), Target: target, Optional: ed.Optional, Connection: a.Connection, Roles: a.Roles, name: ed.Name}
 		relation(ei, ed)
 		if ed.Unique {
 			e.ToOne = append(e.ToOne, ei)
