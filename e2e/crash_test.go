@@ -152,18 +152,7 @@ func crashBook(c harness.Client, categoryID string, n int64) (string, error) {
 		}
 		tickets[i] = tk
 	}
-	var out struct {
-		CreateBooking struct {
-			Booking *struct {
-				ID     string `json:"id"`
-				Status string `json:"status"`
-			} `json:"booking"`
-			Errors []struct {
-				Typename string `json:"__typename"`
-				Message  string `json:"message"`
-			} `json:"errors"`
-		} `json:"createBooking"`
-	}
+	var out createBookingAnswer
 	err := c.Query(`mutation($in: CreateBookingInput!) { createBooking(input: $in) {
 		booking { id status } errors { __typename ... on Error { message } } } }`,
 		map[string]any{"in": map[string]any{

@@ -54,3 +54,18 @@ func watch(t *testing.T, s *harness.Server) {
 		}
 	})
 }
+
+// createBookingAnswer is the part of a createBooking answer the tests read:
+// the booking when one was made, else the payload's errors.
+type createBookingAnswer struct {
+	CreateBooking struct {
+		Booking *struct {
+			ID     string `json:"id"`
+			Status string `json:"status"`
+		} `json:"booking"`
+		Errors []struct {
+			Typename string `json:"__typename"`
+			Message  string `json:"message"`
+		} `json:"errors"`
+	} `json:"createBooking"`
+}

@@ -176,18 +176,7 @@ func tpBook(c harness.Client, i int, categoryID string) tpOutcome {
 	if err != nil {
 		return tpOutcome{other: err.Error()}
 	}
-	var out struct {
-		CreateBooking struct {
-			Booking *struct {
-				ID     string `json:"id"`
-				Status string `json:"status"`
-			} `json:"booking"`
-			Errors []struct {
-				Typename string `json:"__typename"`
-				Message  string `json:"message"`
-			} `json:"errors"`
-		} `json:"createBooking"`
-	}
+	var out createBookingAnswer
 	if err := resp.Decode(&out); err != nil {
 		return tpOutcome{other: fmt.Sprintf("HTTP %d %+v", resp.Status, resp.Errors)}
 	}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -208,7 +209,7 @@ func TestIsolation(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := titles(tt.ctx); !equal(got, tt.want) {
+			if got := titles(tt.ctx); !slices.Equal(got, tt.want) {
 				t.Errorf("events %v, want %v", got, tt.want)
 			}
 		})
@@ -280,16 +281,4 @@ func TestEnsureAdminKey(t *testing.T) {
 			}
 		})
 	}
-}
-
-func equal(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
