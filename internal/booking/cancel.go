@@ -69,7 +69,9 @@ func (e *Engine) Quote(ctx context.Context, bookingID int, at *time.Time) (*Quot
 		b, err := e.client.Booking.Query().Where(booking.ID(bookingID), booking.TenantID(tid)).
 			WithTickets(func(q *ent.TicketQuery) { q.WithEvent() }).Only(ctx)
 		if ent.IsNotFound(err) {
-			return queryError(domain.NotFound("Booking", bookingID))
+			// A query has no payload: the GraphQL layer shows a domain
+			// failure as a top-level error with a client code.
+			return domain.NotFound("Booking", bookingID)
 		}
 		if err != nil {
 			return err

@@ -2,10 +2,7 @@ package booking
 
 import (
 	"context"
-	"errors"
 	"time"
-
-	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"seatgraph/ent"
 	"seatgraph/ent/event"
@@ -28,7 +25,7 @@ func (e *Engine) Statistics(ctx context.Context, eventID int, from, to *time.Tim
 	}
 	ev, err := e.client.Event.Query().Where(event.ID(eventID), event.TenantID(tid)).Only(ctx)
 	if ent.IsNotFound(err) {
-		return nil, queryError(domain.NotFound("Event", eventID))
+		return nil, domain.NotFound("Event", eventID)
 	}
 	if err != nil {
 		return nil, err
@@ -49,7 +46,7 @@ func (e *Engine) Statistics(ctx context.Context, eventID int, from, to *time.Tim
 		end = to.UTC()
 	}
 	if end.Before(start) {
-		return nil, queryError(domain.Invalid("to", "must not be before from"))
+		return nil, domain.Invalid("to", "must not be before from")
 	}
 	rows, err := e.client.History.Query().Where(history.EventID(eventID), history.TenantID(tid),
 		history.OccurredAtGTE(start), history.OccurredAtLT(end)).Order(ent.Asc(history.FieldOccurredAt)).All(ctx)
@@ -108,21 +105,6 @@ func (e *Engine) Statistics(ctx context.Context, eventID int, from, to *time.Tim
 			Revenue: money.New(b.revenue, ev.Currency), CheckIns: b.checkIns}
 	}
 	return s, nil
-}
-
-// queryError shows a domain failure of a query, which has no payload to
-// carry it, as a top-level error with a client code (NOT_FOUND,
-// BAD_USER_INPUT) rather than an INTERNAL_SERVER_ERROR.
-func queryError(err error) error {
-	var nf *domain.NotFoundError
-	var ve *domain.ValidationError
-	switch {
-	case errors.As(err, &nf):
-		return &gqlerror.Error{Err: err, Message: nf.Message, Extensions: map[string]any{"code": "NOT_FOUND"}}
-	case errors.As(err, &ve):
-		return &gqlerror.Error{Err: err, Message: ve.Error(), Extensions: map[string]any{"code": "BAD_USER_INPUT"}}
-	}
-	return err
 }
 
 // bucketStart is the start of the bucket holding t.

@@ -1,18 +1,15 @@
-// Package inputerr makes the errors of GraphQL input decoding (IDs,
-// decimals, timestamps, enums): they reach the client as BAD_USER_INPUT with
-// their message, because they describe the client's own input.
 package domain
 
-import (
-	"fmt"
+import "fmt"
 
-	"github.com/vektah/gqlparser/v2/gqlerror"
-)
-
-// Code is the extensions.code of input errors.
+// Code is the extensions.code the GraphQL layer gives input errors.
 const Code = "BAD_USER_INPUT"
 
-// New returns an input error with a message safe to show.
+// New returns the error of a value that could not be decoded from the
+// client's input (an ID, a decimal, a timestamp, an enum): a ValidationError
+// naming no field, with a message safe to show. It stays free of any
+// GraphQL type; the GraphQL layer shows a domain failure outside a payload
+// as a top-level BAD_USER_INPUT error with this message.
 func New(format string, args ...any) error {
-	return &gqlerror.Error{Message: fmt.Sprintf(format, args...), Extensions: map[string]any{"code": Code}}
+	return &ValidationError{Message: fmt.Sprintf(format, args...)}
 }
