@@ -11,6 +11,7 @@ import (
 
 	"seatgraph/ent"
 	"seatgraph/internal/auth"
+	"seatgraph/internal/config"
 	"seatgraph/internal/store"
 )
 
@@ -29,7 +30,8 @@ type Engine struct {
 
 // Options configure an Engine.
 type Options struct {
-	// Hold is how long a PENDING booking holds its seats (default 15 minutes).
+	// Hold is how long a PENDING booking holds its seats; zero means
+	// config.DefaultHold.
 	Hold time.Duration
 	// Now is the clock (default time.Now); tests move it.
 	Now func() time.Time
@@ -39,7 +41,7 @@ type Options struct {
 // (dialect.SQLite or dialect.Postgres).
 func New(client *ent.Client, d string, opts Options) *Engine {
 	if opts.Hold <= 0 {
-		opts.Hold = 15 * time.Minute
+		opts.Hold = config.DefaultHold
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now

@@ -28,6 +28,8 @@ type App struct {
 
 // NewApp wires the server over client (of SQL dialect d) for the default tenant.
 func NewApp(cfg config.Config, client *ent.Client, db *sql.DB, d string, tenantID int, log *slog.Logger, opts booking.Options) *App {
+	// The operator's hold, unless the caller chose one; zero leaves it to
+	// booking.New, the one place that knows the default.
 	if opts.Hold == 0 {
 		opts.Hold = cfg.Hold
 	}
