@@ -102,7 +102,7 @@ func seed(ctx context.Context, client *ent.Client, dialect string, tid int, cfg 
 		}
 	}
 	workers = min(workers, cfg.events)
-	shared := booking.New(client, dialect, booking.Options{})
+	shared := booking.New(client, dialect, booking.Options{ManualExpiry: true})
 	cat := catalog.New(client, catalog.Hooks{CancelBookings: shared.CancelEventBookings, CapacityRaised: shared.CapacityChanged})
 
 	// Events.
@@ -142,7 +142,7 @@ func seed(ctx context.Context, client *ent.Client, dialect string, tid int, cfg 
 	stopProgress := progress(&done, cfg.bookings)
 	err = parallel(ctx, workers, func(ctx context.Context, w int) error {
 		clk := base
-		eng := booking.New(client, dialect, booking.Options{Now: func() time.Time { return clk }})
+		eng := booking.New(client, dialect, booking.Options{Now: func() time.Time { return clk }, ManualExpiry: true})
 		rng := rand.New(rand.NewPCG(uint64(w)+1, 0x5ea7))
 		for i := 0; i < cfg.bookings; i++ {
 			e := i % cfg.events

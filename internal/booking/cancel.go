@@ -138,7 +138,7 @@ func (e *Engine) CancelBooking(ctx context.Context, in CancelBookingInput) (*ent
 		out    *ent.Booking
 		refund *ent.Payment
 	)
-	err := e.inTx(ctx, func(tx *ent.Tx, tid int) error {
+	err := e.inTx(ctx, func(ctx context.Context, tx *ent.Tx, tid int) error {
 		var err error
 		out, refund, err = e.cancel(ctx, tx, tid, in, in.ApplyPolicy == nil || *in.ApplyPolicy, nil)
 		return err
@@ -286,100 +286,6 @@ func (e *Engine) release(ctx context.Context, tx *ent.Tx, tid int, b *ent.Bookin
 		}
 	}
 	return nil
-}
-
-// expireDue expires the PENDING bookings whose hold ran out and that hold
-// seats on the given (locked) events, so their seats can be taken again.
-func (e *Engine) expireDue(ctx context.Context, tx *ent.Tx, tid int, eventIDs []int, evs map[int]*ent.Event) error {
-	due, err := tx.Booking.Query().Where(booking.TenantID(tid), booking.StatusEQ(domain.BookingStatusPending),
-		booking.HoldExpiresAtLTE(e.clock()), booking.HasTicketsWith(ticket.EventIDIn(eventIDs...))).
-		Order(ent.Asc(booking.FieldHoldExpiresAt), ent.Asc(booking.FieldID)).All(ctx)
-	if err != nil {
-		return err
-	}
-	for _, b := range due {
-		if err := e.expire(ctx, tx, tid, b, evs); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// expire turns a PENDING booking whose hold ran out into EXPIRED.
-func (e *Engine) expire(ctx context.Context, tx *ent.Tx, tid int, b *ent.Booking, evs map[int]*ent.Event) error {
-	tickets, err := tx.Ticket.Query().Where(ticket.BookingID(b.ID), ticket.StatusNEQ(domain.TicketStatusCancelled)).
-		WithRegistration().All(ctx)
-	if err != nil {
-		return err
-	}
-	now := e.clock()
-	if err := e.release(ctx, tx, tid, b, tickets, evs, now); err != nil {
-		return err
-	}
-	return tx.Booking.UpdateOne(b).SetStatus(domain.BookingStatusExpired).ClearHoldExpiresAt().Exec(ctx)
-}
-
-// Sweep expires every booking whose hold ran out, one transaction each; the
-// server runs it in the background and before reads once a hold is due.
-func (e *Engine) Sweep(ctx context.Context) (int, error) {
-	now := e.clock()
-	due, err := e.client.Booking.Query().Where(booking.StatusEQ(domain.BookingStatusPending), booking.HoldExpiresAtLTE(now)).
-		Select(booking.FieldID, booking.FieldTenantID).All(ctx)
-	if err != nil {
-		return 0, err
-	}
-	n := 0
-	for _, d := range due {
-		err := e.inTx(withTenant(ctx, d.TenantID), func(tx *ent.Tx, tid int) error {
-			evs := map[int]*ent.Event{}
-			if err := e.lockBooking(ctx, tx, tid, d.ID, evs); err != nil {
-				return err
-			}
-			b, err := tx.Booking.Get(ctx, d.ID)
-			if err != nil {
-				return err
-			}
-			// Paid or cancelled meanwhile: nothing to do.
-			if b.Status != domain.BookingStatusPending || b.HoldExpiresAt == nil || b.HoldExpiresAt.After(now) {
-				return nil
-			}
-			n++
-			return e.expire(ctx, tx, tid, b, evs)
-		})
-		if err != nil {
-			return n, err
-		}
-	}
-	next, err := e.client.Booking.Query().Where(booking.StatusEQ(domain.BookingStatusPending), booking.HoldExpiresAtNotNil()).
-		Order(ent.Asc(booking.FieldHoldExpiresAt)).First(ctx)
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	switch {
-	case ent.IsNotFound(err):
-		e.nextExpiry = time.Time{}
-	case err != nil:
-		return n, err
-	default:
-		e.nextExpiry = *next.HoldExpiresAt
-	}
-	return n, nil
-}
-
-// ExpireDue runs Sweep when a hold this process knows of has run out; it
-// costs nothing otherwise, so every read of availability can call it.
-func (e *Engine) ExpireDue(context.Context) error {
-	e.mu.Lock()
-	due := !e.nextExpiry.IsZero() && !e.clock().Before(e.nextExpiry)
-	e.mu.Unlock()
-	if !due {
-		return nil
-	}
-	// Expiring holds is the server's own work across tenants: it must not
-	// run narrowed to the caller's tenant or role.
-	sys, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	_, err := e.Sweep(sys)
-	return err
 }
 
 // CancelEventBookings cancels every live booking with tickets for ev with a

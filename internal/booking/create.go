@@ -33,7 +33,7 @@ func (e *Engine) CreateBooking(ctx context.Context, in CreateBookingInput) (*ent
 		hash = requestHash(in)
 	}
 	var out *ent.Booking
-	err = e.inTx(ctx, func(tx *ent.Tx, tid int) error {
+	err = e.inTx(ctx, func(ctx context.Context, tx *ent.Tx, tid int) error {
 		out = nil
 		if in.IdempotencyKey != nil {
 			first, err := e.claimKey(ctx, tx, tid, *in.IdempotencyKey, hash)

@@ -26,7 +26,7 @@ func (e *Engine) CreateRegistration(ctx context.Context, in CreateRegistrationIn
 		return nil, err
 	}
 	var out *ent.Registration
-	err = e.inTx(ctx, func(tx *ent.Tx, tid int) error {
+	err = e.inTx(ctx, func(ctx context.Context, tx *ent.Tx, tid int) error {
 		evs, err := e.lockEvents(ctx, tx, tid, []int{in.EventID})
 		if err != nil {
 			return err
@@ -84,7 +84,7 @@ func holdsSeat(s domain.RegistrationStatus) bool {
 // changed through it.
 func (e *Engine) UpdateRegistrationStatus(ctx context.Context, in UpdateRegistrationStatusInput) (*ent.Registration, error) {
 	var out *ent.Registration
-	err := e.inTx(ctx, func(tx *ent.Tx, tid int) error {
+	err := e.inTx(ctx, func(ctx context.Context, tx *ent.Tx, tid int) error {
 		r, err := tx.Registration.Query().Where(registration.ID(in.ID), registration.TenantID(tid)).WithTicket().Only(ctx)
 		if ent.IsNotFound(err) {
 			return domain.NotFound("Registration", in.ID)

@@ -3,7 +3,6 @@ package booking
 import (
 	"context"
 	"slices"
-	"time"
 
 	"seatgraph/ent"
 	"seatgraph/ent/booking"
@@ -343,13 +342,4 @@ func (e *Engine) promoteBooking(ctx context.Context, tx *ent.Tx, tid, bookingID 
 		return false, err
 	}
 	return true, recordBooked(ctx, tx, tid, b.ID, b.Edges.Tickets, now)
-}
-
-// noteHold remembers the earliest hold this process created.
-func (e *Engine) noteHold(t time.Time) {
-	e.mu.Lock()
-	if e.nextExpiry.IsZero() || t.Before(e.nextExpiry) {
-		e.nextExpiry = t
-	}
-	e.mu.Unlock()
 }

@@ -62,7 +62,7 @@ func (c *Catalog) CreateEvent(ctx context.Context, in CreateEventInput) (*ent.Ev
 		status = domain.EventStatusPublished
 	}
 	var ev *ent.Event
-	err := c.inTx(ctx, func(tx *ent.Tx, tid int) error {
+	err := c.inTx(ctx, func(ctx context.Context, tx *ent.Tx, tid int) error {
 		var err error
 		ev, err = tx.Event.Create().
 			SetTenantID(tid).SetTitle(f.title).SetNillableDescription(f.description).SetStatus(status).
@@ -102,7 +102,7 @@ func loadEvent(ctx context.Context, tx *ent.Tx, tid, id int) (*ent.Event, error)
 // UpdateEvent changes the given fields of an event.
 func (c *Catalog) UpdateEvent(ctx context.Context, in UpdateEventInput) (*ent.Event, error) {
 	var out *ent.Event
-	err := c.inTx(ctx, func(tx *ent.Tx, tid int) error {
+	err := c.inTx(ctx, func(ctx context.Context, tx *ent.Tx, tid int) error {
 		ev, err := loadEvent(ctx, tx, tid, in.ID)
 		if err != nil {
 			return err
@@ -247,7 +247,7 @@ func setOptText[U any](ck *checker, v graphql.Omittable[*string], field string, 
 // PublishEvent makes an event visible and bookable.
 func (c *Catalog) PublishEvent(ctx context.Context, in PublishEventInput) (*ent.Event, error) {
 	var out *ent.Event
-	err := c.inTx(ctx, func(tx *ent.Tx, tid int) error {
+	err := c.inTx(ctx, func(ctx context.Context, tx *ent.Tx, tid int) error {
 		ev, err := loadEvent(ctx, tx, tid, in.ID)
 		if err != nil {
 			return err
@@ -276,7 +276,7 @@ func (c *Catalog) PublishEvent(ctx context.Context, in PublishEventInput) (*ent.
 // same transaction, its bookings with full refunds (DOMAIN.md rule 9).
 func (c *Catalog) CancelEvent(ctx context.Context, in CancelEventInput) (*ent.Event, error) {
 	var out *ent.Event
-	err := c.inTx(ctx, func(tx *ent.Tx, tid int) error {
+	err := c.inTx(ctx, func(ctx context.Context, tx *ent.Tx, tid int) error {
 		ev, err := loadEvent(ctx, tx, tid, in.ID)
 		if err != nil {
 			return err
@@ -305,7 +305,7 @@ func (c *Catalog) CancelEvent(ctx context.Context, in CancelEventInput) (*ent.Ev
 // in.StartsAt; its end, registration window and sales windows move with it.
 func (c *Catalog) DuplicateEvent(ctx context.Context, in DuplicateEventInput) (*ent.Event, error) {
 	var out *ent.Event
-	err := c.inTx(ctx, func(tx *ent.Tx, tid int) error {
+	err := c.inTx(ctx, func(ctx context.Context, tx *ent.Tx, tid int) error {
 		ev, err := loadEvent(ctx, tx, tid, in.ID)
 		if err != nil {
 			return err
@@ -351,7 +351,7 @@ func (c *Catalog) DuplicateEvent(ctx context.Context, in DuplicateEventInput) (*
 
 // DeleteEvent deletes an event that has no bookings or registrations.
 func (c *Catalog) DeleteEvent(ctx context.Context, in DeleteEventInput) (int, error) {
-	err := c.inTx(ctx, func(tx *ent.Tx, tid int) error {
+	err := c.inTx(ctx, func(ctx context.Context, tx *ent.Tx, tid int) error {
 		ev, err := loadEvent(ctx, tx, tid, in.ID)
 		if err != nil {
 			return err
