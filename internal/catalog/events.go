@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql"
-
 	"seatgraph/ent"
 	"seatgraph/ent/event"
 	"seatgraph/ent/registration"
@@ -100,7 +98,7 @@ func loadEvent(ctx context.Context, tx *ent.Tx, tid, id int) (*ent.Event, error)
 }
 
 // UpdateEvent changes the given fields of an event.
-func (c *Catalog) UpdateEvent(ctx context.Context, in UpdateEventInput) (*ent.Event, error) {
+func (c *Catalog) UpdateEvent(ctx context.Context, in EventChanges) (*ent.Event, error) {
 	var out *ent.Event
 	err := c.inTx(ctx, func(ctx context.Context, tx *ent.Tx, tid int) error {
 		ev, err := loadEvent(ctx, tx, tid, in.ID)
@@ -232,8 +230,8 @@ func (c *Catalog) UpdateEvent(ctx context.Context, in UpdateEventInput) (*ent.Ev
 	return unwrap(out, err)
 }
 
-// setOptText applies an Omittable text field: set, or cleared by null or "".
-func setOptText[U any](ck *checker, v graphql.Omittable[*string], field string, max int, set func(string) U, clear func() U) {
+// setOptText applies an Optional text field: set, or cleared by null or "".
+func setOptText[U any](ck *checker, v Optional[*string], field string, max int, set func(string) U, clear func() U) {
 	if !v.IsSet() {
 		return
 	}

@@ -75,7 +75,7 @@ func (c *Catalog) CreateParticipant(ctx context.Context, in CreateParticipantInp
 }
 
 // UpdateParticipant changes the given fields of a participant.
-func (c *Catalog) UpdateParticipant(ctx context.Context, in UpdateParticipantInput) (*ent.Participant, error) {
+func (c *Catalog) UpdateParticipant(ctx context.Context, in ParticipantChanges) (*ent.Participant, error) {
 	var out *ent.Participant
 	err := c.inTx(ctx, func(ctx context.Context, tx *ent.Tx, tid int) error {
 		p, err := tx.Participant.Query().Where(participant.ID(in.ID), participant.TenantID(tid)).Only(ctx)
