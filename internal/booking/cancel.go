@@ -13,7 +13,7 @@ import (
 	"seatgraph/internal/money"
 )
 
-// quote is the cancellation arithmetic of DOMAIN.md rule 5, shared by
+// quote is the cancellation arithmetic of docs/domain-rules.md, rule 5, shared by
 // calculateCancellation and cancelBooking.
 type quote struct {
 	paid, kept, refund int64
@@ -175,49 +175,63 @@ func (e *Engine) cancel(ctx context.Context, tx *ent.Tx, tid int, in CancelBooki
 		return nil, nil, err
 	}
 	live := liveTickets(all)
-	chosen := live
-	if in.TicketIDs != nil {
-		chosen = nil
-		for _, id := range sortedUnique(in.TicketIDs) {
-			i := slices.IndexFunc(all, func(t *ent.Ticket) bool { return t.ID == id })
-			if i < 0 {
-				return nil, nil, domain.NotFound("Ticket", id)
-			}
-			if all[i].Status == domain.TicketStatusCancelled {
-				return nil, nil, domain.InvalidState("ticket %s is cancelled already", all[i].Code)
-			}
-			chosen = append(chosen, all[i])
-		}
-		if len(chosen) == 0 {
-			return nil, nil, domain.Invalid("ticketIds", "name at least one ticket")
-		}
+	chosen, err := chooseTickets(all, live, in.TicketIDs)
+	if err != nil {
+		return nil, nil, err
 	}
 	now := e.clock()
 	q := quoteFor(b, chosen, live, startOf(chosen, all), now, applyPolicy)
-	whole := len(chosen) == len(live)
 	if err := e.release(ctx, tx, tid, b, chosen, evs, now); err != nil {
 		return nil, nil, err
 	}
 	u := tx.Booking.UpdateOne(b)
-	if whole {
+	if len(chosen) == len(live) {
 		u.SetStatus(domain.BookingStatusCancelled).SetCancelledAt(now).SetNillableCancellationReason(in.Reason).ClearHoldExpiresAt()
 	}
 	var refund *ent.Payment
 	if q.refund > 0 {
-		method := b.PaymentMethod
-		refund, err = tx.Payment.Create().SetTenantID(tid).SetCreatedAt(now).SetUpdatedAt(now).SetBookingID(b.ID).SetKind(domain.PaymentKindRefund).
-			SetAmount(q.refund).SetCurrency(b.Currency).SetMethod(method).SetStatus(domain.PaymentRecordStatusSucceeded).
-			SetPaidAt(now).SetNillableNote(in.Reason).Save(ctx)
-		if err != nil {
-			return nil, nil, err
-		}
-		if err := recordPayment(ctx, tx, tid, refund, now); err != nil {
+		if refund, err = payBack(ctx, tx, tid, b, q.refund, in.Reason, now); err != nil {
 			return nil, nil, err
 		}
 		u.AddRefundedAmount(q.refund).SetPaymentStatus(PaymentStatusOf(b.Total, b.PaidAmount, b.RefundedAmount+q.refund))
 	}
 	out, err := u.Save(ctx)
 	return out, refund, err
+}
+
+// chooseTickets returns the tickets a cancellation names: all live ones, or
+// those of ids, none of them cancelled already.
+func chooseTickets(all, live []*ent.Ticket, ids []int) ([]*ent.Ticket, error) {
+	if ids == nil {
+		return live, nil
+	}
+	var chosen []*ent.Ticket
+	for _, id := range sortedUnique(ids) {
+		i := slices.IndexFunc(all, func(t *ent.Ticket) bool { return t.ID == id })
+		if i < 0 {
+			return nil, domain.NotFound("Ticket", id)
+		}
+		if all[i].Status == domain.TicketStatusCancelled {
+			return nil, domain.InvalidState("ticket %s is cancelled already", all[i].Code)
+		}
+		chosen = append(chosen, all[i])
+	}
+	if len(chosen) == 0 {
+		return nil, domain.Invalid("ticketIds", "name at least one ticket")
+	}
+	return chosen, nil
+}
+
+// payBack records a cancellation's refund as a succeeded REFUND payment, by
+// the booking's payment method.
+func payBack(ctx context.Context, tx *ent.Tx, tid int, b *ent.Booking, amount int64, reason *string, now time.Time) (*ent.Payment, error) {
+	refund, err := tx.Payment.Create().SetTenantID(tid).SetCreatedAt(now).SetUpdatedAt(now).SetBookingID(b.ID).SetKind(domain.PaymentKindRefund).
+		SetAmount(amount).SetCurrency(b.Currency).SetMethod(b.PaymentMethod).SetStatus(domain.PaymentRecordStatusSucceeded).
+		SetPaidAt(now).SetNillableNote(reason).Save(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return refund, recordPayment(ctx, tx, tid, refund, now)
 }
 
 // release cancels tickets and their registrations, gives their seats (or
@@ -227,38 +241,14 @@ func (e *Engine) release(ctx context.Context, tx *ent.Tx, tid int, b *ent.Bookin
 	if evs == nil {
 		evs = map[int]*ent.Event{}
 	}
-	var missing []int
-	for _, id := range n.eventIDs() {
-		if evs[id] == nil {
-			missing = append(missing, id)
-		}
-	}
-	locked, err := e.lockEvents(ctx, tx, tid, missing)
-	if err != nil {
+	if err := e.lockMissing(ctx, tx, tid, n.eventIDs(), evs); err != nil {
 		return err
-	}
-	for id, ev := range locked {
-		evs[id] = ev
 	}
 	cats, err := e.lockCategories(ctx, tx, tid, n.categoryIDs())
 	if err != nil {
 		return err
 	}
-	var held, waiting []*ent.Ticket
-	var waitingRegs, heldRegs []*ent.Registration
-	for _, t := range tickets {
-		if t.Status == domain.TicketStatusWaitlisted {
-			waiting = append(waiting, t)
-			if r := t.Edges.Registration; r != nil {
-				waitingRegs = append(waitingRegs, r)
-			}
-		} else {
-			held = append(held, t)
-			if r := t.Edges.Registration; r != nil {
-				heldRegs = append(heldRegs, r)
-			}
-		}
-	}
+	held, heldRegs, waitingRegs := splitWaiting(tickets)
 	ids := make([]int, len(tickets))
 	for i, t := range tickets {
 		ids[i] = t.ID
@@ -288,8 +278,27 @@ func (e *Engine) release(ctx context.Context, tx *ent.Tx, tid int, b *ent.Bookin
 	return nil
 }
 
+// splitWaiting parts tickets into those that hold seats, with their
+// registrations, and the registrations of those that wait.
+func splitWaiting(tickets []*ent.Ticket) (held []*ent.Ticket, heldRegs, waitingRegs []*ent.Registration) {
+	for _, t := range tickets {
+		r := t.Edges.Registration
+		switch {
+		case t.Status == domain.TicketStatusWaitlisted && r != nil:
+			waitingRegs = append(waitingRegs, r)
+		case t.Status == domain.TicketStatusWaitlisted:
+		default:
+			held = append(held, t)
+			if r != nil {
+				heldRegs = append(heldRegs, r)
+			}
+		}
+	}
+	return held, heldRegs, waitingRegs
+}
+
 // CancelEventBookings cancels every live booking with tickets for ev with a
-// full refund (DOMAIN.md rule 9), inside the caller's transaction.
+// full refund (docs/domain-rules.md, rule 9), inside the caller's transaction.
 func (e *Engine) CancelEventBookings(ctx context.Context, tx *ent.Tx, ev *ent.Event) error {
 	evs, err := e.lockEvents(ctx, tx, ev.TenantID, []int{ev.ID})
 	if err != nil {

@@ -18,7 +18,7 @@ const (
 )
 
 // CheckInTicket admits a ticket once: only while it is ACTIVE and its
-// booking CONFIRMED (DOMAIN.md rule 7).
+// booking CONFIRMED (docs/domain-rules.md, rule 7).
 func (e *Engine) CheckInTicket(ctx context.Context, in CheckInTicketInput) (*ent.Ticket, error) {
 	code := strings.ToUpper(strings.TrimSpace(in.Code))
 	var out *ent.Ticket

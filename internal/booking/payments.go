@@ -187,7 +187,7 @@ func (e *Engine) lockPayment(ctx context.Context, tx *ent.Tx, tid, id int) error
 }
 
 // RefundPayment pays money back against a succeeded payment; a refund never
-// exceeds what was paid net of earlier refunds (DOMAIN.md rule 4).
+// exceeds what was paid net of earlier refunds (docs/domain-rules.md, rule 4).
 func (e *Engine) RefundPayment(ctx context.Context, in RefundPaymentInput) (*ent.Payment, *ent.Booking, error) {
 	var (
 		refund *ent.Payment

@@ -66,7 +66,7 @@ func (c *Catalog) CreateTicketCategory(ctx context.Context, in CreateTicketCateg
 }
 
 // UpdateTicketCategory changes a category. Prices of tickets already booked
-// stay as they were (DOMAIN.md rule 4).
+// stay as they were (docs/domain-rules.md, rule 4).
 func (c *Catalog) UpdateTicketCategory(ctx context.Context, in TicketCategoryChanges) (*ent.TicketCategory, error) {
 	var out *ent.TicketCategory
 	err := c.inTx(ctx, func(ctx context.Context, tx *ent.Tx, tid int) error {
