@@ -155,7 +155,9 @@ func (e *Engine) ExpireDue(context.Context) error {
 // and booking statuses it reads are those of rule 2. Queries inside a
 // transaction are left alone: the transactions that count seats expire the
 // holds of their events themselves (expireDue), and a sweep started from
-// inside one would wait for the locks it holds.
+// inside one would wait for the locks it holds. A transaction is known by
+// its context: whoever opens one on this client hands its queries a
+// context from ent.NewTxContext, as inTx and the catalog's inTx do.
 func (e *Engine) expireOnRead() ent.Interceptor {
 	return ent.InterceptFunc(func(next ent.Querier) ent.Querier {
 		return ent.QuerierFunc(func(ctx context.Context, q ent.Query) (ent.Value, error) {
