@@ -88,7 +88,9 @@ func run(ctx context.Context, args []string, log *slog.Logger) error {
 		log.Info("demo data", "skipped", sum.Skipped, "events", sum.Events, "bookings", sum.Bookings)
 	}
 	a := server.NewApp(cfg, client, db, target.Dialect, tid, log, booking.Options{})
-	go a.Sweep(ctx, 5*time.Second)
+	// The sweeper expires the holds no read or booking touches; reads
+	// expire the due ones themselves (booking.Engine.ExpireDue).
+	go a.Engine.RunSweeper(ctx, 5*time.Second, log)
 	if cfg.MetricsAddr != "" {
 		if err := server.ServeOps(ctx, cfg.MetricsAddr, server.NewOpsMux(a.Metrics.Handler()), log); err != nil {
 			return err

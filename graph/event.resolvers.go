@@ -33,8 +33,8 @@ func (r *mutationResolver) CreateEvent(ctx context.Context, input catalog.Create
 }
 
 // UpdateEvent is the resolver for the updateEvent field.
-func (r *mutationResolver) UpdateEvent(ctx context.Context, input catalog.UpdateEventInput) (*model.UpdateEventPayload, error) {
-	ev, err := r.Catalog.UpdateEvent(ctx, input)
+func (r *mutationResolver) UpdateEvent(ctx context.Context, input model.UpdateEventInput) (*model.UpdateEventPayload, error) {
+	ev, err := r.Catalog.UpdateEvent(ctx, eventChanges(input))
 	errs, err := payloadErrors(err)
 	return &model.UpdateEventPayload{Event: ev, Errors: errs}, err
 }
@@ -78,8 +78,8 @@ func (r *mutationResolver) CreateTicketCategory(ctx context.Context, input catal
 }
 
 // UpdateTicketCategory is the resolver for the updateTicketCategory field.
-func (r *mutationResolver) UpdateTicketCategory(ctx context.Context, input catalog.UpdateTicketCategoryInput) (*model.UpdateTicketCategoryPayload, error) {
-	tc, err := r.Catalog.UpdateTicketCategory(ctx, input)
+func (r *mutationResolver) UpdateTicketCategory(ctx context.Context, input model.UpdateTicketCategoryInput) (*model.UpdateTicketCategoryPayload, error) {
+	tc, err := r.Catalog.UpdateTicketCategory(ctx, ticketCategoryChanges(input))
 	errs, err := payloadErrors(err)
 	return &model.UpdateTicketCategoryPayload{TicketCategory: tc, Errors: errs}, err
 }

@@ -8,7 +8,6 @@ import (
 	"runtime/debug"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
@@ -64,16 +63,6 @@ func NewHandler(r *Resolver, opts HandlerOptions) http.Handler {
 	if opts.Introspection {
 		srv.Use(extension.Introspection{})
 	}
-	// Holds that ran out are expired before a query reads availability;
-	// this costs nothing unless one is due (see booking.Engine.ExpireDue).
-	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-		if oc := graphql.GetOperationContext(ctx); oc.Operation != nil && oc.Operation.Operation == ast.Query {
-			if err := r.Engine.ExpireDue(ctx); err != nil {
-				log.ErrorContext(ctx, "expiring holds", "error", err.Error())
-			}
-		}
-		return next(ctx)
-	})
 	srv.AroundRootFields(access.guardRoot)
 	srv.AroundFields(access.guardField)
 	srv.SetErrorPresenter(func(ctx context.Context, err error) *gqlerror.Error {

@@ -21,8 +21,8 @@ func (r *mutationResolver) CreateParticipant(ctx context.Context, input catalog.
 }
 
 // UpdateParticipant is the resolver for the updateParticipant field.
-func (r *mutationResolver) UpdateParticipant(ctx context.Context, input catalog.UpdateParticipantInput) (*model.UpdateParticipantPayload, error) {
-	p, err := r.Catalog.UpdateParticipant(ctx, input)
+func (r *mutationResolver) UpdateParticipant(ctx context.Context, input model.UpdateParticipantInput) (*model.UpdateParticipantPayload, error) {
+	p, err := r.Catalog.UpdateParticipant(ctx, participantChanges(input))
 	errs, err := payloadErrors(err)
 	return &model.UpdateParticipantPayload{Participant: p, Errors: errs}, err
 }

@@ -128,7 +128,7 @@ func newSeeder(client *ent.Client, dialect string, cfg options, now time.Time) *
 			workers = 8
 		}
 	}
-	shared := booking.New(client, dialect, booking.Options{})
+	shared := booking.New(client, dialect, booking.Options{ManualExpiry: true})
 	return &seeder{
 		client: client, dialect: dialect, cfg: cfg, now: now,
 		workers: min(workers, cfg.events),
@@ -196,7 +196,7 @@ func (s *seeder) bookings(ctx context.Context, evs []evInfo) (int64, error) {
 // each booking's time.
 func (s *seeder) bookOwn(ctx context.Context, w int, plan *bookingPlan) error {
 	clk := plan.base
-	eng := booking.New(s.client, s.dialect, booking.Options{Hold: 15 * time.Minute, Now: func() time.Time { return clk }})
+	eng := booking.New(s.client, s.dialect, booking.Options{Now: func() time.Time { return clk }, ManualExpiry: true})
 	rng := rand.New(rand.NewPCG(uint64(w)+1, 0x5ea7))
 	for i := 0; i < s.cfg.bookings; i++ {
 		e := i % s.cfg.events

@@ -280,11 +280,11 @@ type ComplexityRoot struct {
 		SetBooker                func(childComplexity int, input booking.SetBookerInput) int
 		SetInvoiceNumber         func(childComplexity int, input booking.SetInvoiceNumberInput) int
 		UndoCheckIn              func(childComplexity int, input booking.UndoCheckInInput) int
-		UpdateEvent              func(childComplexity int, input catalog.UpdateEventInput) int
-		UpdateParticipant        func(childComplexity int, input catalog.UpdateParticipantInput) int
+		UpdateEvent              func(childComplexity int, input model.UpdateEventInput) int
+		UpdateParticipant        func(childComplexity int, input model.UpdateParticipantInput) int
 		UpdatePaymentStatus      func(childComplexity int, input booking.UpdatePaymentStatusInput) int
 		UpdateRegistrationStatus func(childComplexity int, input booking.UpdateRegistrationStatusInput) int
-		UpdateTicketCategory     func(childComplexity int, input catalog.UpdateTicketCategoryInput) int
+		UpdateTicketCategory     func(childComplexity int, input model.UpdateTicketCategoryInput) int
 	}
 
 	NotFoundError struct {
@@ -597,15 +597,15 @@ type MutationResolver interface {
 	CheckInTicket(ctx context.Context, input booking.CheckInTicketInput) (*model.CheckInTicketPayload, error)
 	UndoCheckIn(ctx context.Context, input booking.UndoCheckInInput) (*model.UndoCheckInPayload, error)
 	CreateEvent(ctx context.Context, input catalog.CreateEventInput) (*model.CreateEventPayload, error)
-	UpdateEvent(ctx context.Context, input catalog.UpdateEventInput) (*model.UpdateEventPayload, error)
+	UpdateEvent(ctx context.Context, input model.UpdateEventInput) (*model.UpdateEventPayload, error)
 	PublishEvent(ctx context.Context, input catalog.PublishEventInput) (*model.PublishEventPayload, error)
 	CancelEvent(ctx context.Context, input catalog.CancelEventInput) (*model.CancelEventPayload, error)
 	DuplicateEvent(ctx context.Context, input catalog.DuplicateEventInput) (*model.DuplicateEventPayload, error)
 	DeleteEvent(ctx context.Context, input catalog.DeleteEventInput) (*model.DeleteEventPayload, error)
 	CreateTicketCategory(ctx context.Context, input catalog.CreateTicketCategoryInput) (*model.CreateTicketCategoryPayload, error)
-	UpdateTicketCategory(ctx context.Context, input catalog.UpdateTicketCategoryInput) (*model.UpdateTicketCategoryPayload, error)
+	UpdateTicketCategory(ctx context.Context, input model.UpdateTicketCategoryInput) (*model.UpdateTicketCategoryPayload, error)
 	CreateParticipant(ctx context.Context, input catalog.ParticipantInput) (*model.CreateParticipantPayload, error)
-	UpdateParticipant(ctx context.Context, input catalog.UpdateParticipantInput) (*model.UpdateParticipantPayload, error)
+	UpdateParticipant(ctx context.Context, input model.UpdateParticipantInput) (*model.UpdateParticipantPayload, error)
 }
 type ParticipantResolver interface {
 	Name(ctx context.Context, obj *ent.Participant) (string, error)
@@ -1678,7 +1678,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UpdateEvent(childComplexity, args["input"].(catalog.UpdateEventInput)), true
+		return e.ComplexityRoot.Mutation.UpdateEvent(childComplexity, args["input"].(model.UpdateEventInput)), true
 	case "Mutation.updateParticipant":
 		if e.ComplexityRoot.Mutation.UpdateParticipant == nil {
 			break
@@ -1689,7 +1689,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UpdateParticipant(childComplexity, args["input"].(catalog.UpdateParticipantInput)), true
+		return e.ComplexityRoot.Mutation.UpdateParticipant(childComplexity, args["input"].(model.UpdateParticipantInput)), true
 	case "Mutation.updatePaymentStatus":
 		if e.ComplexityRoot.Mutation.UpdatePaymentStatus == nil {
 			break
@@ -1722,7 +1722,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UpdateTicketCategory(childComplexity, args["input"].(catalog.UpdateTicketCategoryInput)), true
+		return e.ComplexityRoot.Mutation.UpdateTicketCategory(childComplexity, args["input"].(model.UpdateTicketCategoryInput)), true
 
 	case "NotFoundError.id":
 		if e.ComplexityRoot.NotFoundError.ID == nil {
@@ -6252,8 +6252,8 @@ func (ec *executionContext) field_Mutation_updateEvent_args(ctx context.Context,
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (catalog.UpdateEventInput, error) {
-			return ec.unmarshalNUpdateEventInput2seatgraphᚋinternalᚋcatalogᚐUpdateEventInput(ctx, v)
+		func(ctx context.Context, v any) (model.UpdateEventInput, error) {
+			return ec.unmarshalNUpdateEventInput2seatgraphᚋgraphᚋmodelᚐUpdateEventInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6266,8 +6266,8 @@ func (ec *executionContext) field_Mutation_updateParticipant_args(ctx context.Co
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (catalog.UpdateParticipantInput, error) {
-			return ec.unmarshalNUpdateParticipantInput2seatgraphᚋinternalᚋcatalogᚐUpdateParticipantInput(ctx, v)
+		func(ctx context.Context, v any) (model.UpdateParticipantInput, error) {
+			return ec.unmarshalNUpdateParticipantInput2seatgraphᚋgraphᚋmodelᚐUpdateParticipantInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6308,8 +6308,8 @@ func (ec *executionContext) field_Mutation_updateTicketCategory_args(ctx context
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (catalog.UpdateTicketCategoryInput, error) {
-			return ec.unmarshalNUpdateTicketCategoryInput2seatgraphᚋinternalᚋcatalogᚐUpdateTicketCategoryInput(ctx, v)
+		func(ctx context.Context, v any) (model.UpdateTicketCategoryInput, error) {
+			return ec.unmarshalNUpdateTicketCategoryInput2seatgraphᚋgraphᚋmodelᚐUpdateTicketCategoryInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -11304,7 +11304,7 @@ func (ec *executionContext) _Mutation_updateEvent(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdateEvent(ctx, fc.Args["input"].(catalog.UpdateEventInput))
+			return ec.Resolvers.Mutation().UpdateEvent(ctx, fc.Args["input"].(model.UpdateEventInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateEventPayload) graphql.Marshaler {
@@ -11568,7 +11568,7 @@ func (ec *executionContext) _Mutation_updateTicketCategory(ctx context.Context, 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdateTicketCategory(ctx, fc.Args["input"].(catalog.UpdateTicketCategoryInput))
+			return ec.Resolvers.Mutation().UpdateTicketCategory(ctx, fc.Args["input"].(model.UpdateTicketCategoryInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateTicketCategoryPayload) graphql.Marshaler {
@@ -11656,7 +11656,7 @@ func (ec *executionContext) _Mutation_updateParticipant(ctx context.Context, fie
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdateParticipant(ctx, fc.Args["input"].(catalog.UpdateParticipantInput))
+			return ec.Resolvers.Mutation().UpdateParticipant(ctx, fc.Args["input"].(model.UpdateParticipantInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateParticipantPayload) graphql.Marshaler {
@@ -22475,8 +22475,8 @@ func (ec *executionContext) unmarshalInputUndoCheckInInput(ctx context.Context, 
 	return it, nil
 }
 
-func (ec *executionContext) unmarshalInputUpdateEventInput(ctx context.Context, obj any) (catalog.UpdateEventInput, error) {
-	var it catalog.UpdateEventInput
+func (ec *executionContext) unmarshalInputUpdateEventInput(ctx context.Context, obj any) (model.UpdateEventInput, error) {
+	var it model.UpdateEventInput
 	if obj == nil {
 		return it, nil
 	}
@@ -22617,8 +22617,8 @@ func (ec *executionContext) unmarshalInputUpdateEventInput(ctx context.Context, 
 	return it, nil
 }
 
-func (ec *executionContext) unmarshalInputUpdateParticipantInput(ctx context.Context, obj any) (catalog.UpdateParticipantInput, error) {
-	var it catalog.UpdateParticipantInput
+func (ec *executionContext) unmarshalInputUpdateParticipantInput(ctx context.Context, obj any) (model.UpdateParticipantInput, error) {
+	var it model.UpdateParticipantInput
 	if obj == nil {
 		return it, nil
 	}
@@ -22798,8 +22798,8 @@ func (ec *executionContext) unmarshalInputUpdateRegistrationStatusInput(ctx cont
 	return it, nil
 }
 
-func (ec *executionContext) unmarshalInputUpdateTicketCategoryInput(ctx context.Context, obj any) (catalog.UpdateTicketCategoryInput, error) {
-	var it catalog.UpdateTicketCategoryInput
+func (ec *executionContext) unmarshalInputUpdateTicketCategoryInput(ctx context.Context, obj any) (model.UpdateTicketCategoryInput, error) {
+	var it model.UpdateTicketCategoryInput
 	if obj == nil {
 		return it, nil
 	}
@@ -29538,7 +29538,7 @@ func (ec *executionContext) marshalNUpdateEventError2seatgraphᚋinternalᚋdoma
 	return ec._UpdateEventError(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNUpdateEventInput2seatgraphᚋinternalᚋcatalogᚐUpdateEventInput(ctx context.Context, v any) (catalog.UpdateEventInput, error) {
+func (ec *executionContext) unmarshalNUpdateEventInput2seatgraphᚋgraphᚋmodelᚐUpdateEventInput(ctx context.Context, v any) (model.UpdateEventInput, error) {
 	res, err := ec.unmarshalInputUpdateEventInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -29563,7 +29563,7 @@ func (ec *executionContext) marshalNUpdateParticipantError2seatgraphᚋinternal�
 	return ec._UpdateParticipantError(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNUpdateParticipantInput2seatgraphᚋinternalᚋcatalogᚐUpdateParticipantInput(ctx context.Context, v any) (catalog.UpdateParticipantInput, error) {
+func (ec *executionContext) unmarshalNUpdateParticipantInput2seatgraphᚋgraphᚋmodelᚐUpdateParticipantInput(ctx context.Context, v any) (model.UpdateParticipantInput, error) {
 	res, err := ec.unmarshalInputUpdateParticipantInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -29638,7 +29638,7 @@ func (ec *executionContext) marshalNUpdateTicketCategoryError2seatgraphᚋintern
 	return ec._UpdateTicketCategoryError(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNUpdateTicketCategoryInput2seatgraphᚋinternalᚋcatalogᚐUpdateTicketCategoryInput(ctx context.Context, v any) (catalog.UpdateTicketCategoryInput, error) {
+func (ec *executionContext) unmarshalNUpdateTicketCategoryInput2seatgraphᚋgraphᚋmodelᚐUpdateTicketCategoryInput(ctx context.Context, v any) (model.UpdateTicketCategoryInput, error) {
 	res, err := ec.unmarshalInputUpdateTicketCategoryInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }

@@ -7,8 +7,13 @@ import (
 	"fmt"
 	"io"
 	"seatgraph/ent"
+	"seatgraph/internal/catalog"
 	"seatgraph/internal/domain"
+	"seatgraph/internal/money"
 	"strconv"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
 )
 
 type CancelBookingPayload struct {
@@ -97,9 +102,48 @@ type UndoCheckInPayload struct {
 	Errors []domain.Error `json:"errors,omitempty"`
 }
 
+// Changes the given fields; a field set to null is cleared. A capacity below the
+// seats held is a ValidationError on `capacity`.
+type UpdateEventInput struct {
+	ID                   int                           `json:"id"`
+	Title                *string                       `json:"title,omitempty"`
+	Description          graphql.Omittable[*string]    `json:"description,omitempty"`
+	StartsAt             *time.Time                    `json:"startsAt,omitempty"`
+	EndsAt               graphql.Omittable[*time.Time] `json:"endsAt,omitempty"`
+	TimeZone             *string                       `json:"timeZone,omitempty"`
+	Venue                graphql.Omittable[*string]    `json:"venue,omitempty"`
+	Address              graphql.Omittable[*string]    `json:"address,omitempty"`
+	OnlineURL            graphql.Omittable[*string]    `json:"onlineUrl,omitempty"`
+	Category             graphql.Omittable[*string]    `json:"category,omitempty"`
+	Capacity             graphql.Omittable[*int]       `json:"capacity,omitempty"`
+	WaitlistEnabled      *bool                         `json:"waitlistEnabled,omitempty"`
+	RegistrationOpensAt  graphql.Omittable[*time.Time] `json:"registrationOpensAt,omitempty"`
+	RegistrationClosesAt graphql.Omittable[*time.Time] `json:"registrationClosesAt,omitempty"`
+	MaxTicketsPerBooking graphql.Omittable[*int]       `json:"maxTicketsPerBooking,omitempty"`
+	// Only while the event has no bookings.
+	Currency           *string                                             `json:"currency,omitempty"`
+	CancellationPolicy graphql.Omittable[*catalog.CancellationPolicyInput] `json:"cancellationPolicy,omitempty"`
+}
+
 type UpdateEventPayload struct {
 	Event  *ent.Event     `json:"event,omitempty"`
 	Errors []domain.Error `json:"errors,omitempty"`
+}
+
+// Changes the given fields; a nullable field set to null is cleared.
+type UpdateParticipantInput struct {
+	ID          int                        `json:"id"`
+	FirstName   *string                    `json:"firstName,omitempty"`
+	LastName    *string                    `json:"lastName,omitempty"`
+	Email       *string                    `json:"email,omitempty"`
+	Phone       graphql.Omittable[*string] `json:"phone,omitempty"`
+	Company     graphql.Omittable[*string] `json:"company,omitempty"`
+	JobTitle    graphql.Omittable[*string] `json:"jobTitle,omitempty"`
+	Address     graphql.Omittable[*string] `json:"address,omitempty"`
+	ZipCode     graphql.Omittable[*string] `json:"zipCode,omitempty"`
+	City        graphql.Omittable[*string] `json:"city,omitempty"`
+	CountryCode graphql.Omittable[*string] `json:"countryCode,omitempty"`
+	ExternalRef graphql.Omittable[*string] `json:"externalRef,omitempty"`
 }
 
 type UpdateParticipantPayload struct {
@@ -116,6 +160,17 @@ type UpdatePaymentStatusPayload struct {
 type UpdateRegistrationStatusPayload struct {
 	Registration *ent.Registration `json:"registration,omitempty"`
 	Errors       []domain.Error    `json:"errors,omitempty"`
+}
+
+type UpdateTicketCategoryInput struct {
+	ID             int                           `json:"id"`
+	Name           *string                       `json:"name,omitempty"`
+	Price          *money.Decimal                `json:"price,omitempty"`
+	TaxRatePercent *money.Decimal                `json:"taxRatePercent,omitempty"`
+	Capacity       graphql.Omittable[*int]       `json:"capacity,omitempty"`
+	Description    graphql.Omittable[*string]    `json:"description,omitempty"`
+	SalesStartAt   graphql.Omittable[*time.Time] `json:"salesStartAt,omitempty"`
+	SalesEndAt     graphql.Omittable[*time.Time] `json:"salesEndAt,omitempty"`
 }
 
 type UpdateTicketCategoryPayload struct {

@@ -19,7 +19,7 @@ func (e *Engine) SetBooker(ctx context.Context, in SetBookerInput) (*ent.Booking
 		return nil, err
 	}
 	var out *ent.Booking
-	err = e.inTx(ctx, func(tx *ent.Tx, tid int) error {
+	err = e.inTx(ctx, func(ctx context.Context, tx *ent.Tx, tid int) error {
 		b, err := loadBooking(ctx, tx, tid, in.ID)
 		if err != nil {
 			return err
@@ -41,7 +41,7 @@ func (e *Engine) SetInvoiceNumber(ctx context.Context, in SetInvoiceNumberInput)
 		return nil, domain.Invalid("invoiceNumber", "must be 1 to 100 characters")
 	}
 	var out *ent.Booking
-	err := e.inTx(ctx, func(tx *ent.Tx, tid int) error {
+	err := e.inTx(ctx, func(ctx context.Context, tx *ent.Tx, tid int) error {
 		b, err := loadBooking(ctx, tx, tid, in.ID)
 		if err != nil {
 			return err

@@ -13,7 +13,7 @@ import (
 	"seatgraph/internal/money"
 )
 
-// quote is the cancellation arithmetic of DOMAIN.md rule 5, shared by
+// quote is the cancellation arithmetic of docs/domain-rules.md, rule 5, shared by
 // calculateCancellation and cancelBooking.
 type quote struct {
 	paid, kept, refund int64
@@ -69,7 +69,9 @@ func (e *Engine) Quote(ctx context.Context, bookingID int, at *time.Time) (*Quot
 		b, err := e.client.Booking.Query().Where(booking.ID(bookingID), booking.TenantID(tid)).
 			WithTickets(func(q *ent.TicketQuery) { q.WithEvent() }).Only(ctx)
 		if ent.IsNotFound(err) {
-			return queryError(domain.NotFound("Booking", bookingID))
+			// A query has no payload: the GraphQL layer shows a domain
+			// failure as a top-level error with a client code.
+			return domain.NotFound("Booking", bookingID)
 		}
 		if err != nil {
 			return err
@@ -136,7 +138,7 @@ func (e *Engine) CancelBooking(ctx context.Context, in CancelBookingInput) (*ent
 		out    *ent.Booking
 		refund *ent.Payment
 	)
-	err := e.inTx(ctx, func(tx *ent.Tx, tid int) error {
+	err := e.inTx(ctx, func(ctx context.Context, tx *ent.Tx, tid int) error {
 		var err error
 		out, refund, err = e.cancel(ctx, tx, tid, in, in.ApplyPolicy == nil || *in.ApplyPolicy, nil)
 		return err
@@ -173,49 +175,63 @@ func (e *Engine) cancel(ctx context.Context, tx *ent.Tx, tid int, in CancelBooki
 		return nil, nil, err
 	}
 	live := liveTickets(all)
-	chosen := live
-	if in.TicketIDs != nil {
-		chosen = nil
-		for _, id := range sortedUnique(in.TicketIDs) {
-			i := slices.IndexFunc(all, func(t *ent.Ticket) bool { return t.ID == id })
-			if i < 0 {
-				return nil, nil, domain.NotFound("Ticket", id)
-			}
-			if all[i].Status == domain.TicketStatusCancelled {
-				return nil, nil, domain.InvalidState("ticket %s is cancelled already", all[i].Code)
-			}
-			chosen = append(chosen, all[i])
-		}
-		if len(chosen) == 0 {
-			return nil, nil, domain.Invalid("ticketIds", "name at least one ticket")
-		}
+	chosen, err := chooseTickets(all, live, in.TicketIDs)
+	if err != nil {
+		return nil, nil, err
 	}
 	now := e.clock()
 	q := quoteFor(b, chosen, live, startOf(chosen, all), now, applyPolicy)
-	whole := len(chosen) == len(live)
 	if err := e.release(ctx, tx, tid, b, chosen, evs, now); err != nil {
 		return nil, nil, err
 	}
 	u := tx.Booking.UpdateOne(b)
-	if whole {
+	if len(chosen) == len(live) {
 		u.SetStatus(domain.BookingStatusCancelled).SetCancelledAt(now).SetNillableCancellationReason(in.Reason).ClearHoldExpiresAt()
 	}
 	var refund *ent.Payment
 	if q.refund > 0 {
-		method := b.PaymentMethod
-		refund, err = tx.Payment.Create().SetTenantID(tid).SetCreatedAt(now).SetUpdatedAt(now).SetBookingID(b.ID).SetKind(domain.PaymentKindRefund).
-			SetAmount(q.refund).SetCurrency(b.Currency).SetMethod(method).SetStatus(domain.PaymentRecordStatusSucceeded).
-			SetPaidAt(now).SetNillableNote(in.Reason).Save(ctx)
-		if err != nil {
-			return nil, nil, err
-		}
-		if err := recordPayment(ctx, tx, tid, refund, now); err != nil {
+		if refund, err = payBack(ctx, tx, tid, b, q.refund, in.Reason, now); err != nil {
 			return nil, nil, err
 		}
 		u.AddRefundedAmount(q.refund).SetPaymentStatus(PaymentStatusOf(b.Total, b.PaidAmount, b.RefundedAmount+q.refund))
 	}
 	out, err := u.Save(ctx)
 	return out, refund, err
+}
+
+// chooseTickets returns the tickets a cancellation names: all live ones, or
+// those of ids, none of them cancelled already.
+func chooseTickets(all, live []*ent.Ticket, ids []int) ([]*ent.Ticket, error) {
+	if ids == nil {
+		return live, nil
+	}
+	var chosen []*ent.Ticket
+	for _, id := range sortedUnique(ids) {
+		i := slices.IndexFunc(all, func(t *ent.Ticket) bool { return t.ID == id })
+		if i < 0 {
+			return nil, domain.NotFound("Ticket", id)
+		}
+		if all[i].Status == domain.TicketStatusCancelled {
+			return nil, domain.InvalidState("ticket %s is cancelled already", all[i].Code)
+		}
+		chosen = append(chosen, all[i])
+	}
+	if len(chosen) == 0 {
+		return nil, domain.Invalid("ticketIds", "name at least one ticket")
+	}
+	return chosen, nil
+}
+
+// payBack records a cancellation's refund as a succeeded REFUND payment, by
+// the booking's payment method.
+func payBack(ctx context.Context, tx *ent.Tx, tid int, b *ent.Booking, amount int64, reason *string, now time.Time) (*ent.Payment, error) {
+	refund, err := tx.Payment.Create().SetTenantID(tid).SetCreatedAt(now).SetUpdatedAt(now).SetBookingID(b.ID).SetKind(domain.PaymentKindRefund).
+		SetAmount(amount).SetCurrency(b.Currency).SetMethod(b.PaymentMethod).SetStatus(domain.PaymentRecordStatusSucceeded).
+		SetPaidAt(now).SetNillableNote(reason).Save(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return refund, recordPayment(ctx, tx, tid, refund, now)
 }
 
 // release cancels tickets and their registrations, gives their seats (or
@@ -225,38 +241,14 @@ func (e *Engine) release(ctx context.Context, tx *ent.Tx, tid int, b *ent.Bookin
 	if evs == nil {
 		evs = map[int]*ent.Event{}
 	}
-	var missing []int
-	for _, id := range n.eventIDs() {
-		if evs[id] == nil {
-			missing = append(missing, id)
-		}
-	}
-	locked, err := e.lockEvents(ctx, tx, tid, missing)
-	if err != nil {
+	if err := e.lockMissing(ctx, tx, tid, n.eventIDs(), evs); err != nil {
 		return err
-	}
-	for id, ev := range locked {
-		evs[id] = ev
 	}
 	cats, err := e.lockCategories(ctx, tx, tid, n.categoryIDs())
 	if err != nil {
 		return err
 	}
-	var held, waiting []*ent.Ticket
-	var waitingRegs, heldRegs []*ent.Registration
-	for _, t := range tickets {
-		if t.Status == domain.TicketStatusWaitlisted {
-			waiting = append(waiting, t)
-			if r := t.Edges.Registration; r != nil {
-				waitingRegs = append(waitingRegs, r)
-			}
-		} else {
-			held = append(held, t)
-			if r := t.Edges.Registration; r != nil {
-				heldRegs = append(heldRegs, r)
-			}
-		}
-	}
+	held, heldRegs, waitingRegs := splitWaiting(tickets)
 	ids := make([]int, len(tickets))
 	for i, t := range tickets {
 		ids[i] = t.ID
@@ -286,102 +278,27 @@ func (e *Engine) release(ctx context.Context, tx *ent.Tx, tid int, b *ent.Bookin
 	return nil
 }
 
-// expireDue expires the PENDING bookings whose hold ran out and that hold
-// seats on the given (locked) events, so their seats can be taken again.
-func (e *Engine) expireDue(ctx context.Context, tx *ent.Tx, tid int, eventIDs []int, evs map[int]*ent.Event) error {
-	due, err := tx.Booking.Query().Where(booking.TenantID(tid), booking.StatusEQ(domain.BookingStatusPending),
-		booking.HoldExpiresAtLTE(e.clock()), booking.HasTicketsWith(ticket.EventIDIn(eventIDs...))).
-		Order(ent.Asc(booking.FieldHoldExpiresAt), ent.Asc(booking.FieldID)).All(ctx)
-	if err != nil {
-		return err
-	}
-	for _, b := range due {
-		if err := e.expire(ctx, tx, tid, b, evs); err != nil {
-			return err
+// splitWaiting parts tickets into those that hold seats, with their
+// registrations, and the registrations of those that wait.
+func splitWaiting(tickets []*ent.Ticket) (held []*ent.Ticket, heldRegs, waitingRegs []*ent.Registration) {
+	for _, t := range tickets {
+		r := t.Edges.Registration
+		switch {
+		case t.Status == domain.TicketStatusWaitlisted && r != nil:
+			waitingRegs = append(waitingRegs, r)
+		case t.Status == domain.TicketStatusWaitlisted:
+		default:
+			held = append(held, t)
+			if r != nil {
+				heldRegs = append(heldRegs, r)
+			}
 		}
 	}
-	return nil
-}
-
-// expire turns a PENDING booking whose hold ran out into EXPIRED.
-func (e *Engine) expire(ctx context.Context, tx *ent.Tx, tid int, b *ent.Booking, evs map[int]*ent.Event) error {
-	tickets, err := tx.Ticket.Query().Where(ticket.BookingID(b.ID), ticket.StatusNEQ(domain.TicketStatusCancelled)).
-		WithRegistration().All(ctx)
-	if err != nil {
-		return err
-	}
-	now := e.clock()
-	if err := e.release(ctx, tx, tid, b, tickets, evs, now); err != nil {
-		return err
-	}
-	return tx.Booking.UpdateOne(b).SetStatus(domain.BookingStatusExpired).ClearHoldExpiresAt().Exec(ctx)
-}
-
-// Sweep expires every booking whose hold ran out, one transaction each; the
-// server runs it in the background and before reads once a hold is due.
-func (e *Engine) Sweep(ctx context.Context) (int, error) {
-	now := e.clock()
-	due, err := e.client.Booking.Query().Where(booking.StatusEQ(domain.BookingStatusPending), booking.HoldExpiresAtLTE(now)).
-		Select(booking.FieldID, booking.FieldTenantID).All(ctx)
-	if err != nil {
-		return 0, err
-	}
-	n := 0
-	for _, d := range due {
-		err := e.inTx(withTenant(ctx, d.TenantID), func(tx *ent.Tx, tid int) error {
-			evs := map[int]*ent.Event{}
-			if err := e.lockBooking(ctx, tx, tid, d.ID, evs); err != nil {
-				return err
-			}
-			b, err := tx.Booking.Get(ctx, d.ID)
-			if err != nil {
-				return err
-			}
-			// Paid or cancelled meanwhile: nothing to do.
-			if b.Status != domain.BookingStatusPending || b.HoldExpiresAt == nil || b.HoldExpiresAt.After(now) {
-				return nil
-			}
-			n++
-			return e.expire(ctx, tx, tid, b, evs)
-		})
-		if err != nil {
-			return n, err
-		}
-	}
-	next, err := e.client.Booking.Query().Where(booking.StatusEQ(domain.BookingStatusPending), booking.HoldExpiresAtNotNil()).
-		Order(ent.Asc(booking.FieldHoldExpiresAt)).First(ctx)
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	switch {
-	case ent.IsNotFound(err):
-		e.nextExpiry = time.Time{}
-	case err != nil:
-		return n, err
-	default:
-		e.nextExpiry = *next.HoldExpiresAt
-	}
-	return n, nil
-}
-
-// ExpireDue runs Sweep when a hold this process knows of has run out; it
-// costs nothing otherwise, so every read of availability can call it.
-func (e *Engine) ExpireDue(context.Context) error {
-	e.mu.Lock()
-	due := !e.nextExpiry.IsZero() && !e.clock().Before(e.nextExpiry)
-	e.mu.Unlock()
-	if !due {
-		return nil
-	}
-	// Expiring holds is the server's own work across tenants: it must not
-	// run narrowed to the caller's tenant or role.
-	sys, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	_, err := e.Sweep(sys)
-	return err
+	return held, heldRegs, waitingRegs
 }
 
 // CancelEventBookings cancels every live booking with tickets for ev with a
-// full refund (DOMAIN.md rule 9), inside the caller's transaction.
+// full refund (docs/domain-rules.md, rule 9), inside the caller's transaction.
 func (e *Engine) CancelEventBookings(ctx context.Context, tx *ent.Tx, ev *ent.Event) error {
 	evs, err := e.lockEvents(ctx, tx, ev.TenantID, []int{ev.ID})
 	if err != nil {

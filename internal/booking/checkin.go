@@ -18,11 +18,11 @@ const (
 )
 
 // CheckInTicket admits a ticket once: only while it is ACTIVE and its
-// booking CONFIRMED (DOMAIN.md rule 7).
+// booking CONFIRMED (docs/domain-rules.md, rule 7).
 func (e *Engine) CheckInTicket(ctx context.Context, in CheckInTicketInput) (*ent.Ticket, error) {
 	code := strings.ToUpper(strings.TrimSpace(in.Code))
 	var out *ent.Ticket
-	err := e.inTx(ctx, func(tx *ent.Tx, tid int) error {
+	err := e.inTx(ctx, func(ctx context.Context, tx *ent.Tx, tid int) error {
 		t, err := tx.Ticket.Query().Where(ticket.Code(code), ticket.TenantID(tid)).WithBooking().Only(ctx)
 		if ent.IsNotFound(err) {
 			return &domain.TicketNotFoundError{Message: "no ticket has this code"}
@@ -74,7 +74,7 @@ func (e *Engine) CheckInTicket(ctx context.Context, in CheckInTicketInput) (*ent
 // UndoCheckIn reverses a check-in.
 func (e *Engine) UndoCheckIn(ctx context.Context, in UndoCheckInInput) (*ent.Ticket, error) {
 	var out *ent.Ticket
-	err := e.inTx(ctx, func(tx *ent.Tx, tid int) error {
+	err := e.inTx(ctx, func(ctx context.Context, tx *ent.Tx, tid int) error {
 		t, err := tx.Ticket.Query().Where(ticket.ID(in.ID), ticket.TenantID(tid)).Only(ctx)
 		if ent.IsNotFound(err) {
 			return domain.NotFound("Ticket", in.ID)

@@ -22,7 +22,7 @@ import (
 const IdempotencyWindow = 24 * time.Hour
 
 // CreateBooking checks everything, then in one transaction takes the seats
-// and writes the booking, its tickets and registrations (DOMAIN.md rule 2).
+// and writes the booking, its tickets and registrations (docs/domain-rules.md, rule 2).
 func (e *Engine) CreateBooking(ctx context.Context, in CreateBookingInput) (*ent.Booking, error) {
 	people, err := validateBooking(in)
 	if err != nil {
@@ -33,7 +33,7 @@ func (e *Engine) CreateBooking(ctx context.Context, in CreateBookingInput) (*ent
 		hash = requestHash(in)
 	}
 	var out *ent.Booking
-	err = e.inTx(ctx, func(tx *ent.Tx, tid int) error {
+	err = e.inTx(ctx, func(ctx context.Context, tx *ent.Tx, tid int) error {
 		out = nil
 		if in.IdempotencyKey != nil {
 			first, err := e.claimKey(ctx, tx, tid, *in.IdempotencyKey, hash)
@@ -148,146 +148,254 @@ func (e *Engine) claimKey(ctx context.Context, tx *ent.Tx, tid int, key, hash st
 		SetKey(key).SetRequestHash(hash).SetBookingID(0).Exec(ctx)
 }
 
-// book writes a new booking in tx.
+// order is a booking being written: what the steps of book found out.
+type order struct {
+	in  CreateBookingInput
+	ppl people
+	now time.Time
+
+	catIDs []int                       // the category of each ticket
+	cats   map[int]*ent.TicketCategory // as read first
+	n      need
+	evs    map[int]*ent.Event          // locked
+	locked map[int]*ent.TicketCategory // the categories as locked (cats on SQLite)
+
+	currency   string
+	waitlisted bool
+
+	booker  *ent.Participant
+	holders []*ent.Participant // one per ticket
+
+	prices                    []priced // one per ticket
+	subtotal, taxTotal, total int64
+}
+
+// priced is a ticket's price snapshot (docs/domain-rules.md, rule 4).
+type priced struct{ gross, net, tax int64 }
+
+// book writes a new booking in tx: it checks the events and categories,
+// takes the seats (or a place in the queue), and writes the booking, its
+// registrations and tickets.
 func (e *Engine) book(ctx context.Context, tx *ent.Tx, tid int, in CreateBookingInput, ppl people) (*ent.Booking, error) {
-	now := e.clock()
-	catIDs := make([]int, len(in.Tickets))
-	for i, t := range in.Tickets {
-		catIDs[i] = t.TicketCategoryID
+	o := &order{in: in, ppl: ppl, now: e.clock()}
+	if err := o.readCategories(ctx, tx, tid); err != nil {
+		return nil, err
 	}
-	cats, err := tx.TicketCategory.Query().Where(ticketcategory.IDIn(sortedUnique(catIDs)...), ticketcategory.TenantID(tid)).All(ctx)
+	var err error
+	if o.evs, err = e.lockEvents(ctx, tx, tid, o.n.eventIDs()); err != nil {
+		return nil, err
+	}
+	if err := o.checkOnSale(); err != nil {
+		return nil, err
+	}
+	if err := e.claimSeats(ctx, tx, tid, o); err != nil {
+		return nil, err
+	}
+	// The seats are there (or the booking waits): write it.
+	if err := o.findPeople(ctx, tx, tid); err != nil {
+		return nil, err
+	}
+	if err := o.price(); err != nil {
+		return nil, err
+	}
+	b, err := e.writeBooking(ctx, tx, tid, o)
 	if err != nil {
 		return nil, err
 	}
-	catOf := map[int]*ent.TicketCategory{}
-	for _, c := range cats {
-		catOf[c.ID] = c
+	tickets, err := o.writeTickets(ctx, tx, tid, b)
+	if err != nil {
+		return nil, err
 	}
-	n := need{events: map[int]int{}, categories: map[int]int{}}
-	for _, id := range catIDs {
-		c, ok := catOf[id]
+	if o.waitlisted {
+		return b, o.joinQueues(ctx, tx)
+	}
+	if err := take(ctx, tx, o.n, o.evs, o.locked, 1); err != nil {
+		return nil, err
+	}
+	return b, recordBooked(ctx, tx, tid, b.ID, tickets, o.now)
+}
+
+// readCategories reads the tickets' categories of the tenant and counts the
+// seats they need per event and category.
+func (o *order) readCategories(ctx context.Context, tx *ent.Tx, tid int) error {
+	o.catIDs = make([]int, len(o.in.Tickets))
+	for i, t := range o.in.Tickets {
+		o.catIDs[i] = t.TicketCategoryID
+	}
+	cats, err := tx.TicketCategory.Query().Where(ticketcategory.IDIn(sortedUnique(o.catIDs)...), ticketcategory.TenantID(tid)).All(ctx)
+	if err != nil {
+		return err
+	}
+	o.cats = map[int]*ent.TicketCategory{}
+	for _, c := range cats {
+		o.cats[c.ID] = c
+	}
+	o.n = need{events: map[int]int{}, categories: map[int]int{}}
+	for _, id := range o.catIDs {
+		c, ok := o.cats[id]
 		if !ok {
-			return nil, domain.NotFound("TicketCategory", id)
+			return domain.NotFound("TicketCategory", id)
 		}
-		n.events[c.EventID]++
-		n.categories[id]++
+		o.n.events[c.EventID]++
+		o.n.categories[id]++
 	}
-	evs, err := e.lockEvents(ctx, tx, tid, n.eventIDs())
-	if err != nil {
-		return nil, err
+	return nil
+}
+
+// checkOnSale checks that every event takes bookings now, within its limit
+// per booking and in one currency, and that every category is on sale.
+func (o *order) checkOnSale() error {
+	for _, id := range o.n.eventIDs() {
+		ev := o.evs[id]
+		if err := bookable(ev, o.now); err != nil {
+			return err
+		}
+		if ev.MaxTicketsPerBooking != nil && o.n.events[id] > *ev.MaxTicketsPerBooking {
+			return domain.Invalid("tickets", "at most %d tickets per booking for %s", *ev.MaxTicketsPerBooking, ev.Title)
+		}
+		if o.currency != "" && ev.Currency != o.currency {
+			return domain.Invalid("tickets", "all tickets of a booking must be in one currency")
+		}
+		o.currency = ev.Currency
 	}
-	currency := ""
-	for _, id := range n.eventIDs() {
-		ev := evs[id]
-		if err := bookable(ev, now); err != nil {
-			return nil, err
-		}
-		if ev.MaxTicketsPerBooking != nil && n.events[id] > *ev.MaxTicketsPerBooking {
-			return nil, domain.Invalid("tickets", "at most %d tickets per booking for %s", *ev.MaxTicketsPerBooking, ev.Title)
-		}
-		if currency != "" && ev.Currency != currency {
-			return nil, domain.Invalid("tickets", "all tickets of a booking must be in one currency")
-		}
-		currency = ev.Currency
-	}
-	for _, c := range cats {
-		if (c.SalesStartAt != nil && now.Before(*c.SalesStartAt)) || (c.SalesEndAt != nil && !now.Before(*c.SalesEndAt)) {
-			return nil, &domain.RegistrationClosedError{EventID: c.EventID, Message: fmt.Sprintf("%s is not on sale now", c.Name)}
+	for _, id := range sortedUnique(o.catIDs) {
+		c := o.cats[id]
+		if (c.SalesStartAt != nil && o.now.Before(*c.SalesStartAt)) || (c.SalesEndAt != nil && !o.now.Before(*c.SalesEndAt)) {
+			return &domain.RegistrationClosedError{EventID: c.EventID, Message: fmt.Sprintf("%s is not on sale now", c.Name)}
 		}
 	}
-	if err := e.expireDue(ctx, tx, tid, n.eventIDs(), evs); err != nil {
-		return nil, err
+	return nil
+}
+
+// claimSeats frees the seats of holds that ran out, locks the categories
+// and decides: the seats are there, or the booking waits (all of it), or
+// it is a SoldOutError.
+func (e *Engine) claimSeats(ctx context.Context, tx *ent.Tx, tid int, o *order) error {
+	if err := e.expireDue(ctx, tx, tid, o.n.eventIDs(), o.evs); err != nil {
+		return err
 	}
 	// On SQLite the transaction has held the write lock since it began, so
 	// the categories read above are current; PostgreSQL locks them now,
 	// after their events, in the order every transaction locks them.
-	locked := catOf
+	o.locked = o.cats
 	if e.postgres() {
-		if locked, err = e.lockCategories(ctx, tx, tid, n.categoryIDs()); err != nil {
-			return nil, err
+		var err error
+		if o.locked, err = e.lockCategories(ctx, tx, tid, o.n.categoryIDs()); err != nil {
+			return err
 		}
 	}
-	waitlisted := false
-	if ok, full := fits(n, evs, locked, false); !ok {
-		canWait := true
-		for _, id := range n.eventIDs() {
-			canWait = canWait && evs[id].WaitlistEnabled
-		}
-		if !canWait || in.JoinWaitlist == nil || !*in.JoinWaitlist {
-			ev := evs[full]
-			var left *int
-			if ev.Capacity != nil {
-				l := max(0, free(ev))
-				left = &l
-			}
-			return nil, &domain.SoldOutError{EventID: full, AvailableSeats: left, WaitlistAvailable: canWait,
-				Message: fmt.Sprintf("not enough seats left for %s", ev.Title)}
-		}
-		waitlisted = true
+	ok, full := fits(o.n, o.evs, o.locked, false)
+	if ok {
+		return nil
 	}
+	canWait := true
+	for _, id := range o.n.eventIDs() {
+		canWait = canWait && o.evs[id].WaitlistEnabled
+	}
+	if !canWait || o.in.JoinWaitlist == nil || !*o.in.JoinWaitlist {
+		return soldOut(o.evs[full], canWait)
+	}
+	o.waitlisted = true
+	return nil
+}
 
-	// The seats are there (or the booking waits): write it.
-	booker, err := findOrCreate(ctx, tx, tid, ppl.booker)
-	if err != nil {
-		return nil, err
+// soldOut is the SoldOutError of an event without enough seats.
+func soldOut(ev *ent.Event, canWait bool) error {
+	var left *int
+	if ev.Capacity != nil {
+		l := max(0, free(ev))
+		left = &l
 	}
-	holders := make([]*ent.Participant, len(in.Tickets))
-	for i, h := range ppl.holders {
-		holders[i] = booker
+	return &domain.SoldOutError{EventID: ev.ID, AvailableSeats: left, WaitlistAvailable: canWait,
+		Message: fmt.Sprintf("not enough seats left for %s", ev.Title)}
+}
+
+// findPeople finds or creates the booker and the holder of each ticket
+// (the booker unless another person is named).
+func (o *order) findPeople(ctx context.Context, tx *ent.Tx, tid int) error {
+	var err error
+	if o.booker, err = findOrCreate(ctx, tx, tid, o.ppl.booker); err != nil {
+		return err
+	}
+	o.holders = make([]*ent.Participant, len(o.in.Tickets))
+	for i, h := range o.ppl.holders {
+		o.holders[i] = o.booker
 		if h != nil {
-			if holders[i], err = findOrCreate(ctx, tx, tid, *h); err != nil {
-				return nil, err
+			if o.holders[i], err = findOrCreate(ctx, tx, tid, *h); err != nil {
+				return err
 			}
 		}
 	}
-	type priced struct{ gross, net, tax int64 }
-	prices := make([]priced, len(catIDs))
-	var subtotal, taxTotal, total int64
-	for i, id := range catIDs {
-		c := catOf[id]
+	return nil
+}
+
+// price takes each ticket's price snapshot and the booking's totals; FREE
+// pays only for a total of zero.
+func (o *order) price() error {
+	o.prices = make([]priced, len(o.catIDs))
+	for i, id := range o.catIDs {
+		c := o.cats[id]
 		net, tax := NetOf(c.Price, c.TaxRatePercent)
-		prices[i] = priced{c.Price, net, tax}
-		subtotal, taxTotal, total = subtotal+net, taxTotal+tax, total+c.Price
+		o.prices[i] = priced{c.Price, net, tax}
+		o.subtotal, o.taxTotal, o.total = o.subtotal+net, o.taxTotal+tax, o.total+c.Price
 	}
-	if in.PaymentMethod == domain.PaymentMethodFree && total > 0 {
-		return nil, domain.Invalid("paymentMethod", "FREE is only for bookings whose total is zero")
+	if o.in.PaymentMethod == domain.PaymentMethodFree && o.total > 0 {
+		return domain.Invalid("paymentMethod", "FREE is only for bookings whose total is zero")
 	}
+	return nil
+}
+
+// statuses are what a new booking, its registrations and tickets start as
+// (docs/domain-rules.md, rule 2).
+func (o *order) statuses() (domain.BookingStatus, domain.RegistrationStatus, domain.TicketStatus) {
+	switch {
+	case o.waitlisted:
+		return domain.BookingStatusWaitlisted, domain.RegistrationStatusWaitlisted, domain.TicketStatusWaitlisted
+	case o.total == 0 || o.in.PaymentMethod == domain.PaymentMethodInvoice:
+		return domain.BookingStatusConfirmed, domain.RegistrationStatusAccepted, domain.TicketStatusActive
+	}
+	return domain.BookingStatusPending, domain.RegistrationStatusPending, domain.TicketStatusActive
+}
+
+// writeBooking takes the tenant's next order number and writes the booking
+// row, confirmed or holding its seats as its status says.
+func (e *Engine) writeBooking(ctx context.Context, tx *ent.Tx, tid int, o *order) (*ent.Booking, error) {
 	seq, err := tx.Tenant.UpdateOneID(tid).AddOrderSeq(1).Save(ctx)
 	if err != nil {
 		return nil, err
 	}
-	status, regStatus, ticketStatus := domain.BookingStatusPending, domain.RegistrationStatusPending, domain.TicketStatusActive
+	status, _, _ := o.statuses()
 	bc := tx.Booking.Create()
-	switch {
-	case waitlisted:
-		status, regStatus, ticketStatus = domain.BookingStatusWaitlisted, domain.RegistrationStatusWaitlisted, domain.TicketStatusWaitlisted
-	case total == 0 || in.PaymentMethod == domain.PaymentMethodInvoice:
-		status, regStatus = domain.BookingStatusConfirmed, domain.RegistrationStatusAccepted
-		bc.SetConfirmedAt(now)
-	default:
-		bc.SetHoldExpiresAt(now.Add(e.hold))
+	switch status {
+	case domain.BookingStatusConfirmed:
+		bc.SetConfirmedAt(o.now)
+	case domain.BookingStatusPending:
+		bc.SetHoldExpiresAt(o.now.Add(e.hold))
 	}
-	answers := make([]domain.CustomFieldAnswer, 0, len(in.CustomFieldAnswers))
-	for _, a := range in.CustomFieldAnswers {
+	answers := make([]domain.CustomFieldAnswer, 0, len(o.in.CustomFieldAnswers))
+	for _, a := range o.in.CustomFieldAnswers {
 		answers = append(answers, domain.CustomFieldAnswer{Label: strings.TrimSpace(a.Label), Answer: a.Answer})
 	}
-	first := evs[n.eventIDs()[0]]
-	b, err := bc.SetTenantID(tid).SetCreatedAt(now).SetUpdatedAt(now).SetOrderNumber(fmt.Sprintf("BK-%06d", seq.OrderSeq)).SetStatus(status).
-		SetBooker(booker).SetNillableInvoiceAddress(in.InvoiceAddress).SetCurrency(currency).
-		SetSubtotal(subtotal).SetTaxTotal(taxTotal).SetTotal(total).
-		SetPaymentStatus(PaymentStatusOf(total, 0, 0)).SetPaymentMethod(in.PaymentMethod).
+	in, first := o.in, o.evs[o.n.eventIDs()[0]]
+	return bc.SetTenantID(tid).SetCreatedAt(o.now).SetUpdatedAt(o.now).SetOrderNumber(fmt.Sprintf("BK-%06d", seq.OrderSeq)).SetStatus(status).
+		SetBooker(o.booker).SetNillableInvoiceAddress(in.InvoiceAddress).SetCurrency(o.currency).
+		SetSubtotal(o.subtotal).SetTaxTotal(o.taxTotal).SetTotal(o.total).
+		SetPaymentStatus(PaymentStatusOf(o.total, 0, 0)).SetPaymentMethod(in.PaymentMethod).
 		SetCustomFieldAnswers(answers).SetNillableUtmSource(in.UtmSource).SetNillableUtmMedium(in.UtmMedium).
 		SetNillableUtmCampaign(in.UtmCampaign).SetCancellationPolicy(first.CancellationPolicy).
-		AddEventIDs(n.eventIDs()...).Save(ctx)
-	if err != nil {
-		return nil, err
-	}
-	regs := make([]*ent.RegistrationCreate, len(catIDs))
-	for i, id := range catIDs {
-		ev := evs[catOf[id].EventID]
-		rc := tx.Registration.Create().SetTenantID(tid).SetCreatedAt(now).SetUpdatedAt(now).SetEventID(ev.ID).SetParticipant(holders[i]).
+		AddEventIDs(o.n.eventIDs()...).Save(ctx)
+}
+
+// writeTickets writes one registration and one ticket per ticket of the
+// booking; waiting registrations take the next places of their queues.
+func (o *order) writeTickets(ctx context.Context, tx *ent.Tx, tid int, b *ent.Booking) ([]*ent.Ticket, error) {
+	_, regStatus, ticketStatus := o.statuses()
+	regs := make([]*ent.RegistrationCreate, len(o.catIDs))
+	for i, id := range o.catIDs {
+		ev := o.evs[o.cats[id].EventID]
+		rc := tx.Registration.Create().SetTenantID(tid).SetCreatedAt(o.now).SetUpdatedAt(o.now).SetEventID(ev.ID).SetParticipant(o.holders[i]).
 			SetStatus(regStatus).SetRequestedStatus(domain.RegistrationStatusAccepted)
-		if waitlisted {
+		if o.waitlisted {
 			ev.WaitlistCount++
 			rc.SetWaitlistPosition(ev.WaitlistCount)
 		}
@@ -297,29 +405,25 @@ func (e *Engine) book(ctx context.Context, tx *ent.Tx, tid int, in CreateBooking
 	if err != nil {
 		return nil, err
 	}
-	tks := make([]*ent.TicketCreate, len(catIDs))
-	for i, id := range catIDs {
-		c := catOf[id]
-		tks[i] = tx.Ticket.Create().SetTenantID(tid).SetCreatedAt(now).SetUpdatedAt(now).SetBooking(b).SetEventID(c.EventID).SetTicketCategory(c).
-			SetHolder(holders[i]).SetRegistration(created[i]).SetCode(NewCode()).SetStatus(ticketStatus).
-			SetPrice(prices[i].gross).SetNetPrice(prices[i].net).SetTaxAmount(prices[i].tax).SetCurrency(currency)
+	tks := make([]*ent.TicketCreate, len(o.catIDs))
+	for i, id := range o.catIDs {
+		c, p := o.cats[id], o.prices[i]
+		tks[i] = tx.Ticket.Create().SetTenantID(tid).SetCreatedAt(o.now).SetUpdatedAt(o.now).SetBooking(b).SetEventID(c.EventID).SetTicketCategory(c).
+			SetHolder(o.holders[i]).SetRegistration(created[i]).SetCode(NewCode()).SetStatus(ticketStatus).
+			SetPrice(p.gross).SetNetPrice(p.net).SetTaxAmount(p.tax).SetCurrency(o.currency)
 	}
-	tickets, err := tx.Ticket.CreateBulk(tks...).Save(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if waitlisted {
-		for _, id := range n.eventIDs() {
-			if err := tx.Event.UpdateOneID(id).AddWaitlistCount(n.events[id]).Exec(ctx); err != nil {
-				return nil, err
-			}
+	return tx.Ticket.CreateBulk(tks...).Save(ctx)
+}
+
+// joinQueues counts a waiting booking's registrations on its events'
+// waitlists.
+func (o *order) joinQueues(ctx context.Context, tx *ent.Tx) error {
+	for _, id := range o.n.eventIDs() {
+		if err := tx.Event.UpdateOneID(id).AddWaitlistCount(o.n.events[id]).Exec(ctx); err != nil {
+			return err
 		}
-		return b, nil
 	}
-	if err := take(ctx, tx, n, evs, locked, 1); err != nil {
-		return nil, err
-	}
-	return b, recordBooked(ctx, tx, tid, b.ID, tickets, now)
+	return nil
 }
 
 // bookable returns why an event does not take bookings now, if it does not.
@@ -360,7 +464,7 @@ func findOrCreate(ctx context.Context, tx *ent.Tx, tid int, p catalog.Person) (*
 const codeAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 // NewCode returns a check-in code: 80 random bits as 16 characters of
-// Crockford base32 (DOMAIN.md rule 7).
+// Crockford base32 (docs/domain-rules.md, rule 7).
 func NewCode() string {
 	var b [10]byte
 	if _, err := rand.Read(b[:]); err != nil {

@@ -3,6 +3,7 @@ package booking
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"strings"
 	"sync"
 	"time"
@@ -11,6 +12,7 @@ import (
 
 	"seatgraph/ent"
 	"seatgraph/internal/auth"
+	"seatgraph/internal/config"
 	"seatgraph/internal/store"
 )
 
@@ -20,31 +22,50 @@ type Engine struct {
 	dialect string
 	hold    time.Duration
 	now     func() time.Time
+	log     *slog.Logger
 
 	// nextExpiry is the earliest hold this process knows of; reads run the
 	// expiry sweep only once it has passed (see ExpireDue).
 	mu         sync.Mutex
 	nextExpiry time.Time
+	// sweepMu lets one read sweep while the others wait for it.
+	sweepMu sync.Mutex
 }
 
 // Options configure an Engine.
 type Options struct {
-	// Hold is how long a PENDING booking holds its seats (default 15 minutes).
+	// Hold is how long a PENDING booking holds its seats; zero means
+	// config.DefaultHold.
 	Hold time.Duration
 	// Now is the clock (default time.Now); tests move it.
 	Now func() time.Time
+	// ManualExpiry leaves expiring holds to the caller's own calls of
+	// Sweep: reads of the client no longer expire the holds that ran out
+	// (the demo seeder tells a story in which the sweeper comes late).
+	ManualExpiry bool
+	// Log receives the failures of the sweeps reads start, which do not
+	// fail the read (default slog.Default()).
+	Log *slog.Logger
 }
 
 // New returns an engine writing through client, whose dialect is d
-// (dialect.SQLite or dialect.Postgres).
+// (dialect.SQLite or dialect.Postgres). Unless opts.ManualExpiry, it makes
+// the client's reads expire the holds that ran out first (expireOnRead).
 func New(client *ent.Client, d string, opts Options) *Engine {
 	if opts.Hold <= 0 {
-		opts.Hold = 15 * time.Minute
+		opts.Hold = config.DefaultHold
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	return &Engine{client: client, dialect: d, hold: opts.Hold, now: opts.Now}
+	if opts.Log == nil {
+		opts.Log = slog.Default()
+	}
+	e := &Engine{client: client, dialect: d, hold: opts.Hold, now: opts.Now, log: opts.Log}
+	if !opts.ManualExpiry {
+		client.Intercept(e.expireOnRead())
+	}
+	return e
 }
 
 func (e *Engine) clock() time.Time { return e.now().UTC().Truncate(time.Microsecond) }
@@ -60,7 +81,9 @@ const maxAttempts = 8
 
 // inTx runs fn in one transaction and retries it when the database aborted
 // it for a conflict. Domain failures roll back and are returned as they are.
-func (e *Engine) inTx(ctx context.Context, fn func(tx *ent.Tx, tid int) error) error {
+// fn gets a context that carries the transaction: queries made with it are
+// known to run inside one (see expireOnRead).
+func (e *Engine) inTx(ctx context.Context, fn func(ctx context.Context, tx *ent.Tx, tid int) error) error {
 	tid, ok := auth.TenantID(ctx)
 	if !ok {
 		return errNoTenant
@@ -75,8 +98,8 @@ func (e *Engine) inTx(ctx context.Context, fn func(tx *ent.Tx, tid int) error) e
 	return err
 }
 
-func (e *Engine) tryTx(ctx context.Context, tid int, fn func(tx *ent.Tx, tid int) error) error {
-	return store.WithTx(ctx, e.client, func(tx *ent.Tx) error { return fn(tx, tid) })
+func (e *Engine) tryTx(ctx context.Context, tid int, fn func(ctx context.Context, tx *ent.Tx, tid int) error) error {
+	return store.WithTx(ctx, e.client, func(tx *ent.Tx) error { return fn(ent.NewTxContext(ctx, tx), tx, tid) })
 }
 
 // retryable reports whether err is a conflict a fresh attempt can win.

@@ -9,7 +9,7 @@ import (
 	"seatgraph/internal/domain"
 )
 
-// History rows record what happened, when (DOMAIN.md rule 12); event
+// History rows record what happened, when (docs/domain-rules.md, rule 12); event
 // statistics are computed from them.
 
 // recordBooked writes one TICKET_BOOKED row per ticket that took a seat.

@@ -1,4 +1,4 @@
-// Package booking holds the booking rules of DOMAIN.md: what a booking
+// Package booking holds the booking rules of docs/domain-rules.md: what a booking
 // costs and owes, how seats are taken and given back. It knows nothing of
 // GraphQL.
 package booking
@@ -49,7 +49,7 @@ func roundHalfUp(num, den int64) int64 {
 
 // NetOf splits a gross price including tax at rate (hundredths of a
 // percent): net = gross / (1 + rate), rounded half up to the minor unit, and
-// tax = gross - net (DOMAIN.md rule 4).
+// tax = gross - net (docs/domain-rules.md, rule 4).
 func NetOf(gross, rate int64) (net, tax int64) {
 	net = roundHalfUp(gross*10000, 10000+rate)
 	return net, gross - net

@@ -20,7 +20,7 @@ func (e *Engine) RecordPayment(ctx context.Context, in RecordPaymentInput) (*ent
 		p *ent.Payment
 		b *ent.Booking
 	)
-	err := e.inTx(ctx, func(tx *ent.Tx, tid int) error {
+	err := e.inTx(ctx, func(ctx context.Context, tx *ent.Tx, tid int) error {
 		if err := e.lockBooking(ctx, tx, tid, in.BookingID, map[int]*ent.Event{}); err != nil {
 			return err
 		}
@@ -122,7 +122,7 @@ func (e *Engine) UpdatePaymentStatus(ctx context.Context, in UpdatePaymentStatus
 		p *ent.Payment
 		b *ent.Booking
 	)
-	err := e.inTx(ctx, func(tx *ent.Tx, tid int) error {
+	err := e.inTx(ctx, func(ctx context.Context, tx *ent.Tx, tid int) error {
 		if err := e.lockPayment(ctx, tx, tid, in.ID); err != nil {
 			return err
 		}
@@ -187,13 +187,13 @@ func (e *Engine) lockPayment(ctx context.Context, tx *ent.Tx, tid, id int) error
 }
 
 // RefundPayment pays money back against a succeeded payment; a refund never
-// exceeds what was paid net of earlier refunds (DOMAIN.md rule 4).
+// exceeds what was paid net of earlier refunds (docs/domain-rules.md, rule 4).
 func (e *Engine) RefundPayment(ctx context.Context, in RefundPaymentInput) (*ent.Payment, *ent.Booking, error) {
 	var (
 		refund *ent.Payment
 		b      *ent.Booking
 	)
-	err := e.inTx(ctx, func(tx *ent.Tx, tid int) error {
+	err := e.inTx(ctx, func(ctx context.Context, tx *ent.Tx, tid int) error {
 		if err := e.lockPayment(ctx, tx, tid, in.ID); err != nil {
 			return err
 		}

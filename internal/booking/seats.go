@@ -77,20 +77,7 @@ func (e *Engine) lockBooking(ctx context.Context, tx *ent.Tx, tid, bookingID int
 	if err != nil {
 		return err
 	}
-	var missing []int
-	for _, id := range ids {
-		if evs[id] == nil {
-			missing = append(missing, id)
-		}
-	}
-	if len(missing) == 0 {
-		return nil
-	}
-	locked, err := e.lockEvents(ctx, tx, tid, missing)
-	for id, ev := range locked {
-		evs[id] = ev
-	}
-	return err
+	return e.lockMissing(ctx, tx, tid, ids, evs)
 }
 
 // free returns the seats an event has left (a large number when unlimited).
@@ -236,7 +223,7 @@ func renumber(ctx context.Context, tx *ent.Tx, eventID int) error {
 }
 
 // promote fills freed seats of an event from its waitlist, first in, first
-// out, as far as they go (DOMAIN.md rule 3). A waitlisted booking that does
+// out, as far as they go (docs/domain-rules.md, rule 3). A waitlisted booking that does
 // not fit stops the queue: smaller ones behind it do not overtake it.
 func (e *Engine) promote(ctx context.Context, tx *ent.Tx, tid, eventID int, evs map[int]*ent.Event) error {
 	for {
@@ -287,20 +274,8 @@ func (e *Engine) promoteBooking(ctx context.Context, tx *ent.Tx, tid, bookingID 
 	n := needOf(b.Edges.Tickets)
 	// Events of the booking beyond the one being filled are locked here;
 	// a lock-order conflict with another transaction is retried by inTx.
-	var missing []int
-	for _, id := range n.eventIDs() {
-		if evs[id] == nil {
-			missing = append(missing, id)
-		}
-	}
-	if len(missing) > 0 {
-		more, err := e.lockEvents(ctx, tx, tid, missing)
-		if err != nil {
-			return false, err
-		}
-		for id, ev := range more {
-			evs[id] = ev
-		}
+	if err := e.lockMissing(ctx, tx, tid, n.eventIDs(), evs); err != nil {
+		return false, err
 	}
 	cats, err := e.lockCategories(ctx, tx, tid, n.categoryIDs())
 	if err != nil {
@@ -309,27 +284,13 @@ func (e *Engine) promoteBooking(ctx context.Context, tx *ent.Tx, tid, bookingID 
 	if ok, _ := fits(n, evs, cats, true); !ok {
 		return false, nil
 	}
-	var regs []*ent.Registration
-	for _, t := range b.Edges.Tickets {
-		if r := t.Edges.Registration; r != nil {
-			if r.WaitlistPosition == nil || *r.WaitlistPosition > n.events[r.EventID] {
-				return false, nil // someone waits in front of it on this event
-			}
-			regs = append(regs, r)
-		}
+	regs, first := headOfQueues(b.Edges.Tickets, n)
+	if !first {
+		return false, nil // someone waits in front of it on one of its events
 	}
 	now := e.clock()
-	status, regStatus := domain.BookingStatusPending, domain.RegistrationStatusPending
-	u := tx.Booking.UpdateOne(b)
-	if b.Total-(b.PaidAmount-b.RefundedAmount) <= 0 || b.PaymentMethod == domain.PaymentMethodInvoice {
-		status, regStatus = domain.BookingStatusConfirmed, domain.RegistrationStatusAccepted
-		u.SetConfirmedAt(now).ClearHoldExpiresAt()
-	} else {
-		hold := now.Add(e.hold)
-		u.SetHoldExpiresAt(hold)
-		e.noteHold(hold)
-	}
-	if err := u.SetStatus(status).Exec(ctx); err != nil {
+	regStatus, err := e.admit(ctx, tx, b, now)
+	if err != nil {
 		return false, err
 	}
 	if err := dequeue(ctx, tx, regs, regStatus, evs); err != nil {
@@ -345,11 +306,54 @@ func (e *Engine) promoteBooking(ctx context.Context, tx *ent.Tx, tid, bookingID 
 	return true, recordBooked(ctx, tx, tid, b.ID, b.Edges.Tickets, now)
 }
 
-// noteHold remembers the earliest hold this process created.
-func (e *Engine) noteHold(t time.Time) {
-	e.mu.Lock()
-	if e.nextExpiry.IsZero() || t.Before(e.nextExpiry) {
-		e.nextExpiry = t
+// lockMissing locks the events of ids that are not in evs yet and adds them.
+func (e *Engine) lockMissing(ctx context.Context, tx *ent.Tx, tid int, ids []int, evs map[int]*ent.Event) error {
+	var missing []int
+	for _, id := range ids {
+		if evs[id] == nil {
+			missing = append(missing, id)
+		}
 	}
-	e.mu.Unlock()
+	if len(missing) == 0 {
+		return nil
+	}
+	locked, err := e.lockEvents(ctx, tx, tid, missing)
+	for id, ev := range locked {
+		evs[id] = ev
+	}
+	return err
+}
+
+// headOfQueues returns the registrations of a waiting booking's tickets and
+// whether they are at the head of every queue they wait in: a booking's
+// registrations take consecutive positions, so on each event they must take
+// positions 1..n.
+func headOfQueues(tickets []*ent.Ticket, n need) ([]*ent.Registration, bool) {
+	var regs []*ent.Registration
+	for _, t := range tickets {
+		if r := t.Edges.Registration; r != nil {
+			if r.WaitlistPosition == nil || *r.WaitlistPosition > n.events[r.EventID] {
+				return nil, false
+			}
+			regs = append(regs, r)
+		}
+	}
+	return regs, true
+}
+
+// admit gives a promoted booking its status: CONFIRMED when nothing is due
+// (or it is paid by invoice), else PENDING with a new hold. It returns the
+// status its registrations get.
+func (e *Engine) admit(ctx context.Context, tx *ent.Tx, b *ent.Booking, now time.Time) (domain.RegistrationStatus, error) {
+	status, regStatus := domain.BookingStatusPending, domain.RegistrationStatusPending
+	u := tx.Booking.UpdateOne(b)
+	if b.Total-(b.PaidAmount-b.RefundedAmount) <= 0 || b.PaymentMethod == domain.PaymentMethodInvoice {
+		status, regStatus = domain.BookingStatusConfirmed, domain.RegistrationStatusAccepted
+		u.SetConfirmedAt(now).ClearHoldExpiresAt()
+	} else {
+		hold := now.Add(e.hold)
+		u.SetHoldExpiresAt(hold)
+		e.noteHold(hold)
+	}
+	return regStatus, u.SetStatus(status).Exec(ctx)
 }

@@ -2,10 +2,7 @@ package booking
 
 import (
 	"context"
-	"errors"
 	"time"
-
-	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"seatgraph/ent"
 	"seatgraph/ent/event"
@@ -20,7 +17,8 @@ const maxBuckets = 5000
 // Statistics answers eventStatistics from the history rows of the event in
 // [from, to): tickets booked and cancelled, check-ins, revenue and refunds,
 // in buckets that start at midnight (DAY, WEEK from Monday) in the event's
-// time zone and add up to the totals.
+// time zone and add up to the totals. A query has no payload: its domain
+// failures are shown by the GraphQL layer as top-level errors.
 func (e *Engine) Statistics(ctx context.Context, eventID int, from, to *time.Time, interval domain.StatisticsInterval) (*Statistics, error) {
 	tid, ok := tenantOf(ctx)
 	if !ok {
@@ -28,8 +26,17 @@ func (e *Engine) Statistics(ctx context.Context, eventID int, from, to *time.Tim
 	}
 	ev, err := e.client.Event.Query().Where(event.ID(eventID), event.TenantID(tid)).Only(ctx)
 	if ent.IsNotFound(err) {
-		return nil, queryError(domain.NotFound("Event", eventID))
+		return nil, domain.NotFound("Event", eventID)
 	}
+	if err != nil {
+		return nil, err
+	}
+	start, end, err := e.statisticsWindow(ctx, tid, ev, from, to)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := e.client.History.Query().Where(history.EventID(eventID), history.TenantID(tid),
+		history.OccurredAtGTE(start), history.OccurredAtLT(end)).Order(ent.Asc(history.FieldOccurredAt)).All(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -37,10 +44,21 @@ func (e *Engine) Statistics(ctx context.Context, eventID int, from, to *time.Tim
 	if err != nil {
 		loc = time.UTC
 	}
-	start, end := ev.CreatedAt, e.clock()
+	s := &Statistics{
+		Capacity: ev.Capacity, RegisteredCount: ev.RegisteredCount, WaitlistCount: ev.WaitlistCount,
+		CheckedInCount: ev.CheckedInCount,
+	}
+	newTally(start, end, interval, loc).add(rows).into(s, ev.Currency)
+	return s, nil
+}
+
+// statisticsWindow is [from, to) with its defaults: from the event's
+// creation (or its earliest history) until now.
+func (e *Engine) statisticsWindow(ctx context.Context, tid int, ev *ent.Event, from, to *time.Time) (start, end time.Time, err error) {
+	start, end = ev.CreatedAt, e.clock()
 	if from != nil {
 		start = from.UTC()
-	} else if first, err := e.client.History.Query().Where(history.EventID(eventID), history.TenantID(tid)).
+	} else if first, err := e.client.History.Query().Where(history.EventID(ev.ID), history.TenantID(tid)).
 		Order(ent.Asc(history.FieldOccurredAt)).First(ctx); err == nil && first.OccurredAt.Before(start) {
 		// Imported or seeded history may predate the event row itself.
 		start = first.OccurredAt
@@ -49,80 +67,79 @@ func (e *Engine) Statistics(ctx context.Context, eventID int, from, to *time.Tim
 		end = to.UTC()
 	}
 	if end.Before(start) {
-		return nil, queryError(domain.Invalid("to", "must not be before from"))
+		return start, end, domain.Invalid("to", "must not be before from")
 	}
-	rows, err := e.client.History.Query().Where(history.EventID(eventID), history.TenantID(tid),
-		history.OccurredAtGTE(start), history.OccurredAtLT(end)).Order(ent.Asc(history.FieldOccurredAt)).All(ctx)
-	if err != nil {
-		return nil, err
+	return start, end, nil
+}
+
+// tally adds history rows up, in total and per bucket.
+type tally struct {
+	starts  []time.Time
+	buckets []bucketSums
+
+	booked, cancelled int
+	revenue, refunded int64
+}
+
+type bucketSums struct {
+	booked, cancelled, checkIns int
+	revenue                     int64
+}
+
+// newTally makes the buckets of [start, end), at most maxBuckets.
+func newTally(start, end time.Time, interval domain.StatisticsInterval, loc *time.Location) *tally {
+	t := &tally{}
+	for b := bucketStart(start, interval, loc); b.Before(end) && len(t.starts) < maxBuckets; b = nextBucket(b, interval, loc) {
+		t.starts = append(t.starts, b)
+		t.buckets = append(t.buckets, bucketSums{})
 	}
-	s := &Statistics{
-		Capacity: ev.Capacity, RegisteredCount: ev.RegisteredCount, WaitlistCount: ev.WaitlistCount,
-		CheckedInCount: ev.CheckedInCount,
+	return t
+}
+
+// bucket is the bucket holding at.
+func (t *tally) bucket(at time.Time) *bucketSums {
+	i := len(t.starts) - 1
+	for i > 0 && at.Before(t.starts[i]) {
+		i--
 	}
-	var revenue, refunded int64
-	type acc struct {
-		booked, cancelled, checkIns int
-		revenue                     int64
-	}
-	var buckets []acc
-	var starts []time.Time
-	for b := bucketStart(start, interval, loc); b.Before(end) && len(starts) < maxBuckets; b = nextBucket(b, interval, loc) {
-		starts = append(starts, b)
-		buckets = append(buckets, acc{})
-	}
-	idx := func(t time.Time) int {
-		i := len(starts) - 1
-		for i > 0 && t.Before(starts[i]) {
-			i--
-		}
-		return i
+	return &t.buckets[i]
+}
+
+func (t *tally) add(rows []*ent.History) *tally {
+	if len(t.buckets) == 0 {
+		return t
 	}
 	for _, r := range rows {
-		if len(buckets) == 0 {
-			break
-		}
-		b := &buckets[idx(r.OccurredAt)]
+		b := t.bucket(r.OccurredAt)
 		switch r.Kind {
 		case domain.HistoryTicketBooked:
-			s.BookedTickets += r.Quantity
+			t.booked += r.Quantity
 			b.booked += r.Quantity
 		case domain.HistoryTicketCancelled:
-			s.CancelledTickets += r.Quantity
+			t.cancelled += r.Quantity
 			b.cancelled += r.Quantity
 		case domain.HistoryCheckedIn:
 			b.checkIns += r.Quantity
 		case domain.HistoryCheckInUndone:
 			b.checkIns -= r.Quantity
 		case domain.HistoryPaymentSucceeded:
-			revenue += r.Amount
+			t.revenue += r.Amount
 			b.revenue += r.Amount
 		case domain.HistoryRefundSucceeded:
-			refunded += r.Amount
+			t.refunded += r.Amount
 		}
 	}
-	s.Revenue, s.Refunded = money.New(revenue, ev.Currency), money.New(refunded, ev.Currency)
-	s.Series = make([]*Bucket, len(buckets))
-	for i, b := range buckets {
-		s.Series[i] = &Bucket{Start: starts[i].UTC(), BookedTickets: b.booked, CancelledTickets: b.cancelled,
-			Revenue: money.New(b.revenue, ev.Currency), CheckIns: b.checkIns}
-	}
-	return s, nil
+	return t
 }
 
-// queryError shows a domain failure of a query, which has no payload to
-// carry it, as a top-level error with a client code (NOT_FOUND,
-// BAD_USER_INPUT) rather than an INTERNAL_SERVER_ERROR.
-func queryError(err error) error {
-	var nf *domain.NotFoundError
-	var ve *domain.ValidationError
-	switch {
-	case errors.As(err, &nf):
-		return &gqlerror.Error{Err: err, Message: nf.Message, Extensions: map[string]any{"code": "NOT_FOUND"}}
-	case errors.As(err, &ve):
-		return &gqlerror.Error{Err: err, Message: ve.Error(), Extensions: map[string]any{"code": "BAD_USER_INPUT"}}
+func (t *tally) into(s *Statistics, currency string) {
+	s.BookedTickets, s.CancelledTickets = t.booked, t.cancelled
+	s.Revenue, s.Refunded = money.New(t.revenue, currency), money.New(t.refunded, currency)
+	s.Series = make([]*Bucket, len(t.buckets))
+	for i, b := range t.buckets {
+		s.Series[i] = &Bucket{Start: t.starts[i].UTC(), BookedTickets: b.booked, CancelledTickets: b.cancelled,
+			Revenue: money.New(b.revenue, currency), CheckIns: b.checkIns}
 	}
-	return err
 }
 
 // bucketStart is the start of the bucket holding t.

@@ -19,7 +19,7 @@ type Catalog struct {
 // transaction: seats and bookings are its business.
 type Hooks struct {
 	// CancelBookings cancels an event's bookings with full refunds
-	// (DOMAIN.md rule 9).
+	// (docs/domain-rules.md, rule 9).
 	CancelBookings func(ctx context.Context, tx *ent.Tx, ev *ent.Event) error
 	// CapacityRaised promotes an event's waitlist into new seats (rule 3).
 	CapacityRaised func(ctx context.Context, tx *ent.Tx, ev *ent.Event) error
@@ -33,12 +33,14 @@ func New(client *ent.Client, hooks Hooks) *Catalog { return &Catalog{client: cli
 var errNoTenant = errors.New("catalog: no tenant in context")
 
 // inTx runs fn in one transaction: all of a change lands, or nothing.
-func (c *Catalog) inTx(ctx context.Context, fn func(tx *ent.Tx, tenantID int) error) error {
+// fn gets a context that carries the transaction, so that what runs in it
+// (the booking engine's hooks too) knows it is inside one.
+func (c *Catalog) inTx(ctx context.Context, fn func(ctx context.Context, tx *ent.Tx, tenantID int) error) error {
 	tid, ok := auth.TenantID(ctx)
 	if !ok {
 		return errNoTenant
 	}
-	return store.WithTx(ctx, c.client, func(tx *ent.Tx) error { return fn(tx, tid) })
+	return store.WithTx(ctx, c.client, func(tx *ent.Tx) error { return fn(ent.NewTxContext(ctx, tx), tx, tid) })
 }
 
 // unwrap returns an entity written inside a committed transaction detached

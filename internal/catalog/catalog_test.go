@@ -9,8 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql"
-
 	"seatgraph/ent"
 	"seatgraph/internal/auth"
 	"seatgraph/internal/catalog"
@@ -305,7 +303,7 @@ func TestCatalogReturnedEntitiesOutliveTheTransaction(t *testing.T) {
 		run  func(t *testing.T) *ent.Event
 	}{
 		{"UpdateEvent", func(t *testing.T) *ent.Event {
-			out, err := c.UpdateEvent(e.ctx, catalog.UpdateEventInput{ID: ev.ID, Title: sp("Renamed")})
+			out, err := c.UpdateEvent(e.ctx, catalog.EventChanges{ID: ev.ID, Title: sp("Renamed")})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -351,7 +349,7 @@ func TestCatalogReturnedEntitiesOutliveTheTransaction(t *testing.T) {
 		if _, err := tc.Event(e.ctx); err != nil {
 			t.Errorf("created category's event: %v", err)
 		}
-		tc, err = c.UpdateTicketCategory(e.ctx, catalog.UpdateTicketCategoryInput{ID: tc.ID, Name: sp("C")})
+		tc, err = c.UpdateTicketCategory(e.ctx, catalog.TicketCategoryChanges{ID: tc.ID, Name: sp("C")})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -365,7 +363,7 @@ func TestCatalogReturnedEntitiesOutliveTheTransaction(t *testing.T) {
 		if _, err := p.QueryBookings().All(e.ctx); err != nil {
 			t.Errorf("created participant's bookings: %v", err)
 		}
-		p, err = c.UpdateParticipant(e.ctx, catalog.UpdateParticipantInput{ID: p.ID, City: graphql.OmittableOf(sp("Berlin"))})
+		p, err = c.UpdateParticipant(e.ctx, catalog.ParticipantChanges{ID: p.ID, City: catalog.Set(sp("Berlin"))})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -480,7 +478,7 @@ func TestCatalogUpdateEventCurrency(t *testing.T) {
 			if tt.booked {
 				book(t, ev)
 			}
-			out, err := c.UpdateEvent(e.ctx, catalog.UpdateEventInput{ID: ev.ID, Currency: sp(tt.currency)})
+			out, err := c.UpdateEvent(e.ctx, catalog.EventChanges{ID: ev.ID, Currency: sp(tt.currency)})
 			if tt.field != "" {
 				wantValidation(t, err, tt.field)
 			} else if err != nil || out == nil {
@@ -526,8 +524,8 @@ func TestCatalogUpdateEventCapacity(t *testing.T) {
 				t.Fatal(err)
 			}
 			e.client.Event.UpdateOneID(ev.ID).SetRegisteredCount(tt.registered).ExecX(e.ctx)
-			_, err = c.UpdateEvent(e.ctx, catalog.UpdateEventInput{
-				ID: ev.ID, Title: sp("Changed"), Capacity: graphql.OmittableOf(tt.capacity),
+			_, err = c.UpdateEvent(e.ctx, catalog.EventChanges{
+				ID: ev.ID, Title: sp("Changed"), Capacity: catalog.Set(tt.capacity),
 			})
 			if tt.field != "" {
 				wantValidation(t, err, tt.field)
@@ -686,15 +684,15 @@ func TestCatalogParticipants(t *testing.T) {
 
 	tests := []struct {
 		name  string
-		in    catalog.UpdateParticipantInput
+		in    catalog.ParticipantChanges
 		field string
 		nf    bool
 	}{
-		{"duplicate e-mail on create is a ValidationError", catalog.UpdateParticipantInput{}, "email", false},
-		{"e-mail of another participant", catalog.UpdateParticipantInput{ID: p.ID, Email: sp("B@EXAMPLE.COM")}, "email", false},
-		{"bad country", catalog.UpdateParticipantInput{ID: p.ID, CountryCode: graphql.OmittableOf(sp("GBR"))}, "countryCode", false},
-		{"unknown participant", catalog.UpdateParticipantInput{ID: other.ID + 1000, FirstName: sp("X")}, "", true},
-		{"own e-mail in upper case", catalog.UpdateParticipantInput{ID: p.ID, Email: sp("ADA@EXAMPLE.COM"), CountryCode: graphql.OmittableOf[*string](nil)}, "", false},
+		{"duplicate e-mail on create is a ValidationError", catalog.ParticipantChanges{}, "email", false},
+		{"e-mail of another participant", catalog.ParticipantChanges{ID: p.ID, Email: sp("B@EXAMPLE.COM")}, "email", false},
+		{"bad country", catalog.ParticipantChanges{ID: p.ID, CountryCode: catalog.Set(sp("GBR"))}, "countryCode", false},
+		{"unknown participant", catalog.ParticipantChanges{ID: other.ID + 1000, FirstName: sp("X")}, "", true},
+		{"own e-mail in upper case", catalog.ParticipantChanges{ID: p.ID, Email: sp("ADA@EXAMPLE.COM"), CountryCode: catalog.Set[*string](nil)}, "", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

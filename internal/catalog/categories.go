@@ -46,7 +46,7 @@ func (f categoryFields) create(tx *ent.Tx, tid int, ev *ent.Event) *ent.TicketCa
 // CreateTicketCategory adds a price tier to an event.
 func (c *Catalog) CreateTicketCategory(ctx context.Context, in CreateTicketCategoryInput) (*ent.TicketCategory, error) {
 	var out *ent.TicketCategory
-	err := c.inTx(ctx, func(tx *ent.Tx, tid int) error {
+	err := c.inTx(ctx, func(ctx context.Context, tx *ent.Tx, tid int) error {
 		ev, err := loadEvent(ctx, tx, tid, in.EventID)
 		if err != nil {
 			return err
@@ -66,10 +66,10 @@ func (c *Catalog) CreateTicketCategory(ctx context.Context, in CreateTicketCateg
 }
 
 // UpdateTicketCategory changes a category. Prices of tickets already booked
-// stay as they were (DOMAIN.md rule 4).
-func (c *Catalog) UpdateTicketCategory(ctx context.Context, in UpdateTicketCategoryInput) (*ent.TicketCategory, error) {
+// stay as they were (docs/domain-rules.md, rule 4).
+func (c *Catalog) UpdateTicketCategory(ctx context.Context, in TicketCategoryChanges) (*ent.TicketCategory, error) {
 	var out *ent.TicketCategory
-	err := c.inTx(ctx, func(tx *ent.Tx, tid int) error {
+	err := c.inTx(ctx, func(ctx context.Context, tx *ent.Tx, tid int) error {
 		tc, err := tx.TicketCategory.Query().Where(ticketcategory.ID(in.ID), ticketcategory.TenantID(tid)).Only(ctx)
 		if ent.IsNotFound(err) {
 			return domain.NotFound("TicketCategory", in.ID)

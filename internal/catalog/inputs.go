@@ -2,13 +2,13 @@
 // part: events with their ticket categories and cancellation policy, and
 // participants. It validates input (failures are domainerr values naming the
 // input field) and writes through Ent in one transaction per change. It knows
-// nothing of GraphQL; the GraphQL input types bind to the structs here.
+// nothing of GraphQL; most GraphQL input types bind to the structs here,
+// while the update inputs, whose fields may be left out, are GraphQL's own
+// and converted to the *Changes structs by the resolvers.
 package catalog
 
 import (
 	"time"
-
-	"github.com/99designs/gqlgen/graphql"
 
 	"seatgraph/internal/money"
 )
@@ -58,26 +58,26 @@ type CreateEventInput struct {
 	Publish              *bool
 }
 
-// UpdateEventInput changes the given fields of an event; Omittable fields
-// set to null are cleared.
-type UpdateEventInput struct {
+// EventChanges changes the given fields of an event; Optional fields set
+// to nil are cleared.
+type EventChanges struct {
 	ID                   int
 	Title                *string
-	Description          graphql.Omittable[*string]
+	Description          Optional[*string]
 	StartsAt             *time.Time
-	EndsAt               graphql.Omittable[*time.Time]
+	EndsAt               Optional[*time.Time]
 	TimeZone             *string
-	Venue                graphql.Omittable[*string]
-	Address              graphql.Omittable[*string]
-	OnlineURL            graphql.Omittable[*string] `json:"onlineUrl"`
-	Category             graphql.Omittable[*string]
-	Capacity             graphql.Omittable[*int]
+	Venue                Optional[*string]
+	Address              Optional[*string]
+	OnlineURL            Optional[*string]
+	Category             Optional[*string]
+	Capacity             Optional[*int]
 	WaitlistEnabled      *bool
-	RegistrationOpensAt  graphql.Omittable[*time.Time]
-	RegistrationClosesAt graphql.Omittable[*time.Time]
-	MaxTicketsPerBooking graphql.Omittable[*int]
+	RegistrationOpensAt  Optional[*time.Time]
+	RegistrationClosesAt Optional[*time.Time]
+	MaxTicketsPerBooking Optional[*int]
 	Currency             *string
-	CancellationPolicy   graphql.Omittable[*CancellationPolicyInput]
+	CancellationPolicy   Optional[*CancellationPolicyInput]
 }
 
 // PublishEventInput names the event to publish.
@@ -110,16 +110,16 @@ type CreateTicketCategoryInput struct {
 	SalesEndAt     *time.Time
 }
 
-// UpdateTicketCategoryInput changes the given fields of a category.
-type UpdateTicketCategoryInput struct {
+// TicketCategoryChanges changes the given fields of a category.
+type TicketCategoryChanges struct {
 	ID             int
 	Name           *string
 	Price          *money.Decimal
 	TaxRatePercent *money.Decimal
-	Capacity       graphql.Omittable[*int]
-	Description    graphql.Omittable[*string]
-	SalesStartAt   graphql.Omittable[*time.Time]
-	SalesEndAt     graphql.Omittable[*time.Time]
+	Capacity       Optional[*int]
+	Description    Optional[*string]
+	SalesStartAt   Optional[*time.Time]
+	SalesEndAt     Optional[*time.Time]
 }
 
 // ParticipantInput is a person, matched to an existing participant by e-mail.
@@ -140,18 +140,18 @@ type ParticipantInput struct {
 // CreateParticipantInput creates a participant.
 type CreateParticipantInput = ParticipantInput
 
-// UpdateParticipantInput changes the given fields of a participant.
-type UpdateParticipantInput struct {
+// ParticipantChanges changes the given fields of a participant.
+type ParticipantChanges struct {
 	ID          int
 	FirstName   *string
 	LastName    *string
 	Email       *string
-	Phone       graphql.Omittable[*string]
-	Company     graphql.Omittable[*string]
-	JobTitle    graphql.Omittable[*string]
-	Address     graphql.Omittable[*string]
-	ZipCode     graphql.Omittable[*string]
-	City        graphql.Omittable[*string]
-	CountryCode graphql.Omittable[*string]
-	ExternalRef graphql.Omittable[*string]
+	Phone       Optional[*string]
+	Company     Optional[*string]
+	JobTitle    Optional[*string]
+	Address     Optional[*string]
+	ZipCode     Optional[*string]
+	City        Optional[*string]
+	CountryCode Optional[*string]
+	ExternalRef Optional[*string]
 }

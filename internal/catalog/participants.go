@@ -57,7 +57,7 @@ func (c *Catalog) CreateParticipant(ctx context.Context, in CreateParticipantInp
 		return nil, err
 	}
 	var out *ent.Participant
-	err = c.inTx(ctx, func(tx *ent.Tx, tid int) error {
+	err = c.inTx(ctx, func(ctx context.Context, tx *ent.Tx, tid int) error {
 		taken, err := tx.Participant.Query().Where(participant.TenantID(tid), participant.Email(f.email)).Exist(ctx)
 		if err != nil {
 			return err
@@ -75,9 +75,9 @@ func (c *Catalog) CreateParticipant(ctx context.Context, in CreateParticipantInp
 }
 
 // UpdateParticipant changes the given fields of a participant.
-func (c *Catalog) UpdateParticipant(ctx context.Context, in UpdateParticipantInput) (*ent.Participant, error) {
+func (c *Catalog) UpdateParticipant(ctx context.Context, in ParticipantChanges) (*ent.Participant, error) {
 	var out *ent.Participant
-	err := c.inTx(ctx, func(tx *ent.Tx, tid int) error {
+	err := c.inTx(ctx, func(ctx context.Context, tx *ent.Tx, tid int) error {
 		p, err := tx.Participant.Query().Where(participant.ID(in.ID), participant.TenantID(tid)).Only(ctx)
 		if ent.IsNotFound(err) {
 			return domain.NotFound("Participant", in.ID)

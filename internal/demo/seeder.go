@@ -110,7 +110,7 @@ type seeder struct {
 
 func newSeeder(ctx context.Context, client *ent.Client, dialect string, now time.Time) (*seeder, error) {
 	clk := &clock{t: now.Add(-62 * 24 * time.Hour)}
-	eng := booking.New(client, dialect, booking.Options{Hold: 15 * time.Minute, Now: clk.now})
+	eng := booking.New(client, dialect, booking.Options{Now: clk.now, ManualExpiry: true})
 	s := &seeder{
 		ctx:    ctx,
 		client: client,

@@ -4,17 +4,15 @@
 package server
 
 import (
-	"context"
 	"database/sql"
 	"log/slog"
 	"net/http"
-	"seatgraph/internal/config"
-	"time"
 
 	"seatgraph/ent"
 	"seatgraph/graph"
 	"seatgraph/internal/auth"
 	"seatgraph/internal/booking"
+	"seatgraph/internal/config"
 	"seatgraph/internal/observe"
 )
 
@@ -23,13 +21,17 @@ type App struct {
 	Handler http.Handler
 	Engine  *booking.Engine
 	Metrics *observe.Metrics // served at /metrics of the ops address
-	log     *slog.Logger
 }
 
 // NewApp wires the server over client (of SQL dialect d) for the default tenant.
 func NewApp(cfg config.Config, client *ent.Client, db *sql.DB, d string, tenantID int, log *slog.Logger, opts booking.Options) *App {
+	// The operator's hold, unless the caller chose one; zero leaves it to
+	// booking.New, the one place that knows the default.
 	if opts.Hold == 0 {
 		opts.Hold = cfg.Hold
+	}
+	if opts.Log == nil {
+		opts.Log = log
 	}
 	auth.Protect(client)
 	engine := booking.New(client, d, opts)
@@ -38,7 +40,7 @@ func NewApp(cfg config.Config, client *ent.Client, db *sql.DB, d string, tenantI
 		Introspection: cfg.Introspection, Logger: log, Metrics: m, Limits: cfg.Limits})
 	authn := auth.NewAuthenticator(client, tenantID)
 	h := NewMux(cfg, authn.Middleware(withIdempotencyKey(gql)), db)
-	return &App{Handler: h, Engine: engine, Metrics: m, log: log}
+	return &App{Handler: h, Engine: engine, Metrics: m}
 }
 
 // withIdempotencyKey hands the Idempotency-Key header to createBooking.
@@ -49,22 +51,4 @@ func withIdempotencyKey(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
-}
-
-// Sweep expires bookings whose hold ran out, every interval, until ctx ends.
-func (a *App) Sweep(ctx context.Context, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		if n, err := a.Engine.Sweep(ctx); err != nil && ctx.Err() == nil {
-			a.log.Error("expiring holds", "error", err.Error())
-		} else if n > 0 {
-			a.log.Info("expired holds", "bookings", n)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
 }
