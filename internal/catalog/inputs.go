@@ -1,6 +1,6 @@
 // Package catalog holds the rules for what organizers sell and who takes
 // part: events with their ticket categories and cancellation policy, and
-// participants. It validates input (failures are domainerr values naming the
+// participants. It validates input (failures are domain error values naming the
 // input field) and writes through Ent in one transaction per change. It knows
 // nothing of GraphQL; most GraphQL input types bind to the structs here,
 // while the update inputs, whose fields may be left out, are GraphQL's own
