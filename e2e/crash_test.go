@@ -23,7 +23,7 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib" // driver "pgx", to create the test's schema
 
 	"seatgraph/e2e/harness"
-	"seatgraph/graph/graphtest"
+	"seatgraph/internal/store/storetest"
 )
 
 const (
@@ -38,7 +38,7 @@ func TestCrashKeepsAcknowledgedBookings(t *testing.T) {
 		crashRun(t, "file:"+filepath.Join(t.TempDir(), "crash.db"))
 	})
 	if base := os.Getenv("DATABASE_URL"); base != "" {
-		t.Run("postgres", func(t *testing.T) { crashRun(t, graphtest.PGSchema(t, base)) })
+		t.Run("postgres", func(t *testing.T) { crashRun(t, storetest.PGSchema(t, base)) })
 	}
 }
 

@@ -18,9 +18,9 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib" // driver "pgx", for the test's schema
 
 	"seatgraph/e2e/harness"
-	"seatgraph/graph/graphtest"
 	"seatgraph/internal/auth"
 	"seatgraph/internal/store"
+	"seatgraph/internal/store/storetest"
 )
 
 const (
@@ -43,7 +43,7 @@ func tpPostgres(t *testing.T) string {
 
 func TestTwoProcessesRaceForSeats(t *testing.T) {
 	base := tpPostgres(t)
-	dsn := graphtest.PGSchema(t, base)
+	dsn := storetest.PGSchema(t, base)
 	key := hex.EncodeToString([]byte("seatgraph-2proc!")) // 32 characters
 	if len(key) != 32 {
 		t.Fatalf("key of %d characters", len(key))
@@ -259,7 +259,7 @@ func tpCheckCounts(t *testing.T, name string, c harness.Client, eventID string) 
 // must start, none may fail on the key the others stored.
 func TestTwoProcessesEnsureAdminKey(t *testing.T) {
 	base := tpPostgres(t)
-	dsn := graphtest.PGSchema(t, base)
+	dsn := storetest.PGSchema(t, base)
 	ctx := context.Background()
 	const n = 8
 	type opened struct {

@@ -3,13 +3,9 @@ package main
 import (
 	"bufio"
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -17,6 +13,7 @@ import (
 	"time"
 
 	"seatgraph/e2e/harness"
+	"seatgraph/internal/store"
 )
 
 // startServer runs the server binary on dsn, its output going to logPath,
@@ -171,38 +168,13 @@ func statementCounter(base string) (float64, bool) {
 // so that a later run reuses its data; otherwise it is a fresh one, dropped
 // by cleanup.
 func pgSchema(ctx context.Context, base string, keep bool) (string, func(), error) {
-	schema := "seatgraph_bench"
-	if !keep {
-		b := make([]byte, 4)
-		_, _ = rand.Read(b)
-		schema = "seatgraph_bench_" + hex.EncodeToString(b)
-	}
-	admin, err := sql.Open("pgx", base)
+	dsn, drop, err := store.CreateSchema(ctx, base, "seatgraph_bench", keep)
 	if err != nil {
 		return "", nil, err
-	}
-	defer admin.Close()
-	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA IF NOT EXISTS "+schema); err != nil {
-		return "", nil, fmt.Errorf("creating schema %s: %w", schema, err)
-	}
-	u, err := url.Parse(base)
-	if err != nil {
-		return "", nil, err
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	cleanup := func() {
-		if keep {
-			return
-		}
-		if a, err := sql.Open("pgx", base); err == nil {
-			_, _ = a.Exec("DROP SCHEMA " + schema + " CASCADE")
-			a.Close()
-		}
 	}
 	if keep {
-		fmt.Printf("keeping the PostgreSQL schema %s\n", schema)
+		fmt.Println("keeping the PostgreSQL schema seatgraph_bench")
+		return dsn, func() {}, nil
 	}
-	return u.String(), cleanup, nil
+	return dsn, func() { _ = drop() }, nil
 }

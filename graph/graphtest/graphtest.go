@@ -7,19 +7,17 @@ package graphtest
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"os"
 	"path/filepath"
 	"seatgraph/internal/config"
+	"seatgraph/internal/store/storetest"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -126,7 +124,7 @@ func OpenWith(t testing.TB, kind string, flags ...string) *Env {
 	ctx := context.Background()
 	var dsn, name string
 	if kind == "postgres" {
-		dsn, name = PGSchema(t, os.Getenv("DATABASE_URL")), "postgres"
+		dsn, name = storetest.PGSchema(t, os.Getenv("DATABASE_URL")), "postgres"
 	} else {
 		dsn, name = "file:"+filepath.Join(t.TempDir(), "test.db"), "sqlite"
 	}
@@ -160,39 +158,6 @@ func OpenWith(t testing.TB, kind string, flags ...string) *Env {
 	e.App = server.NewApp(cfg, e.Client, db, d, tid, log, booking.Options{Now: e.Clock.Now})
 	e.Handler = asAdmin(e.AdminKey, e.App.Handler)
 	return e
-}
-
-// PGSchema creates a schema of its own for the test on the PostgreSQL
-// server at base (DATABASE_URL), dropped when the test ends, and returns a
-// DSN that uses it. Cleanups run last-registered first: register it before
-// anything that must stop using the schema first (a server process).
-func PGSchema(t testing.TB, base string) string {
-	t.Helper()
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close()
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	schema := "t_" + hex.EncodeToString(b)
-	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatalf("creating schema: %v", err)
-	}
-	t.Cleanup(func() {
-		if a, err := sql.Open("pgx", base); err == nil {
-			_, _ = a.Exec("DROP SCHEMA " + schema + " CASCADE")
-			a.Close()
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
 }
 
 // asAdmin sends requests that name no Authorization with the admin key, so

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"testing"
@@ -16,7 +15,7 @@ import (
 	"seatgraph/internal/auth"
 	"seatgraph/internal/domain"
 	"seatgraph/internal/gid"
-	"seatgraph/internal/store"
+	"seatgraph/internal/store/storetest"
 )
 
 // world is two tenants with a key of each role, on a fresh SQLite database
@@ -31,16 +30,9 @@ type world struct {
 func newWorld(t *testing.T) *world {
 	t.Helper()
 	ctx := context.Background()
-	client, _, err := store.Open(ctx, "file:"+filepath.Join(t.TempDir(), "auth.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { client.Close() })
-	defID, err := store.DefaultTenantID(ctx, client)
-	if err != nil {
-		t.Fatal(err)
-	}
+	client, defID := storetest.Open(t, storetest.SQLite(t))
 	w := &world{client: client, keys: map[domain.Role]string{}}
+	var err error
 	if w.def, err = client.Tenant.Get(ctx, defID); err != nil {
 		t.Fatal(err)
 	}
@@ -251,15 +243,7 @@ func TestEnsureAdminKey(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			client, _, err := store.Open(ctx, "file:"+filepath.Join(t.TempDir(), "keys.db"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer client.Close()
-			tid, err := store.DefaultTenantID(ctx, client)
-			if err != nil {
-				t.Fatal(err)
-			}
+			client, tid := storetest.Open(t, storetest.SQLite(t))
 			shown, err := auth.EnsureAdminKey(ctx, client, tid, tt.fromEnv)
 			if (err != nil) != tt.wantErr || (shown != "") != tt.wantShown {
 				t.Fatalf("EnsureAdminKey = %q, %v", shown, err)

@@ -2,19 +2,11 @@ package booking_test
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"net/url"
-	"os"
-	"path/filepath"
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"entgo.io/ent/dialect"
 
 	"seatgraph/ent"
 	"seatgraph/ent/booking"
@@ -26,6 +18,7 @@ import (
 	"seatgraph/internal/domain"
 	"seatgraph/internal/money"
 	"seatgraph/internal/store"
+	"seatgraph/internal/store/storetest"
 )
 
 // The rules of docs/domain-rules.md, tested on the engine and the catalog
@@ -62,29 +55,13 @@ func eachDB(t *testing.T, fn func(t *testing.T, r *rig)) {
 
 func eachDBWith(t *testing.T, opts engine.Options, fn func(t *testing.T, r *rig)) {
 	t.Helper()
-	t.Run("sqlite", func(t *testing.T) { fn(t, openRig(t, "sqlite", opts)) })
-	if os.Getenv("DATABASE_URL") != "" {
-		t.Run("postgres", func(t *testing.T) { fn(t, openRig(t, "postgres", opts)) })
-	}
+	storetest.Each(t, func(t *testing.T, dsn, d string) { fn(t, openRig(t, dsn, d, opts)) })
 }
 
-func openRig(t *testing.T, kind string, opts engine.Options) *rig {
+func openRig(t *testing.T, dsn, d string, opts engine.Options) *rig {
 	t.Helper()
-	r := &rig{t: t, name: kind, clock: &testClock{}, dial: dialect.SQLite}
-	if kind == "postgres" {
-		r.dsn, r.dial = pgSchema(t, os.Getenv("DATABASE_URL")), dialect.Postgres
-	} else {
-		r.dsn = "file:" + filepath.Join(t.TempDir(), "rules.db")
-	}
-	var err error
-	r.client, _, err = store.Open(context.Background(), r.dsn)
-	if err != nil {
-		t.Fatalf("opening %s: %v", kind, err)
-	}
-	t.Cleanup(func() { r.client.Close() })
-	if r.tid, err = store.DefaultTenantID(context.Background(), r.client); err != nil {
-		t.Fatal(err)
-	}
+	r := &rig{t: t, name: d, clock: &testClock{}, dial: d, dsn: dsn}
+	r.client, r.tid = storetest.Open(t, dsn)
 	r.ctx = auth.WithTenant(context.Background(), r.tid)
 	r.eng, r.cat = r.wire(r.client, opts)
 	return r
@@ -110,37 +87,6 @@ func (r *rig) secondProcess() *engine.Engine {
 	r.t.Cleanup(func() { client.Close() })
 	eng, _ := r.wire(client, engine.Options{})
 	return eng
-}
-
-// pgSchema creates a PostgreSQL schema for one test, dropped at its end,
-// and returns a DSN that uses it.
-func pgSchema(t *testing.T, base string) string {
-	t.Helper()
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close()
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	schema := "b_" + hex.EncodeToString(b)
-	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatalf("creating schema: %v", err)
-	}
-	t.Cleanup(func() {
-		if a, err := sql.Open("pgx", base); err == nil {
-			_, _ = a.Exec("DROP SCHEMA " + schema + " CASCADE")
-			a.Close()
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
 }
 
 func dec(t *testing.T, s string) money.Decimal {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -14,7 +13,7 @@ import (
 	"seatgraph/internal/catalog"
 	"seatgraph/internal/domain"
 	"seatgraph/internal/money"
-	"seatgraph/internal/store"
+	"seatgraph/internal/store/storetest"
 )
 
 type env struct {
@@ -25,17 +24,8 @@ type env struct {
 
 func open(t *testing.T, hooks catalog.Hooks) (*env, *catalog.Catalog) {
 	t.Helper()
-	ctx := context.Background()
-	client, _, err := store.Open(ctx, "file:"+filepath.Join(t.TempDir(), "t.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { client.Close() })
-	tid, err := store.DefaultTenantID(ctx, client)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &env{ctx: auth.WithTenant(ctx, tid), client: client, tid: tid}, catalog.New(client, hooks)
+	client, tid := storetest.Open(t, storetest.SQLite(t))
+	return &env{ctx: auth.WithTenant(context.Background(), tid), client: client, tid: tid}, catalog.New(client, hooks)
 }
 
 func dec(t *testing.T, s string) money.Decimal {

@@ -4,13 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"entgo.io/ent/dialect"
 
@@ -190,28 +188,16 @@ func freshPostgres(t *testing.T) string {
 	if tg, err := Parse(dsn); err != nil || tg.Dialect != dialect.Postgres {
 		t.Skip("DATABASE_URL is not a PostgreSQL URL")
 	}
-	admin, err := sql.Open("pgx", dsn)
+	fresh, drop, err := CreateSchema(context.Background(), dsn, "seatgraph_test", false)
 	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { admin.Close() })
-	schema := fmt.Sprintf("seatgraph_test_%d", time.Now().UnixNano())
-	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		if _, err := admin.Exec("DROP SCHEMA " + schema + " CASCADE"); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
+		if err := drop(); err != nil {
+			t.Errorf("dropping the test schema: %v", err)
 		}
 	})
-	u, err := url.Parse(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
+	return fresh
 }
 
 func TestOpenPostgres(t *testing.T) {
