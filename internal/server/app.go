@@ -1,6 +1,9 @@
-// Package app wires seatgraph together: the booking engine, the GraphQL
-// layer, the HTTP plumbing, and who each request acts for. The command and
-// the end-to-end tests build the server the same way through it.
+// Package server is seatgraph's HTTP side. NewApp wires the booking
+// engine, the GraphQL layer and who each request acts for into one handler
+// (the command and the tests build the server the same way through it);
+// NewMux puts it at /graphql beside GraphiQL and the health checks, behind
+// CORS, the request context, the timeout and the body limit; Run serves it
+// and shuts down gracefully.
 package server
 
 import (
