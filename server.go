@@ -18,8 +18,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -54,6 +56,11 @@ func run(ctx context.Context, args []string, log *slog.Logger) error {
 	cfg, err := config.Parse(args, os.Getenv)
 	if err != nil {
 		return err
+	}
+	if cfg.MemoryLimit > 0 {
+		// Before the pools and caches fill, so that the heap grows under it
+		// from the start (docs/operations.md, "Memory").
+		debug.SetMemoryLimit(cfg.MemoryLimit)
 	}
 	target, err := store.Parse(cfg.DB)
 	if err != nil {
@@ -96,8 +103,13 @@ func run(ctx context.Context, args []string, log *slog.Logger) error {
 			return err
 		}
 	}
+	if cfg.PprofAddr != "" {
+		if err := server.ServePprof(ctx, cfg.PprofAddr, log); err != nil {
+			return err
+		}
+	}
 	h := a.Handler
-	log.Info("seatgraph listening", "addr", "http://"+cfg.Addr, "graphiql", !cfg.Production)
+	log.Info("seatgraph listening", "addr", "http://"+cfg.Addr, "graphiql", !cfg.Production, "memory_limit", memoryLimit())
 	return server.Run(ctx, cfg, h, log)
 }
 
@@ -138,4 +150,17 @@ func command(ctx context.Context, args []string, client *ent.Client, out io.Writ
 		return true, nil
 	}
 	return true, fmt.Errorf("unknown command %q; commands: tenant create <slug>, key create --tenant <slug> --role ADMIN|STAFF|CHECKIN", strings.Join(args, " "))
+}
+
+// memoryLimit is the runtime's soft memory limit in effect, from
+// -memory-limit or GOMEMLIMIT, for the start-up log.
+func memoryLimit() string {
+	n := debug.SetMemoryLimit(-1) // a negative value only reads it
+	if n == math.MaxInt64 {
+		return "none"
+	}
+	if n%(1<<20) != 0 {
+		return fmt.Sprintf("%dB", n)
+	}
+	return fmt.Sprintf("%dMiB", n>>20)
 }

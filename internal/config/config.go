@@ -8,6 +8,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net"
 	"strconv"
 	"strings"
 	"time"
@@ -32,6 +33,15 @@ type Config struct {
 	// loopback by default, so that the public port never shows it; empty
 	// means no metrics endpoint.
 	MetricsAddr string
+	// PprofAddr serves net/http/pprof on a listener of its own; it must be
+	// a loopback address, since profiles show memory contents and a CPU
+	// profile costs the server while it runs. Empty, the default, means off.
+	PprofAddr string
+	// MemoryLimit is the Go runtime's soft memory limit in bytes
+	// (debug.SetMemoryLimit), applied at start; 0 leaves the runtime alone.
+	// It is 0 whenever GOMEMLIMIT is set: the runtime read that itself, and
+	// an operator who set it meant it.
+	MemoryLimit int64
 	// Limits bound each request; every layer reads this one value.
 	Limits Limits
 	Args   []string // arguments after the flags (subcommands)
@@ -47,6 +57,16 @@ const (
 	// off by it still gets its answer out.
 	DefaultRequestTimeout = 30 * time.Second
 	DefaultMetricsAddr    = "127.0.0.1:9464"
+	// DefaultPprofAddr is off: profiling is switched on when needed.
+	DefaultPprofAddr = ""
+	// DefaultMemoryLimit is a soft limit: past it the garbage collector
+	// runs more often instead of letting the heap grow to twice the live
+	// data (GOGC=100). The list load lives in well under 20 MiB of heap;
+	// 48 MiB keeps the process under 64 MiB RSS with the runtime's own
+	// overhead and SQLite's page caches (C memory, which the limit does not
+	// count) beside it (docs/operations.md, "Memory"). A larger live heap is
+	// not refused, it costs GC CPU, which the runtime caps at about half.
+	DefaultMemoryLimit = "48MiB"
 )
 
 // Parse reads the configuration from command-line args (without the
@@ -68,6 +88,8 @@ func Parse(args []string, getenv func(string) string) (Config, error) {
 		production  = env.bool("SEATGRAPH_PRODUCTION", false)
 		metricsAddr = env.str("SEATGRAPH_METRICS_ADDR", DefaultMetricsAddr)
 		reqTimeout  = env.duration("SEATGRAPH_REQUEST_TIMEOUT", DefaultRequestTimeout)
+		pprofAddr   = env.str("SEATGRAPH_PPROF_ADDR", DefaultPprofAddr)
+		memLimit    = env.str("SEATGRAPH_MEMORY_LIMIT", DefaultMemoryLimit)
 	)
 	// Introspection follows -production unless it is set itself.
 	var introspection optionalBool
@@ -92,8 +114,17 @@ func Parse(args []string, getenv func(string) string) (Config, error) {
 	fs.BoolVar(&cfg.Production, "production", production, "production mode: no GraphiQL page, introspection off unless -introspection (env SEATGRAPH_PRODUCTION)")
 	fs.Var(&introspection, "introspection", "answer __schema and __type queries: true or false; default true, false with -production (env SEATGRAPH_INTROSPECTION)")
 	fs.StringVar(&cfg.MetricsAddr, "metrics-addr", metricsAddr, "address serving /metrics, empty for none (env SEATGRAPH_METRICS_ADDR)")
+	fs.StringVar(&cfg.PprofAddr, "pprof", pprofAddr, "loopback address serving /debug/pprof/, empty for none (env SEATGRAPH_PPROF_ADDR)")
+	fs.StringVar(&memLimit, "memory-limit", memLimit, "Go soft memory limit, e.g. 48MiB or 1GiB, 0 for none; ignored when GOMEMLIMIT is set (env SEATGRAPH_MEMORY_LIMIT)")
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
+	}
+	limit, err := ParseBytes(memLimit)
+	if err != nil {
+		return Config{}, fmt.Errorf("-memory-limit %q: %w", memLimit, err)
+	}
+	if _, set := env.lookup("GOMEMLIMIT"); !set {
+		cfg.MemoryLimit = limit
 	}
 	cfg.Introspection = !cfg.Production
 	if introspection.set {
@@ -127,7 +158,61 @@ func (c Config) Validate() error {
 	if c.RequestTimeout < 0 {
 		errs = append(errs, fmt.Errorf("-request-timeout must not be negative, got %s", c.RequestTimeout))
 	}
+	if c.PprofAddr != "" && !isLoopback(c.PprofAddr) {
+		errs = append(errs, fmt.Errorf("-pprof must be a loopback address such as 127.0.0.1:6060, got %q: "+
+			"profiles expose memory contents and cost CPU, so they are never served beyond this host", c.PprofAddr))
+	}
+	if c.MemoryLimit < 0 {
+		errs = append(errs, fmt.Errorf("-memory-limit must not be negative, got %d", c.MemoryLimit))
+	}
 	return errors.Join(errs...)
+}
+
+// isLoopback reports whether addr (host:port) can only be reached from
+// this host: "localhost" or a loopback IP. An empty host listens on every
+// interface, so it is not.
+func isLoopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// ParseBytes reads a size in GOMEMLIMIT's syntax: a number of bytes with
+// an optional unit B, KiB, MiB, GiB or TiB, so that one value can move
+// between the flag and the variable. "0" and "off" mean no limit (0).
+func ParseBytes(s string) (int64, error) {
+	s = strings.TrimSpace(s)
+	if s == "off" {
+		return 0, nil
+	}
+	units := []struct {
+		suffix string
+		shift  uint
+	}{{"TiB", 40}, {"GiB", 30}, {"MiB", 20}, {"KiB", 10}, {"B", 0}}
+	num, shift := s, uint(0)
+	for _, u := range units {
+		if n, ok := strings.CutSuffix(s, u.suffix); ok {
+			num, shift = strings.TrimSpace(n), u.shift
+			break
+		}
+	}
+	n, err := strconv.ParseInt(num, 10, 64)
+	if err != nil {
+		return 0, errors.New("want a number of bytes with an optional unit B, KiB, MiB, GiB or TiB, or off")
+	}
+	if n < 0 {
+		return 0, errors.New("must not be negative")
+	}
+	if n > (1<<63-1)>>shift {
+		return 0, errors.New("too large")
+	}
+	return n << shift, nil
 }
 
 // limitFlags registers a flag (with its environment variable) for every

@@ -13,6 +13,7 @@ func TestParseFlags(t *testing.T) {
 		Addr: DefaultAddr, DB: DefaultDB, Limits: Defaults,
 		Hold: 15 * time.Minute, ShutdownGrace: 15 * time.Second,
 		RequestTimeout: 30 * time.Second, Introspection: true, MetricsAddr: DefaultMetricsAddr,
+		MemoryLimit: 48 << 20,
 	}
 	with := func(f func(*Config)) Config {
 		c := defaults
@@ -89,6 +90,50 @@ func TestParseFlags(t *testing.T) {
 		{name: "bad env limit", env: map[string]string{"SEATGRAPH_MAX_DEPTH": "deep"}, wantErr: true},
 		{name: "bad introspection env", env: map[string]string{"SEATGRAPH_INTROSPECTION": "maybe"}, wantErr: true},
 		{
+			name: "pprof on loopback",
+			args: []string{"-pprof", "127.0.0.1:6060"},
+			want: with(func(c *Config) { c.PprofAddr = "127.0.0.1:6060" }),
+		},
+		{
+			name: "pprof by env on localhost",
+			env:  map[string]string{"SEATGRAPH_PPROF_ADDR": "localhost:0"},
+			want: with(func(c *Config) { c.PprofAddr = "localhost:0" }),
+		},
+		{
+			name: "pprof on IPv6 loopback",
+			args: []string{"-pprof", "[::1]:6060"},
+			want: with(func(c *Config) { c.PprofAddr = "[::1]:6060" }),
+		},
+		{name: "pprof on every interface", args: []string{"-pprof", ":6060"}, wantErr: true},
+		{name: "pprof on a public address", args: []string{"-pprof", "0.0.0.0:6060"}, wantErr: true},
+		{name: "pprof on a host name", env: map[string]string{"SEATGRAPH_PPROF_ADDR": "example.com:6060"}, wantErr: true},
+		{name: "pprof without a port", args: []string{"-pprof", "127.0.0.1"}, wantErr: true},
+		{
+			name: "memory limit by flag",
+			args: []string{"-memory-limit", "1GiB"},
+			want: with(func(c *Config) { c.MemoryLimit = 1 << 30 }),
+		},
+		{
+			name: "memory limit by env, in bytes",
+			env:  map[string]string{"SEATGRAPH_MEMORY_LIMIT": "1000000"},
+			want: with(func(c *Config) { c.MemoryLimit = 1000000 }),
+		},
+		{
+			name: "memory limit off",
+			args: []string{"-memory-limit", "off"},
+			want: with(func(c *Config) { c.MemoryLimit = 0 }),
+		},
+		{
+			name: "GOMEMLIMIT wins over the default and the flag",
+			args: []string{"-memory-limit", "64MiB"},
+			env:  map[string]string{"GOMEMLIMIT": "200MiB"},
+			want: with(func(c *Config) { c.MemoryLimit = 0 }),
+		},
+		{name: "memory limit with a unit GOMEMLIMIT does not know", args: []string{"-memory-limit", "48MB"}, wantErr: true},
+		{name: "negative memory limit", args: []string{"-memory-limit", "-1MiB"}, wantErr: true},
+		{name: "memory limit overflows", args: []string{"-memory-limit", "9000000TiB"}, wantErr: true},
+		{name: "bad memory limit env", env: map[string]string{"SEATGRAPH_MEMORY_LIMIT": "lots"}, wantErr: true},
+		{
 			name: "introspection off",
 			args: []string{"-introspection=false"},
 			want: with(func(c *Config) { c.Introspection = false }),
@@ -127,5 +172,33 @@ func TestParseFlagsHelp(t *testing.T) {
 	_, err := Parse([]string{"-h"}, nil)
 	if !errors.Is(err, flag.ErrHelp) {
 		t.Errorf("-h: err = %v, want flag.ErrHelp so the caller can exit 0", err)
+	}
+}
+
+func TestParseBytes(t *testing.T) {
+	tests := []struct {
+		in      string
+		want    int64
+		wantErr bool
+	}{
+		{in: "0", want: 0},
+		{in: "off", want: 0},
+		{in: "512", want: 512},
+		{in: "512B", want: 512},
+		{in: "4KiB", want: 4 << 10},
+		{in: "48MiB", want: 48 << 20},
+		{in: " 2 GiB ", want: 2 << 30},
+		{in: "1TiB", want: 1 << 40},
+		{in: "", wantErr: true},
+		{in: "MiB", wantErr: true},
+		{in: "1.5GiB", wantErr: true},
+		{in: "48M", wantErr: true},
+		{in: "-5", wantErr: true},
+	}
+	for _, tt := range tests {
+		got, err := ParseBytes(tt.in)
+		if (err != nil) != tt.wantErr || got != tt.want {
+			t.Errorf("ParseBytes(%q) = %d, %v; want %d, error %v", tt.in, got, err, tt.want, tt.wantErr)
+		}
 	}
 }

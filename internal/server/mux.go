@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/pprof"
 	"slices"
 	"time"
 
@@ -171,6 +172,20 @@ func writeError(w http.ResponseWriter, status int, code, msg string) {
 func NewOpsMux(metrics http.Handler) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", metrics)
+	return mux
+}
+
+// NewPprofMux routes net/http/pprof's handlers under /debug/pprof/, served
+// on Config.PprofAddr only (docs/operations.md, "Profiling"). They are
+// registered on a mux of their own: the package's init also registers them
+// on http.DefaultServeMux, which seatgraph never serves.
+func NewPprofMux() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 	return mux
 }
 

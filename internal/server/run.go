@@ -43,23 +43,44 @@ func Run(ctx context.Context, cfg config.Config, h http.Handler, log *slog.Logge
 // cancelled. It returns once the listener is open, so that an address
 // in use stops the start; serving goes on in the background.
 func ServeOps(ctx context.Context, addr string, h http.Handler, log *slog.Logger) error {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s (-metrics-addr): %w", addr, err)
-	}
 	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: ReadHeaderTimeout,
 		WriteTimeout:      WriteTimeout,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	return serveAside(ctx, "-metrics-addr", "metrics", addr, srv, "/metrics", log)
+}
+
+// ServePprof listens on addr (Config.PprofAddr, which Validate holds to
+// loopback) and serves NewPprofMux there until ctx is cancelled, returning
+// once the listener is open like ServeOps.
+func ServePprof(ctx context.Context, addr string, log *slog.Logger) error {
+	srv := &http.Server{
+		Handler:           NewPprofMux(),
+		ReadHeaderTimeout: ReadHeaderTimeout,
+		// No WriteTimeout: a CPU profile or trace answers after the seconds
+		// it was asked for, and pprof refuses a duration beyond the
+		// server's write timeout.
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	return serveAside(ctx, "-pprof", "pprof", addr, srv, "/debug/pprof/", log)
+}
+
+// serveAside opens addr (given by flag) and serves srv on it in the
+// background until ctx is cancelled; name is what the log calls it.
+func serveAside(ctx context.Context, flag, name, addr string, srv *http.Server, path string, log *slog.Logger) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s (%s): %w", addr, flag, err)
+	}
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			log.Error("serving metrics", "error", err.Error())
+			log.Error("serving "+name, "error", err.Error())
 		}
 	}()
 	context.AfterFunc(ctx, func() { _ = srv.Close() })
-	log.Info("metrics listening", "addr", "http://"+ln.Addr().String()+"/metrics")
+	log.Info(name+" listening", "addr", "http://"+ln.Addr().String()+path)
 	return nil
 }
 

@@ -243,6 +243,29 @@ type txDriver struct{ *entsql.Driver }
 
 func (d txDriver) Tx(context.Context) (dialect.Tx, error) { return dialect.NopTx(d.Driver), nil }
 
+// Pool sizes (docs/operations.md, "Databases"), chosen for the load of a
+// request: a handful of short statements, each taking a connection only
+// while it runs. Idle connections are as many as open ones, so that a burst
+// finds its connections warm instead of closing them on return and opening
+// new ones on the next request, which on PostgreSQL is a backend process
+// started and authenticated, and on SQLite a page cache and the kept
+// statements thrown away.
+const (
+	// SQLitePoolSize bounds the SQLite connections. Readers run beside the
+	// one writer (WAL), but reading is CPU work in this process: beyond a
+	// few connections per core they only queue, and each holds up to 2 MiB
+	// of page cache (SQLite's default cache_size), C memory outside the Go
+	// memory limit, so 8 caches stay within the memory budget. The spare
+	// ones let reads go on while writers wait out busy_timeout on the lock.
+	SQLitePoolSize = 8
+	// PostgresPoolSize bounds the PostgreSQL connections: enough that the
+	// statements of concurrent requests seldom wait for one (the Go process,
+	// not the database, is the bottleneck), and well under PostgreSQL's
+	// default max_connections of 100, so that several instances and admin
+	// tools fit.
+	PostgresPoolSize = 20
+)
+
 func configurePool(db *sql.DB, t Target) {
 	switch {
 	case t.Memory:
@@ -254,19 +277,18 @@ func configurePool(db *sql.DB, t Target) {
 		db.SetConnMaxLifetime(0)
 		db.SetConnMaxIdleTime(0)
 	case t.Dialect == dialect.SQLite:
-		// WAL lets readers run beside the one writer; a handful of
-		// connections covers the readers, and more would only queue on the
-		// write lock.
-		db.SetMaxOpenConns(8)
-		db.SetMaxIdleConns(8)
+		// A file on this host: nothing to fail over, so connections live as
+		// long as the process.
+		db.SetMaxOpenConns(SQLitePoolSize)
+		db.SetMaxIdleConns(SQLitePoolSize)
 		db.SetConnMaxLifetime(0)
 		db.SetConnMaxIdleTime(0)
 	default:
-		// Stay well under PostgreSQL's default max_connections (100) so that
-		// several instances and admin tools fit; recycle connections so that
-		// failovers and server-side limits are picked up.
-		db.SetMaxOpenConns(20)
-		db.SetMaxIdleConns(10)
+		// Recycle connections so that failovers and server-side limits are
+		// picked up, and give idle ones back to the database after a quiet
+		// spell.
+		db.SetMaxOpenConns(PostgresPoolSize)
+		db.SetMaxIdleConns(PostgresPoolSize)
 		db.SetConnMaxLifetime(30 * time.Minute)
 		db.SetConnMaxIdleTime(5 * time.Minute)
 	}
