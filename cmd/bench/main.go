@@ -43,6 +43,7 @@ type options struct {
 	keep        bool
 	seedWorkers int
 	warmup      time.Duration
+	smoke       bool
 }
 
 func main() {
@@ -68,8 +69,16 @@ func parseFlags(args []string) (options, error) {
 	fs.BoolVar(&cfg.keep, "keep", false, "keep the seeded database (a later run on the same -db reuses it)")
 	fs.IntVar(&cfg.seedWorkers, "seed-workers", 0, "goroutines seeding (default 4 on SQLite, 8 on PostgreSQL)")
 	fs.DurationVar(&cfg.warmup, "warmup", time.Second, "unmeasured load before each scenario and concurrency")
+	fs.BoolVar(&cfg.smoke, "smoke", false, "CI smoke run: a tiny data set, every scenario for a moment; fails if one errs, asserts no speed")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
+	}
+	if cfg.smoke {
+		given := map[string]bool{}
+		fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+		if err := applySmoke(fs.Set, given); err != nil {
+			return cfg, err
+		}
 	}
 	for _, s := range strings.Split(conc, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
@@ -144,6 +153,12 @@ func run(ctx context.Context, args []string) error {
 		}
 	}
 	printTargets(os.Stdout, reports, cfg)
+	if cfg.smoke {
+		if err := smokeCheck(reports); err != nil {
+			return fmt.Errorf("smoke run failed:\n%w", err)
+		}
+		fmt.Println("smoke run: every scenario answered every request correctly")
+	}
 	return nil
 }
 

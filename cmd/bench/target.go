@@ -82,19 +82,26 @@ type row struct {
 
 // report is everything measured on one database.
 type report struct {
-	name        string
-	dsn         string
-	counts      []string
-	seed        *seeded
-	rows        []row
-	stmtSource  string
-	stmtA10     int64
-	stmtA50     int64
-	stmtDeep    int64
-	stmtB       int64
-	stmtC       int64
-	stmtD       int64
-	sameAsRaw   string
+	name       string
+	dsn        string
+	counts     []string
+	seed       *seeded
+	rows       []row
+	stmtSource string
+	stmtA10    int64
+	stmtA50    int64
+	stmtDeep   int64
+	stmtB      int64
+	stmtC      int64
+	stmtD      int64
+	sameAsRaw  string
+	// binarySameAsRaw: the server binary answers query a as the raw
+	// handler does ("yes", or what differed).
+	binarySameAsRaw string
+	// peer is another GraphQL server answering query a on the same data,
+	// for the "3x PostGraphile" target; the code that starts the peer
+	// fills it, and an empty one prints "peer not measured".
+	peer        peerResult
 	deepAt      string
 	idleRSS     int64
 	serverLog   string
@@ -134,6 +141,9 @@ func gqlBody(query string, vars map[string]any) []byte {
 func runTarget(ctx context.Context, cfg options, tmp string, t target) (*report, error) {
 	fmt.Printf("\n== %s\n", t.name)
 	rep := &report{name: t.name, dsn: t.dsn}
+	if t.name == "sqlite" {
+		rep.peer.note = peerName + " serves PostgreSQL only"
+	}
 	st, err := store.Parse(t.dsn)
 	if err != nil {
 		return nil, err
@@ -223,13 +233,12 @@ func newRawHandler(st store.Target, tid int, adminAuth string) (*rawHandler, err
 	if err != nil {
 		return nil, err
 	}
+	n := store.SQLitePoolSize
 	if st.Dialect == dialect.Postgres {
-		rawDB.SetMaxOpenConns(20)
-		rawDB.SetMaxIdleConns(20)
-	} else {
-		rawDB.SetMaxOpenConns(8)
-		rawDB.SetMaxIdleConns(8)
+		n = store.PostgresPoolSize
 	}
+	rawDB.SetMaxOpenConns(n)
+	rawDB.SetMaxIdleConns(n)
 	return &rawHandler{db: rawDB, postgres: st.Dialect == dialect.Postgres, tenantID: tid, auth: adminAuth}, nil
 }
 
@@ -248,6 +257,7 @@ func (rep *report) underLoad(ctx context.Context, cfg options, tmp, adminKey, ch
 		return err
 	}
 	defer stopRaw()
+	rep.binarySameAsRaw = compareBinaryWithRaw(ctx, srv.URL+"/graphql", raw)
 	m := newMeasurer(ctx, cfg, rep, srv)
 	fmt.Printf("server pid %d on %s, idle RSS %.1f MiB; raw handler on %s\n", srv.Pid(), srv.URL, mib(rep.idleRSS), rawURL)
 
