@@ -82,30 +82,31 @@ type row struct {
 
 // report is everything measured on one database.
 type report struct {
-	name       string
-	dsn        string
-	counts     []string
-	seed       *seeded
-	rows       []row
-	stmtSource string
-	stmtA10    int64
-	stmtA50    int64
-	stmtDeep   int64
-	stmtB      int64
-	stmtC      int64
-	stmtD      int64
-	sameAsRaw  string
+	name        string
+	dsn         string
+	counts      []string
+	seed        *seeded
+	rows        []row
+	stmtSource  string
+	stmtA10     int64
+	stmtA50     int64
+	stmtDeep    int64
+	stmtB       int64
+	stmtC       int64
+	stmtD       int64
+	sameAsRaw   string
+	deepAt      string
+	idleRSS     int64
+	serverLog   string
+	codesLoaded int
+
 	// binarySameAsRaw: the server binary answers query a as the raw
 	// handler does ("yes", or what differed).
 	binarySameAsRaw string
 	// peer is another GraphQL server answering query a on the same data,
 	// for the "3x PostGraphile" target; the code that starts the peer
 	// fills it, and an empty one prints "peer not measured".
-	peer        peerResult
-	deepAt      string
-	idleRSS     int64
-	serverLog   string
-	codesLoaded int
+	peer peerResult
 }
 
 func (r *report) add(scenario string, conc int, res result, stmts, note string) {

@@ -13,7 +13,7 @@ func TestParseFlags(t *testing.T) {
 		Addr: DefaultAddr, DB: DefaultDB, Limits: Defaults,
 		Hold: 15 * time.Minute, ShutdownGrace: 15 * time.Second,
 		RequestTimeout: 30 * time.Second, Introspection: true, MetricsAddr: DefaultMetricsAddr,
-		MemoryLimit: 48 << 20,
+		MemoryLimit: 96 << 20,
 	}
 	with := func(f func(*Config)) Config {
 		c := defaults
