@@ -185,6 +185,10 @@ func runTarget(ctx context.Context, cfg options, tmp string, t target) (*report,
 	if err := rep.inProcess(ctx, ip, raw, db, st.Dialect, tid); err != nil {
 		return nil, err
 	}
+	// Under load this pool only reads the check-in codes: give its idle
+	// connections back, so that the server's and the raw handler's pools
+	// (store.PostgresPoolSize each) fit under max_connections beside it.
+	db.SetMaxIdleConns(1)
 	// 4. The server and the raw handler, under load.
 	return rep, rep.underLoad(ctx, cfg, tmp, adminKey, checkinKey, raw, db, st.Dialect, tid)
 }
