@@ -64,10 +64,10 @@ const (
 	// grow to twice the live data (GOGC=100). It must stay well above what
 	// the load needs, or the collector runs without pause: under the
 	// bench's c64 booking-list load a 48 MiB limit cut throughput to between
-	// a sixth and a third, 64 MiB was at the edge, 96 MiB cost nothing
-	// measurable. 96 MiB still fits a 128 MiB container beside what the
-	// limit does not count (the mapped binary, SQLite's page caches); see
-	// docs/operations.md, "Memory".
+	// a sixth and a third, while from 64 MiB up no cost was measurable.
+	// 96 MiB leaves headroom for larger pages and bursts and still fits a
+	// 128 MiB container beside what the limit does not count (the mapped
+	// binary, SQLite's page caches); see docs/operations.md, "Memory".
 	DefaultMemoryLimit = "96MiB"
 )
 
@@ -123,7 +123,7 @@ func Parse(args []string, getenv func(string) string) (Config, error) {
 	}
 	limit, err := ParseBytes(memLimit)
 	if err != nil {
-		return Config{}, fmt.Errorf("-memory-limit %q: %w", memLimit, err)
+		return Config{}, fmt.Errorf("-memory-limit (env SEATGRAPH_MEMORY_LIMIT) %q: %w", memLimit, err)
 	}
 	if _, set := env.lookup("GOMEMLIMIT"); !set {
 		cfg.MemoryLimit = limit
