@@ -7,7 +7,7 @@ import (
 	"entgo.io/ent/schema/field"
 
 	"seatgraph/internal/domain"
-	"seatgraph/internal/lists/listgen"
+	"seatgraph/internal/lists"
 )
 
 // APIKey lets a caller act for one tenant in one role. Only a hash of the
@@ -15,7 +15,7 @@ import (
 type APIKey struct{ ent.Schema }
 
 func (APIKey) Annotations() []schema.Annotation {
-	return []schema.Annotation{entsql.IncrementStart(11 << 32), listgen.Skip()}
+	return []schema.Annotation{entsql.IncrementStart(11 << 32), lists.Skip()}
 }
 
 func (APIKey) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, TenantMixin{}} }

@@ -9,14 +9,14 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"seatgraph/internal/domain"
-	"seatgraph/internal/lists/listgen"
+	"seatgraph/internal/lists"
 )
 
 // Booking is one order by one booker.
 type Booking struct{ ent.Schema }
 
 func (Booking) Annotations() []schema.Annotation {
-	return []schema.Annotation{entsql.IncrementStart(5 << 32), listgen.List("bookings").Allow(keys...)}
+	return []schema.Annotation{entsql.IncrementStart(5 << 32), lists.List("bookings").Allow(keys...)}
 }
 
 func (Booking) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, TenantMixin{}} }
@@ -52,8 +52,8 @@ func (Booking) Fields() []ent.Field {
 func (Booking) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.From("booker", Participant.Type).Ref("bookings").Field("booker_id").Unique().Required(),
-		edge.To("tickets", Ticket.Type).Annotations(listgen.Connection().Allow(everyone...)),
-		edge.To("payments", Payment.Type).Annotations(listgen.Connection().Allow(booker...)),
+		edge.To("tickets", Ticket.Type).Annotations(lists.Connection().Allow(everyone...)),
+		edge.To("payments", Payment.Type).Annotations(lists.Connection().Allow(booker...)),
 		edge.From("events", Event.Type).Ref("bookings"),
 	}
 }

@@ -9,14 +9,14 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"seatgraph/internal/domain"
-	"seatgraph/internal/lists/listgen"
+	"seatgraph/internal/lists"
 )
 
 // Event is something people attend.
 type Event struct{ ent.Schema }
 
 func (Event) Annotations() []schema.Annotation {
-	return []schema.Annotation{entsql.IncrementStart(2 << 32), listgen.ListOrdered("events", "starts_at ASC").Allow(everyone...)}
+	return []schema.Annotation{entsql.IncrementStart(2 << 32), lists.ListOrdered("events", "starts_at ASC").Allow(everyone...)}
 }
 
 func (Event) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, TenantMixin{}} }
@@ -55,11 +55,11 @@ func (Event) Fields() []ent.Field {
 func (Event) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.To("ticket_categories", TicketCategory.Type),
-		edge.To("tickets", Ticket.Type).Annotations(listgen.Connection().Allow(ticketKeys...)),
-		edge.To("registrations", Registration.Type).Annotations(listgen.Connection().Allow(keys...)),
+		edge.To("tickets", Ticket.Type).Annotations(lists.Connection().Allow(ticketKeys...)),
+		edge.To("registrations", Registration.Type).Annotations(lists.Connection().Allow(keys...)),
 		// bookings holding a ticket for this event; kept by the booking
 		// package when tickets are written, so the list is one join away.
-		edge.To("bookings", Booking.Type).Annotations(listgen.Connection().Allow(keys...)),
+		edge.To("bookings", Booking.Type).Annotations(lists.Connection().Allow(keys...)),
 	}
 }
 

@@ -8,7 +8,7 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"seatgraph/internal/domain"
-	"seatgraph/internal/lists/listgen"
+	"seatgraph/internal/lists"
 )
 
 // History is one recorded change of a booking, ticket or payment
@@ -16,7 +16,7 @@ import (
 type History struct{ ent.Schema }
 
 func (History) Annotations() []schema.Annotation {
-	return []schema.Annotation{entsql.IncrementStart(9 << 32), listgen.Skip()}
+	return []schema.Annotation{entsql.IncrementStart(9 << 32), lists.Skip()}
 }
 
 func (History) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, TenantMixin{}} }

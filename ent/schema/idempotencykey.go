@@ -7,7 +7,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
-	"seatgraph/internal/lists/listgen"
+	"seatgraph/internal/lists"
 )
 
 // IdempotencyKey remembers the booking a createBooking request with an
@@ -15,7 +15,7 @@ import (
 type IdempotencyKey struct{ ent.Schema }
 
 func (IdempotencyKey) Annotations() []schema.Annotation {
-	return []schema.Annotation{entsql.IncrementStart(10 << 32), listgen.Skip()}
+	return []schema.Annotation{entsql.IncrementStart(10 << 32), lists.Skip()}
 }
 
 func (IdempotencyKey) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, TenantMixin{}} }

@@ -8,7 +8,7 @@ import (
 	"entgo.io/ent/schema/index"
 	"entgo.io/ent/schema/mixin"
 
-	"seatgraph/internal/lists/listgen"
+	"seatgraph/internal/lists"
 )
 
 // Now is the clock of every timestamp: UTC, truncated to microseconds so a
@@ -31,7 +31,7 @@ type TenantMixin struct{ mixin.Schema }
 
 func (TenantMixin) Fields() []ent.Field {
 	return []ent.Field{
-		field.Int("tenant_id").Immutable().Annotations(listgen.Skip()),
+		field.Int("tenant_id").Immutable().Annotations(lists.Skip()),
 	}
 }
 
@@ -42,5 +42,5 @@ func (TenantMixin) Indexes() []ent.Index {
 
 // moneyField is an amount in integer minor units of the row's currency.
 func moneyField(name string) ent.Field {
-	return field.Int64(name).Default(0).Annotations(listgen.Money())
+	return field.Int64(name).Default(0).Annotations(lists.Money())
 }

@@ -8,14 +8,14 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
-	"seatgraph/internal/lists/listgen"
+	"seatgraph/internal/lists"
 )
 
 // Participant is a person: a booker, a ticket holder, or both.
 type Participant struct{ ent.Schema }
 
 func (Participant) Annotations() []schema.Annotation {
-	return []schema.Annotation{entsql.IncrementStart(4 << 32), listgen.List("participants").Allow(keys...)}
+	return []schema.Annotation{entsql.IncrementStart(4 << 32), lists.List("participants").Allow(keys...)}
 }
 
 func (Participant) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, TenantMixin{}} }
@@ -39,9 +39,9 @@ func (Participant) Fields() []ent.Field {
 
 func (Participant) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.To("bookings", Booking.Type).Annotations(listgen.Connection().Allow(keys...)),
-		edge.To("tickets", Ticket.Type).Annotations(listgen.Connection().Allow(ticketKeys...)),
-		edge.To("registrations", Registration.Type).Annotations(listgen.Connection().Allow(keys...)),
+		edge.To("bookings", Booking.Type).Annotations(lists.Connection().Allow(keys...)),
+		edge.To("tickets", Ticket.Type).Annotations(lists.Connection().Allow(ticketKeys...)),
+		edge.To("registrations", Registration.Type).Annotations(lists.Connection().Allow(keys...)),
 	}
 }
 

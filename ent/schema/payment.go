@@ -9,14 +9,14 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"seatgraph/internal/domain"
-	"seatgraph/internal/lists/listgen"
+	"seatgraph/internal/lists"
 )
 
 // Payment is money in (PAYMENT) or out (REFUND) for a booking.
 type Payment struct{ ent.Schema }
 
 func (Payment) Annotations() []schema.Annotation {
-	return []schema.Annotation{entsql.IncrementStart(8 << 32), listgen.List("payments").Allow(keys...)}
+	return []schema.Annotation{entsql.IncrementStart(8 << 32), lists.List("payments").Allow(keys...)}
 }
 
 func (Payment) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, TenantMixin{}} }

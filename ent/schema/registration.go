@@ -9,7 +9,7 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"seatgraph/internal/domain"
-	"seatgraph/internal/lists/listgen"
+	"seatgraph/internal/lists"
 )
 
 // Registration is one participant's seat on one event, or their place on
@@ -17,7 +17,7 @@ import (
 type Registration struct{ ent.Schema }
 
 func (Registration) Annotations() []schema.Annotation {
-	return []schema.Annotation{entsql.IncrementStart(7 << 32), listgen.List("registrations").Allow(keys...)}
+	return []schema.Annotation{entsql.IncrementStart(7 << 32), lists.List("registrations").Allow(keys...)}
 }
 
 func (Registration) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, TenantMixin{}} }
@@ -30,7 +30,7 @@ func (Registration) Fields() []ent.Field {
 		// the status a waitlisted registration gets when it is promoted
 		// (rule 3); not part of the API.
 		field.Enum("requested_status").GoType(domain.RegistrationStatus("")).
-			Default(string(domain.RegistrationStatusAccepted)).Annotations(listgen.Skip()),
+			Default(string(domain.RegistrationStatusAccepted)).Annotations(lists.Skip()),
 		field.Int("waitlist_position").Optional().Nillable(),
 		field.JSON("metadata", map[string]any{}).Optional(),
 	}

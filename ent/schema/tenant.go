@@ -6,14 +6,14 @@ import (
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/field"
 
-	"seatgraph/internal/lists/listgen"
+	"seatgraph/internal/lists"
 )
 
 // Tenant is an organizer; every other row belongs to exactly one tenant.
 type Tenant struct{ ent.Schema }
 
 func (Tenant) Annotations() []schema.Annotation {
-	return []schema.Annotation{entsql.IncrementStart(1 << 32), listgen.Skip()}
+	return []schema.Annotation{entsql.IncrementStart(1 << 32), lists.Skip()}
 }
 
 func (Tenant) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }

@@ -9,14 +9,14 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"seatgraph/internal/domain"
-	"seatgraph/internal/lists/listgen"
+	"seatgraph/internal/lists"
 )
 
 // Ticket is one admission inside a booking.
 type Ticket struct{ ent.Schema }
 
 func (Ticket) Annotations() []schema.Annotation {
-	return []schema.Annotation{entsql.IncrementStart(6 << 32), listgen.List("tickets").Allow(ticketKeys...)}
+	return []schema.Annotation{entsql.IncrementStart(6 << 32), lists.List("tickets").Allow(ticketKeys...)}
 }
 
 func (Ticket) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, TenantMixin{}} }

@@ -8,7 +8,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
-	"seatgraph/internal/lists/listgen"
+	"seatgraph/internal/lists"
 )
 
 // TicketCategory is a price tier of one event.
@@ -16,7 +16,7 @@ type TicketCategory struct{ ent.Schema }
 
 func (TicketCategory) Annotations() []schema.Annotation {
 	// Categories list in the order they were made (Standard before Student).
-	return []schema.Annotation{entsql.IncrementStart(3 << 32), listgen.Annotation{DefaultOrder: "created_at ASC"}}
+	return []schema.Annotation{entsql.IncrementStart(3 << 32), lists.Annotation{DefaultOrder: "created_at ASC"}}
 }
 
 func (TicketCategory) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, TenantMixin{}} }
@@ -29,7 +29,7 @@ func (TicketCategory) Fields() []ent.Field {
 		moneyField("price"),
 		field.String("currency").Default("EUR"),
 		// percent with two fraction digits: 19.00 % is 1900.
-		field.Int64("tax_rate_percent").Default(0).Annotations(listgen.Scaled(2)),
+		field.Int64("tax_rate_percent").Default(0).Annotations(lists.Scaled(2)),
 		field.Int("capacity").Optional().Nillable().NonNegative(),
 		// ACTIVE tickets of the category, kept with the tickets (rule 1).
 		field.Int("sold_count").Default(0).NonNegative(),
@@ -41,7 +41,7 @@ func (TicketCategory) Fields() []ent.Field {
 func (TicketCategory) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.From("event", Event.Type).Ref("ticket_categories").Field("event_id").Unique().Required(),
-		edge.To("tickets", Ticket.Type).Annotations(listgen.Connection().Allow(ticketKeys...)),
+		edge.To("tickets", Ticket.Type).Annotations(lists.Connection().Allow(ticketKeys...)),
 	}
 }
 

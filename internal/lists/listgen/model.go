@@ -2,6 +2,7 @@ package listgen
 
 import (
 	"fmt"
+	"seatgraph/internal/lists"
 	"sort"
 	"strings"
 
@@ -161,7 +162,7 @@ func (b *modelBuilder) fields(t *gen.Type, e *entity) error {
 
 // field describes one stored field; ok is false for a type the list API
 // does not filter (bytes, floats, UUIDs ...).
-func (b *modelBuilder) field(t *gen.Type, e *entity, f *gen.Field, a Annotation) (fi *fieldInfo, ok bool, err error) {
+func (b *modelBuilder) field(t *gen.Type, e *entity, f *gen.Field, a lists.Annotation) (fi *fieldInfo, ok bool, err error) {
 	fi = &fieldInfo{
 		GQL: camel(f.Name), Go: pascal(f.Name), Const: e.Pkg + "." + f.Constant(), Column: f.StorageKey(),
 		Nullable: f.Optional || f.Nillable, Scale: a.Scale, Money: a.Money,

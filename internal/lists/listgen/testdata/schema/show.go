@@ -7,7 +7,7 @@ import (
 	"entgo.io/ent/schema/field"
 
 	"seatgraph/internal/domain"
-	"seatgraph/internal/lists/listgen"
+	"seatgraph/internal/lists"
 )
 
 // Show is listed by its start, priced in Money, and has seats as a plain
@@ -15,7 +15,7 @@ import (
 type Show struct{ ent.Schema }
 
 func (Show) Annotations() []schema.Annotation {
-	return []schema.Annotation{listgen.ListOrdered("shows", "starts_at ASC")}
+	return []schema.Annotation{lists.ListOrdered("shows", "starts_at ASC")}
 }
 
 func (Show) Fields() []ent.Field {
@@ -25,11 +25,11 @@ func (Show) Fields() []ent.Field {
 		field.String("title"),
 		field.Enum("status").GoType(domain.EventStatus("")),
 		field.Time("starts_at"),
-		field.Int("price").Annotations(listgen.Money()),
+		field.Int("price").Annotations(lists.Money()),
 		field.String("currency"),
-		field.Int("tax_rate").Annotations(listgen.Scaled(2)),
+		field.Int("tax_rate").Annotations(lists.Scaled(2)),
 		field.Bool("sold_out"),
-		field.String("internal_note").Annotations(listgen.Skip()),
+		field.String("internal_note").Annotations(lists.Skip()),
 	}
 }
 

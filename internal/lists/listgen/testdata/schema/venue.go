@@ -9,14 +9,14 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 
-	"seatgraph/internal/lists/listgen"
+	"seatgraph/internal/lists"
 )
 
 // Venue is listed with the default order and has shows as a connection.
 type Venue struct{ ent.Schema }
 
 func (Venue) Annotations() []schema.Annotation {
-	return []schema.Annotation{listgen.List("venues")}
+	return []schema.Annotation{lists.List("venues")}
 }
 
 func (Venue) Fields() []ent.Field {
@@ -31,6 +31,6 @@ func (Venue) Fields() []ent.Field {
 
 func (Venue) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.To("shows", Show.Type).Annotations(listgen.Connection()),
+		edge.To("shows", Show.Type).Annotations(lists.Connection()),
 	}
 }
