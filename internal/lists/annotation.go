@@ -61,7 +61,7 @@ func Scaled(scale int) Annotation { return Annotation{Scale: scale} }
 func Connection() Annotation { return Annotation{Connection: true} }
 
 // Allow returns a with the callers that may use its list or connection
-// fields: listgen.List("events").Allow("ANONYMOUS", "ADMIN").
+// fields: lists.List("events").Allow("ANONYMOUS", "ADMIN").
 func (a Annotation) Allow(roles ...string) Annotation {
 	a.Roles = append([]string(nil), roles...)
 	return a
