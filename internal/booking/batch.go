@@ -1,0 +1,202 @@
+package booking
+
+import (
+	"context"
+	"sync"
+
+	"seatgraph/ent"
+	"seatgraph/internal/auth"
+	"seatgraph/internal/store"
+)
+
+// Group commit on SQLite. SQLite has one writer at a time, and a booking's
+// transaction spends a quarter of its time committing (writing the pages it
+// changed to the WAL). So the bookings of a moment share one transaction:
+// one goroutine per engine, the writer, takes the bookings that arrived
+// while the previous transaction ran (up to maxGroup), begins one
+// IMMEDIATE transaction, runs each booking in a savepoint of its own with
+// the same steps and rules as a booking alone, commits once, and only then
+// answers every caller (docs/domain-rules.md, rule 11: nothing answered as
+// done may be lost). Within the transaction the bookings run one after the
+// other, each seeing what those before it wrote, exactly as if their
+// transactions had run one after the other; a booking that fails its rules
+// rolls back to its savepoint, gets its own error, and leaves the others
+// be. There is no waiting for company: a booking that finds the writer idle
+// goes at once, alone, and those arriving meanwhile form the next group.
+
+// maxGroup bounds the bookings of one transaction, so a group's last
+// booking is not kept waiting behind too many before it.
+const maxGroup = 64
+
+// group is the queue of bookings waiting for the writer.
+type group struct {
+	mu      sync.Mutex
+	queue   []*groupReq
+	writing bool // a writer goroutine is running and will see the queue
+}
+
+// groupReq is one booking waiting for the writer.
+type groupReq struct {
+	ctx  context.Context
+	tid  int
+	in   CreateBookingInput
+	ppl  people
+	hash string
+	done chan groupRes
+}
+
+// groupRes is the writer's answer to one booking.
+type groupRes struct {
+	b   *ent.Booking
+	err error
+	// alone: run the booking in a transaction of its own (the group's
+	// transaction failed as a whole, or the booking hit a conflict that a
+	// fresh transaction retries).
+	alone bool
+	// panicked is what the booking's steps panicked with; the caller's
+	// goroutine panics with it, as it would have run the steps itself.
+	panicked any
+}
+
+// groupCommit books through the writer and waits for its answer.
+func (e *Engine) groupCommit(ctx context.Context, in CreateBookingInput, p people, hash string) (*ent.Booking, error) {
+	tid, ok := auth.TenantID(ctx)
+	if !ok {
+		return nil, errNoTenant
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	r := &groupReq{ctx: ctx, tid: tid, in: in, ppl: p, hash: hash, done: make(chan groupRes, 1)}
+	g := &e.group
+	g.mu.Lock()
+	g.queue = append(g.queue, r)
+	if !g.writing {
+		g.writing = true
+		go e.write()
+	}
+	g.mu.Unlock()
+	// The answer comes once the group's transaction has committed or
+	// rolled back; the caller waits for it even when its context ends
+	// meanwhile, so that what it is told is what the database holds.
+	res := <-r.done
+	switch {
+	case res.panicked != nil:
+		panic(res.panicked)
+	case res.alone:
+		return e.createAlone(ctx, in, p, hash)
+	}
+	return res.b, res.err
+}
+
+// write is the writer: it runs groups until the queue is empty, then ends
+// (the next booking starts a new one).
+func (e *Engine) write() {
+	g := &e.group
+	for {
+		g.mu.Lock()
+		n := min(len(g.queue), maxGroup)
+		if n == 0 {
+			g.writing = false
+			g.queue = nil
+			g.mu.Unlock()
+			return
+		}
+		batch := make([]*groupReq, n)
+		copy(batch, g.queue)
+		g.queue = append(g.queue[:0:0], g.queue[n:]...)
+		g.mu.Unlock()
+		res := e.commitGroup(batch)
+		for i, r := range batch {
+			r.done <- res[i]
+		}
+	}
+}
+
+// commitGroup runs the bookings of batch in one transaction and returns
+// each one's answer. Whatever makes the transaction as a whole fail sends
+// every booking of it to a transaction of its own: their answers would
+// otherwise rest on writes that were rolled back.
+func (e *Engine) commitGroup(batch []*groupReq) []groupRes {
+	res := make([]groupRes, len(batch))
+	allAlone := func() []groupRes {
+		for i := range res {
+			if res[i].panicked == nil {
+				res[i] = groupRes{alone: true}
+			}
+		}
+		return res
+	}
+	// The transaction is the writer's, not any caller's: a caller whose
+	// request ends must not roll back the others' bookings.
+	bg := context.Background()
+	tx, err := store.Begin(bg, e.client)
+	if err != nil {
+		return allAlone()
+	}
+	// A lone booking needs no savepoint: the transaction is its own.
+	savepoints := len(batch) > 1
+	for i, r := range batch {
+		if err := r.ctx.Err(); err != nil {
+			res[i] = groupRes{err: err} // its caller gave up before it ran
+			continue
+		}
+		if savepoints {
+			if err := tx.Exec(bg, "SAVEPOINT booking"); err != nil {
+				_ = tx.Rollback()
+				return allAlone()
+			}
+		}
+		res[i] = e.runInGroup(tx, r)
+		if res[i].err == nil && res[i].panicked == nil {
+			if savepoints {
+				if err := tx.Exec(bg, "RELEASE booking"); err != nil {
+					_ = tx.Rollback()
+					return allAlone()
+				}
+			}
+			continue
+		}
+		if !savepoints {
+			// The transaction held this booking only: roll it back, and
+			// hand on the booking's error.
+			if rerr := tx.Rollback(); rerr != nil {
+				return allAlone()
+			}
+			return res
+		}
+		if err := tx.Exec(bg, "ROLLBACK TO booking"); err != nil {
+			_ = tx.Rollback()
+			return allAlone()
+		}
+		if err := tx.Exec(bg, "RELEASE booking"); err != nil {
+			_ = tx.Rollback()
+			return allAlone()
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return allAlone()
+	}
+	return res
+}
+
+// runInGroup runs one booking's steps in the group's transaction. Its
+// statements get the caller's context values (tenant, role) but not its
+// cancellation: an interrupted statement can roll back SQLite's whole
+// transaction, the other bookings' too.
+func (e *Engine) runInGroup(tx *store.Tx, r *groupReq) (res groupRes) {
+	defer func() {
+		if v := recover(); v != nil {
+			res = groupRes{panicked: v}
+		}
+	}()
+	ctx := txContext(context.WithoutCancel(r.ctx), tx)
+	b, err := e.createIn(ctx, tx.Tx, r.tid, r.in, r.ppl, r.hash)
+	if err != nil && retryable(err) {
+		// A conflict (another process holding the database): a transaction
+		// of its own retries it as inTx does. It still gets an error here,
+		// so its savepoint is rolled back.
+		return groupRes{err: err, alone: true}
+	}
+	return groupRes{b: b, err: err}
+}
