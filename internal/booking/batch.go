@@ -2,7 +2,9 @@ package booking
 
 import (
 	"context"
+	"errors"
 	"sync"
+	"sync/atomic"
 
 	"seatgraph/ent"
 	"seatgraph/internal/auth"
@@ -25,14 +27,28 @@ import (
 // goes at once, alone, and those arriving meanwhile form the next group.
 
 // maxGroup bounds the bookings of one transaction, so a group's last
-// booking is not kept waiting behind too many before it.
-const maxGroup = 64
+// booking is not kept waiting behind too many before it; on PostgreSQL
+// also so that the savepoints of a group stay within what it keeps in
+// memory (see commitGroup).
+const (
+	maxGroup         = 64
+	maxGroupPostgres = 32
+)
 
 // group is the queue of bookings waiting for the writer.
 type group struct {
 	mu      sync.Mutex
 	queue   []*groupReq
 	writing bool // a writer goroutine is running and will see the queue
+
+	// transactions and bookings count what the writer did, for GroupStats.
+	transactions, bookings atomic.Int64
+}
+
+// GroupStats returns how many group transactions the writer ran and how
+// many bookings they carried: their ratio is the mean group size.
+func (e *Engine) GroupStats() (transactions, bookings int64) {
+	return e.group.transactions.Load(), e.group.bookings.Load()
 }
 
 // groupReq is one booking waiting for the writer.
@@ -95,7 +111,11 @@ func (e *Engine) write() {
 	g := &e.group
 	for {
 		g.mu.Lock()
-		n := min(len(g.queue), maxGroup)
+		limit := maxGroup
+		if e.postgres() {
+			limit = maxGroupPostgres
+		}
+		n := min(len(g.queue), limit)
 		if n == 0 {
 			g.writing = false
 			g.queue = nil
@@ -107,6 +127,8 @@ func (e *Engine) write() {
 		g.queue = append(g.queue[:0:0], g.queue[n:]...)
 		g.mu.Unlock()
 		res := e.commitGroup(batch)
+		g.transactions.Add(1)
+		g.bookings.Add(int64(n))
 		for i, r := range batch {
 			r.done <- res[i]
 		}
@@ -135,41 +157,53 @@ func (e *Engine) commitGroup(batch []*groupReq) []groupRes {
 		return allAlone()
 	}
 	// A lone booking needs no savepoint: the transaction is its own.
-	savepoints := len(batch) > 1
+	if len(batch) == 1 {
+		res[0] = e.runInGroup(tx, batch[0], false)
+		if res[0].err == nil && res[0].panicked == nil {
+			if err := tx.Commit(); err != nil {
+				res[0] = groupRes{alone: true}
+			}
+			return res
+		}
+		if errors.Is(res[0].err, errFastMissed) {
+			res[0] = groupRes{alone: true} // createAlone retries on the locking path
+		}
+		if err := tx.Rollback(); err != nil {
+			return allAlone()
+		}
+		return res
+	}
 	for i, r := range batch {
 		if err := r.ctx.Err(); err != nil {
 			res[i] = groupRes{err: err} // its caller gave up before it ran
 			continue
 		}
-		if savepoints {
-			if err := tx.Exec(bg, "SAVEPOINT booking"); err != nil {
-				_ = tx.Rollback()
-				return allAlone()
-			}
-		}
-		res[i] = e.runInGroup(tx, r)
-		if res[i].err == nil && res[i].panicked == nil {
-			if savepoints {
-				if err := tx.Exec(bg, "RELEASE booking"); err != nil {
-					_ = tx.Rollback()
-					return allAlone()
-				}
-			}
-			continue
-		}
-		if !savepoints {
-			// The transaction held this booking only: roll it back, and
-			// hand on the booking's error.
-			if rerr := tx.Rollback(); rerr != nil {
-				return allAlone()
-			}
-			return res
-		}
-		if err := tx.Exec(bg, "ROLLBACK TO booking"); err != nil {
+		// Savepoints are never released: the next booking's savepoint of
+		// the same name stacks on this one, ROLLBACK TO goes back to the
+		// newest, and the commit ends them all. That saves a statement per
+		// booking; PostgreSQL keeps up to 64 per transaction in memory,
+		// more than maxGroupPostgres.
+		if err := tx.Exec(bg, "SAVEPOINT booking"); err != nil {
 			_ = tx.Rollback()
 			return allAlone()
 		}
-		if err := tx.Exec(bg, "RELEASE booking"); err != nil {
+		res[i] = e.runInGroup(tx, r, false)
+		if errors.Is(res[i].err, errFastMissed) {
+			// The hot-event path lost a race with another process: undo
+			// it, and book on the locking path.
+			if err := tx.Exec(bg, "ROLLBACK TO booking"); err != nil {
+				_ = tx.Rollback()
+				return allAlone()
+			}
+			res[i] = e.runInGroup(tx, r, true)
+		}
+		if res[i].err == nil && res[i].panicked == nil {
+			continue
+		}
+		// A failed statement leaves a PostgreSQL transaction unusable
+		// until it rolls back to a savepoint; a domain error leaves rows
+		// the booking wrote before it found the error.
+		if err := tx.Exec(bg, "ROLLBACK TO booking"); err != nil {
 			_ = tx.Rollback()
 			return allAlone()
 		}
@@ -180,22 +214,25 @@ func (e *Engine) commitGroup(batch []*groupReq) []groupRes {
 	return res
 }
 
-// runInGroup runs one booking's steps in the group's transaction. Its
-// statements get the caller's context values (tenant, role) but not its
-// cancellation: an interrupted statement can roll back SQLite's whole
-// transaction, the other bookings' too.
-func (e *Engine) runInGroup(tx *store.Tx, r *groupReq) (res groupRes) {
+// runInGroup runs one booking's steps in the group's transaction (on the
+// locking path when locking). Its statements get the caller's context
+// values (tenant, role) but not its cancellation: an interrupted statement
+// can roll back SQLite's whole transaction, the other bookings' too.
+func (e *Engine) runInGroup(tx *store.Tx, r *groupReq, locking bool) (res groupRes) {
 	defer func() {
 		if v := recover(); v != nil {
 			res = groupRes{panicked: v}
 		}
 	}()
 	ctx := txContext(context.WithoutCancel(r.ctx), tx)
+	if locking {
+		ctx = context.WithValue(ctx, slowKey{}, true)
+	}
 	b, err := e.createIn(ctx, tx.Tx, r.tid, r.in, r.ppl, r.hash)
 	if err != nil && retryable(err) {
-		// A conflict (another process holding the database): a transaction
-		// of its own retries it as inTx does. It still gets an error here,
-		// so its savepoint is rolled back.
+		// A conflict with another process: a transaction of its own
+		// retries it as inTx does. It still gets an error here, so its
+		// savepoint is rolled back.
 		return groupRes{err: err, alone: true}
 	}
 	return groupRes{b: b, err: err}

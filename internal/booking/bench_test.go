@@ -118,4 +118,7 @@ func benchParallel(b *testing.B, dsn, d string) {
 		}
 	})
 	b.ReportMetric(float64(confirmed.Load())/b.Elapsed().Seconds(), "confirmed/s")
+	if txs, n := engine.GroupStats(); txs > 0 {
+		b.ReportMetric(float64(n)/float64(txs), "bookings/tx")
+	}
 }

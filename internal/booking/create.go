@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -36,7 +37,7 @@ func (e *Engine) CreateBooking(ctx context.Context, in CreateBookingInput) (*ent
 		hash = requestHash(in)
 	}
 	var out *ent.Booking
-	if !e.postgres() && !e.noRaw.Load() {
+	if !e.noRaw.Load() {
 		out, err = e.groupCommit(ctx, in, p, hash)
 	} else {
 		out, err = e.createAlone(ctx, in, p, hash)
@@ -50,7 +51,9 @@ func (e *Engine) CreateBooking(ctx context.Context, in CreateBookingInput) (*ent
 	return ent.Detach(out, nil)
 }
 
-// createAlone books in a transaction of its own.
+// createAlone books in a transaction of its own. A booking whose seats
+// changed between the read and the update of the hot-event path (fast.go)
+// runs again on the locking path.
 func (e *Engine) createAlone(ctx context.Context, in CreateBookingInput, p people, hash string) (*ent.Booking, error) {
 	var out *ent.Booking
 	err := e.inTx(ctx, func(ctx context.Context, tx *ent.Tx, tid int) error {
@@ -58,6 +61,13 @@ func (e *Engine) createAlone(ctx context.Context, in CreateBookingInput, p peopl
 		out, err = e.createIn(ctx, tx, tid, in, p, hash)
 		return err
 	})
+	if errors.Is(err, errFastMissed) {
+		err = e.inTx(context.WithValue(ctx, slowKey{}, true), func(ctx context.Context, tx *ent.Tx, tid int) error {
+			var err error
+			out, err = e.createIn(ctx, tx, tid, in, p, hash)
+			return err
+		})
+	}
 	return out, err
 }
 
@@ -199,6 +209,11 @@ func (e *Engine) book(ctx context.Context, tx *ent.Tx, tid int, in CreateBooking
 	o := &order{in: in, ppl: ppl, now: e.clock()}
 	if err := o.readCategories(ctx, tx, tid); err != nil {
 		return nil, err
+	}
+	if e.postgres() && !lockingPath(ctx) {
+		if b, err := e.bookFast(ctx, tx, tid, o); !errors.Is(err, errNotFast) {
+			return b, err
+		}
 	}
 	var err error
 	if o.evs, err = e.lockEvents(ctx, tx, tid, o.n.eventIDs()); err != nil {
@@ -383,6 +398,11 @@ func (e *Engine) writeBooking(ctx context.Context, tx *ent.Tx, tid int, o *order
 	if err != nil {
 		return nil, err
 	}
+	return e.writeBookingAs(ctx, tx, tid, o, orderNumber(seq))
+}
+
+// writeBookingAs writes the booking row with the given order number.
+func (e *Engine) writeBookingAs(ctx context.Context, tx *ent.Tx, tid int, o *order, number string) (*ent.Booking, error) {
 	status, _, _ := o.statuses()
 	bc := tx.Booking.Create()
 	switch status {
@@ -396,7 +416,7 @@ func (e *Engine) writeBooking(ctx context.Context, tx *ent.Tx, tid int, o *order
 		answers = append(answers, domain.CustomFieldAnswer{Label: strings.TrimSpace(a.Label), Answer: a.Answer})
 	}
 	in, first := o.in, o.evs[o.n.eventIDs()[0]]
-	return bc.SetTenantID(tid).SetCreatedAt(o.now).SetUpdatedAt(o.now).SetOrderNumber(fmt.Sprintf("BK-%06d", seq)).SetStatus(status).
+	return bc.SetTenantID(tid).SetCreatedAt(o.now).SetUpdatedAt(o.now).SetOrderNumber(number).SetStatus(status).
 		SetBooker(o.booker).SetNillableInvoiceAddress(in.InvoiceAddress).SetCurrency(o.currency).
 		SetSubtotal(o.subtotal).SetTaxTotal(o.taxTotal).SetTotal(o.total).
 		SetPaymentStatus(PaymentStatusOf(o.total, 0, 0)).SetPaymentMethod(in.PaymentMethod).
