@@ -39,16 +39,19 @@ const (
 type group struct {
 	mu      sync.Mutex
 	queue   []*groupReq
-	writing bool // a writer goroutine is running and will see the queue
+	writers int // writer goroutines running; each sees the queue before it ends
 
 	// transactions and bookings count what the writer did, for GroupStats.
 	transactions, bookings atomic.Int64
+	// alone counts the bookings sent on to a transaction of their own.
+	alone atomic.Int64
 }
 
-// GroupStats returns how many group transactions the writer ran and how
-// many bookings they carried: their ratio is the mean group size.
-func (e *Engine) GroupStats() (transactions, bookings int64) {
-	return e.group.transactions.Load(), e.group.bookings.Load()
+// GroupStats returns how many group transactions the writers ran, how
+// many bookings they carried (their ratio is the mean group size), and how
+// many of those were sent on to a transaction of their own.
+func (e *Engine) GroupStats() (transactions, bookings, alone int64) {
+	return e.group.transactions.Load(), e.group.bookings.Load(), e.group.alone.Load()
 }
 
 // groupReq is one booking waiting for the writer.
@@ -87,8 +90,8 @@ func (e *Engine) groupCommit(ctx context.Context, in CreateBookingInput, p peopl
 	g := &e.group
 	g.mu.Lock()
 	g.queue = append(g.queue, r)
-	if !g.writing {
-		g.writing = true
+	if g.writers < e.maxWriters() {
+		g.writers++
 		go e.write()
 	}
 	g.mu.Unlock()
@@ -100,12 +103,24 @@ func (e *Engine) groupCommit(ctx context.Context, in CreateBookingInput, p peopl
 	case res.panicked != nil:
 		panic(res.panicked)
 	case res.alone:
+		e.group.alone.Add(1)
 		return e.createAlone(ctx, in, p, hash)
 	}
 	return res.b, res.err
 }
 
-// write is the writer: it runs groups until the queue is empty, then ends
+// maxWriters is how many groups run at once: on SQLite one, as the database
+// has one writer; on PostgreSQL a few, whose groups lock the hot rows only
+// from their last statements to their commits (fast.go), so that one
+// group's round trips overlap another's.
+func (e *Engine) maxWriters() int {
+	if e.postgres() {
+		return 3
+	}
+	return 1
+}
+
+// write is a writer: it runs groups until the queue is empty, then ends
 // (the next booking starts a new one).
 func (e *Engine) write() {
 	g := &e.group
@@ -117,7 +132,7 @@ func (e *Engine) write() {
 		}
 		n := min(len(g.queue), limit)
 		if n == 0 {
-			g.writing = false
+			g.writers--
 			g.queue = nil
 			g.mu.Unlock()
 			return
@@ -157,9 +172,17 @@ func (e *Engine) commitGroup(batch []*groupReq) []groupRes {
 		return allAlone()
 	}
 	// A lone booking needs no savepoint: the transaction is its own.
+	var pend *pending
+	if e.postgres() {
+		pend = &pending{}
+	}
 	if len(batch) == 1 {
-		res[0] = e.runInGroup(tx, batch[0], false)
+		res[0] = e.runInGroup(tx, batch[0], pend, false)
 		if res[0].err == nil && res[0].panicked == nil {
+			if err := e.flush(tx, pend); err != nil {
+				_ = tx.Rollback()
+				return allAlone()
+			}
 			if err := tx.Commit(); err != nil {
 				res[0] = groupRes{alone: true}
 			}
@@ -187,7 +210,22 @@ func (e *Engine) commitGroup(batch []*groupReq) []groupRes {
 			_ = tx.Rollback()
 			return allAlone()
 		}
-		res[i] = e.runInGroup(tx, r, false)
+		claims := 0
+		if pend != nil {
+			claims = len(pend.claims)
+		}
+		res[i] = e.runInGroup(tx, r, pend, false)
+		if errors.Is(res[i].err, errNeedFlush) {
+			// Take the seats of the bookings before it, outside its
+			// savepoint (a failure of its own must not undo them), then
+			// run it again.
+			if tx.Exec(bg, "ROLLBACK TO booking") != nil || tx.Exec(bg, "RELEASE booking") != nil ||
+				e.flush(tx, pend) != nil || tx.Exec(bg, "SAVEPOINT booking") != nil {
+				_ = tx.Rollback()
+				return allAlone()
+			}
+			res[i] = e.runInGroup(tx, r, pend, false)
+		}
 		if errors.Is(res[i].err, errFastMissed) {
 			// The hot-event path lost a race with another process: undo
 			// it, and book on the locking path.
@@ -195,7 +233,7 @@ func (e *Engine) commitGroup(batch []*groupReq) []groupRes {
 				_ = tx.Rollback()
 				return allAlone()
 			}
-			res[i] = e.runInGroup(tx, r, true)
+			res[i] = e.runInGroup(tx, r, pend, true)
 		}
 		if res[i].err == nil && res[i].panicked == nil {
 			continue
@@ -207,6 +245,13 @@ func (e *Engine) commitGroup(batch []*groupReq) []groupRes {
 			_ = tx.Rollback()
 			return allAlone()
 		}
+		if pend != nil {
+			pend.claims = pend.claims[:claims] // its seats were never taken
+		}
+	}
+	if err := e.flush(tx, pend); err != nil {
+		_ = tx.Rollback()
+		return allAlone()
 	}
 	if err := tx.Commit(); err != nil {
 		return allAlone()
@@ -214,11 +259,20 @@ func (e *Engine) commitGroup(batch []*groupReq) []groupRes {
 	return res
 }
 
+// flush takes the seats of a group's pending claims (fast.go); a failure
+// fails the group.
+func (e *Engine) flush(tx *store.Tx, pend *pending) error {
+	if pend == nil {
+		return nil
+	}
+	return pend.flush(context.Background(), tx, e.clock())
+}
+
 // runInGroup runs one booking's steps in the group's transaction (on the
 // locking path when locking). Its statements get the caller's context
 // values (tenant, role) but not its cancellation: an interrupted statement
 // can roll back SQLite's whole transaction, the other bookings' too.
-func (e *Engine) runInGroup(tx *store.Tx, r *groupReq, locking bool) (res groupRes) {
+func (e *Engine) runInGroup(tx *store.Tx, r *groupReq, pend *pending, locking bool) (res groupRes) {
 	defer func() {
 		if v := recover(); v != nil {
 			res = groupRes{panicked: v}
@@ -228,8 +282,11 @@ func (e *Engine) runInGroup(tx *store.Tx, r *groupReq, locking bool) (res groupR
 	if locking {
 		ctx = context.WithValue(ctx, slowKey{}, true)
 	}
+	if pend != nil {
+		ctx = context.WithValue(ctx, pendingKey{}, pend)
+	}
 	b, err := e.createIn(ctx, tx.Tx, r.tid, r.in, r.ppl, r.hash)
-	if err != nil && retryable(err) {
+	if err != nil && !errors.Is(err, errNeedFlush) && !errors.Is(err, errFastMissed) && retryable(err) {
 		// A conflict with another process: a transaction of its own
 		// retries it as inTx does. It still gets an error here, so its
 		// savepoint is rolled back.

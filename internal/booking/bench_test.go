@@ -118,7 +118,8 @@ func benchParallel(b *testing.B, dsn, d string) {
 		}
 	})
 	b.ReportMetric(float64(confirmed.Load())/b.Elapsed().Seconds(), "confirmed/s")
-	if txs, n := engine.GroupStats(); txs > 0 {
+	if txs, n, alone := engine.GroupStats(); txs > 0 {
 		b.ReportMetric(float64(n)/float64(txs), "bookings/tx")
+		b.ReportMetric(float64(alone)/float64(n), "alone/booking")
 	}
 }

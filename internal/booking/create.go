@@ -215,6 +215,9 @@ func (e *Engine) book(ctx context.Context, tx *ent.Tx, tid int, in CreateBooking
 			return b, err
 		}
 	}
+	if p := pendingOf(ctx); p != nil && p.unflushed() {
+		return nil, errNeedFlush
+	}
 	var err error
 	if o.evs, err = e.lockEvents(ctx, tx, tid, o.n.eventIDs()); err != nil {
 		return nil, err

@@ -1,17 +1,21 @@
 package booking
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
+	"time"
 
 	"seatgraph/ent"
 	"seatgraph/ent/booking"
 	"seatgraph/ent/event"
 	"seatgraph/ent/ticket"
 	"seatgraph/internal/domain"
+	"seatgraph/internal/store"
 )
 
 // The hot-event path on PostgreSQL. Locking the event row first (SELECT
@@ -99,6 +103,18 @@ func (e *Engine) bookFast(ctx context.Context, tx *ent.Tx, tid int, o *order) (*
 		return nil, err
 	}
 	o.locked = o.cats
+	pend := pendingOf(ctx)
+	var guardEv *ent.Event
+	var guardCat *ent.TicketCategory
+	if pend != nil {
+		// The guards compare with the rows as read; the rules see them with
+		// what the group took already.
+		ec, cc := *ev, *o.cats[catID]
+		guardEv, guardCat = &ec, &cc
+		tookEv, tookCat := pend.taken(evID, catID)
+		ev.RegisteredCount += tookEv
+		o.cats[catID].SoldCount += tookCat
+	}
 	if ok, _ := fits(o.n, o.evs, o.locked, false); !ok {
 		return nil, errNotFast
 	}
@@ -130,6 +146,10 @@ func (e *Engine) bookFast(ctx context.Context, tx *ent.Tx, tid int, o *order) (*
 		return nil, err
 	}
 	c := o.cats[catID]
+	if pend != nil {
+		pend.claims = append(pend.claims, &claim{b: b, tid: tid, ev: guardEv, cat: guardCat, seats: seats})
+		return b, nil
+	}
 	seqs, err := raw.QueryInts(ctx, takeSeatsSQL, evID, tid, seats, o.now,
 		ev.RegistrationOpensAt, ev.RegistrationClosesAt, ev.StartsAt, ev.EndsAt, ev.MaxTicketsPerBooking, ev.Currency,
 		catID, c.Price, c.TaxRatePercent, c.SalesStartAt, c.SalesEndAt, b.ID)
@@ -159,3 +179,168 @@ func provisionalNumber() string {
 // orderNumber writes an order number as the tenant's readers see it
 // (docs/domain-rules.md, rule 10).
 func orderNumber(seq int) string { return fmt.Sprintf("BK-%06d", seq) }
+
+// In a group's transaction on PostgreSQL the hot-event path defers taking
+// the seats to the end of the group: each booking's rules are checked
+// against the counters as read plus what the group's bookings before it
+// took (pending), and one guarded update per event and category, and one
+// per tenant for the order numbers, take the seats of the whole group just
+// before its commit (flush). So the hot rows are locked for one statement
+// and the commit per group, and several writers' groups overlap. When a
+// guard fails there (another process took the seats meanwhile), the group
+// as a whole is rolled back and each of its bookings runs alone.
+
+// claim is one booking of the group on the hot-event path.
+type claim struct {
+	b            *ent.Booking
+	tid          int
+	ev           *ent.Event          // as read: the guards
+	cat          *ent.TicketCategory // as read: the guards
+	seats        int
+	flushedSeats bool
+}
+
+// pending are the claims of a group whose seats are not taken yet.
+type pending struct {
+	claims []*claim
+}
+
+// pendingKey carries a group's pending claims in its statements' context.
+type pendingKey struct{}
+
+func pendingOf(ctx context.Context) *pending {
+	p, _ := ctx.Value(pendingKey{}).(*pending)
+	return p
+}
+
+// errNeedFlush: a booking of a group takes the locking path, which must see
+// the seats the group's bookings before it took; nothing was written yet
+// that its savepoint does not undo.
+var errNeedFlush = errors.New("booking: the group's seats must be taken first")
+
+// errGroupLost: the seats a group took as read were not there any more.
+var errGroupLost = errors.New("booking: the group's seats changed since read")
+
+// unflushed reports whether claims wait for their seats to be taken.
+func (p *pending) unflushed() bool {
+	for _, c := range p.claims {
+		if !c.flushedSeats {
+			return true
+		}
+	}
+	return false
+}
+
+// taken returns the seats the group's claims took of an event and of a
+// category and have not yet written.
+func (p *pending) taken(evID, catID int) (ev, cat int) {
+	for _, c := range p.claims {
+		if c.flushedSeats {
+			continue
+		}
+		if c.ev.ID == evID {
+			ev += c.seats
+		}
+		if c.cat.ID == catID {
+			cat += c.seats
+		}
+	}
+	return ev, cat
+}
+
+// takeGroupSeatsSQL takes seats of one category of one event for a group:
+// $1 event, $2 tenant, $3 seats, $4 now, $5.. $10 the event as read, $11
+// category, $12.. $15 the category as read. A row comes back only if both
+// updates applied.
+const takeGroupSeatsSQL = `WITH ev AS (
+	UPDATE events SET registered_count = registered_count + $3, updated_at = $4
+	WHERE id = $1 AND tenant_id = $2 AND status = 'PUBLISHED' AND waitlist_count = 0
+		AND (capacity IS NULL OR registered_count + $3 <= capacity)
+		AND registration_opens_at IS NOT DISTINCT FROM $5::timestamptz AND registration_closes_at IS NOT DISTINCT FROM $6::timestamptz
+		AND starts_at = $7::timestamptz AND ends_at IS NOT DISTINCT FROM $8::timestamptz
+		AND max_tickets_per_booking IS NOT DISTINCT FROM $9::bigint AND currency = $10
+	RETURNING id
+)
+UPDATE ticket_categories SET sold_count = sold_count + $3, updated_at = $4
+WHERE id = $11 AND event_id = $1 AND EXISTS (SELECT 1 FROM ev)
+	AND (capacity IS NULL OR sold_count + $3 <= capacity)
+	AND price = $12 AND tax_rate_percent = $13
+	AND sales_start_at IS NOT DISTINCT FROM $14::timestamptz AND sales_end_at IS NOT DISTINCT FROM $15::timestamptz
+RETURNING id`
+
+// flush takes the seats and order numbers of the claims not yet written,
+// events (then their categories) in id order and tenants in id order, as
+// every transaction locks them. errFastMissed: a guard failed.
+func (p *pending) flush(ctx context.Context, tx *store.Tx, now time.Time) error {
+	type pair struct{ ev, cat int }
+	seats := map[pair]int{}
+	first := map[pair]*claim{}
+	var pairs []pair
+	var todo []*claim
+	for _, c := range p.claims {
+		if c.flushedSeats {
+			continue
+		}
+		k := pair{c.ev.ID, c.cat.ID}
+		if _, ok := first[k]; !ok {
+			first[k] = c
+			pairs = append(pairs, k)
+		}
+		seats[k] += c.seats
+		todo = append(todo, c)
+	}
+	if len(todo) == 0 {
+		return nil
+	}
+	slices.SortFunc(pairs, func(a, b pair) int { return cmp.Or(cmp.Compare(a.ev, b.ev), cmp.Compare(a.cat, b.cat)) })
+	for _, k := range pairs {
+		c := first[k]
+		ev, cat := c.ev, c.cat
+		ids, err := tx.QueryInts(ctx, takeGroupSeatsSQL, ev.ID, c.tid, seats[k], now,
+			ev.RegistrationOpensAt, ev.RegistrationClosesAt, ev.StartsAt, ev.EndsAt, ev.MaxTicketsPerBooking, ev.Currency,
+			cat.ID, cat.Price, cat.TaxRatePercent, cat.SalesStartAt, cat.SalesEndAt)
+		if err != nil {
+			return err
+		}
+		if len(ids) != 1 {
+			return errGroupLost
+		}
+	}
+	// Order numbers, per tenant in the order the bookings were made.
+	byTenant := map[int][]*claim{}
+	var tids []int
+	for _, c := range todo {
+		if byTenant[c.tid] == nil {
+			tids = append(tids, c.tid)
+		}
+		byTenant[c.tid] = append(byTenant[c.tid], c)
+	}
+	slices.Sort(tids)
+	for _, tid := range tids {
+		cs := byTenant[tid]
+		last, err := tx.QueryInts(ctx, `UPDATE tenants SET order_seq = order_seq + $1, updated_at = $2 WHERE id = $3 RETURNING order_seq`,
+			len(cs), now, tid)
+		if err != nil {
+			return err
+		}
+		if len(last) != 1 {
+			return fmt.Errorf("booking: tenant %d not found for its order numbers", tid)
+		}
+		ids := make([]int64, len(cs))
+		numbers := make([]string, len(cs))
+		for i, c := range cs {
+			ids[i], numbers[i] = int64(c.b.ID), orderNumber(last[0]-len(cs)+1+i)
+		}
+		if err := tx.Exec(ctx, `UPDATE bookings SET order_number = v.number FROM unnest($1::bigint[], $2::text[]) AS v(id, number) WHERE bookings.id = v.id`,
+			ids, numbers); err != nil {
+			return err
+		}
+		for i, c := range cs {
+			c.b.OrderNumber = numbers[i]
+		}
+	}
+	for _, c := range todo {
+		c.flushedSeats = true
+	}
+	return nil
+}
