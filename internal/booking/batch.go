@@ -172,10 +172,7 @@ func (e *Engine) commitGroup(batch []*groupReq) []groupRes {
 		return allAlone()
 	}
 	// A lone booking needs no savepoint: the transaction is its own.
-	var pend *pending
-	if e.postgres() {
-		pend = &pending{}
-	}
+	pend := &pending{sqlite: !e.postgres(), seq: map[int]int{}}
 	if len(batch) == 1 {
 		res[0] = e.runInGroup(tx, batch[0], pend, false)
 		if res[0].err == nil && res[0].panicked == nil {
@@ -210,10 +207,7 @@ func (e *Engine) commitGroup(batch []*groupReq) []groupRes {
 			_ = tx.Rollback()
 			return allAlone()
 		}
-		claims := 0
-		if pend != nil {
-			claims = len(pend.claims)
-		}
+		claims := len(pend.claims)
 		res[i] = e.runInGroup(tx, r, pend, false)
 		if errors.Is(res[i].err, errNeedFlush) {
 			// Take the seats of the bookings before it, outside its
@@ -245,9 +239,7 @@ func (e *Engine) commitGroup(batch []*groupReq) []groupRes {
 			_ = tx.Rollback()
 			return allAlone()
 		}
-		if pend != nil {
-			pend.claims = pend.claims[:claims] // its seats were never taken
-		}
+		pend.claims = pend.claims[:claims] // its seats were never taken
 	}
 	if err := e.flush(tx, pend); err != nil {
 		_ = tx.Rollback()
@@ -262,9 +254,6 @@ func (e *Engine) commitGroup(batch []*groupReq) []groupRes {
 // flush takes the seats of a group's pending claims (fast.go); a failure
 // fails the group.
 func (e *Engine) flush(tx *store.Tx, pend *pending) error {
-	if pend == nil {
-		return nil
-	}
 	return pend.flush(context.Background(), tx, e.clock())
 }
 
@@ -282,9 +271,7 @@ func (e *Engine) runInGroup(tx *store.Tx, r *groupReq, pend *pending, locking bo
 	if locking {
 		ctx = context.WithValue(ctx, slowKey{}, true)
 	}
-	if pend != nil {
-		ctx = context.WithValue(ctx, pendingKey{}, pend)
-	}
+	ctx = context.WithValue(ctx, pendingKey{}, pend)
 	b, err := e.createIn(ctx, tx.Tx, r.tid, r.in, r.ppl, r.hash)
 	if err != nil && !errors.Is(err, errNeedFlush) && !errors.Is(err, errFastMissed) && retryable(err) {
 		// A conflict with another process: a transaction of its own

@@ -168,6 +168,9 @@ func (e *Engine) claimKey(ctx context.Context, tx *ent.Tx, tid int, key, hash st
 		}
 	case k.RequestHash != hash:
 		return nil, &domain.IdempotencyKeyReusedError{Message: "this idempotency key was used with other input"}
+	case pendingOf(ctx).holds(k.BookingID):
+		// Its twin, earlier in the same group, has no order number yet.
+		return nil, errNeedFlush
 	default:
 		return tx.Booking.Get(ctx, k.BookingID)
 	}
@@ -210,7 +213,7 @@ func (e *Engine) book(ctx context.Context, tx *ent.Tx, tid int, in CreateBooking
 	if err := o.readCategories(ctx, tx, tid); err != nil {
 		return nil, err
 	}
-	if e.postgres() && !lockingPath(ctx) {
+	if !lockingPath(ctx) && (e.postgres() || pendingOf(ctx) != nil) {
 		if b, err := e.bookFast(ctx, tx, tid, o); !errors.Is(err, errNotFast) {
 			return b, err
 		}

@@ -10,10 +10,15 @@ import (
 	"slices"
 	"time"
 
+	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
+
 	"seatgraph/ent"
 	"seatgraph/ent/booking"
 	"seatgraph/ent/event"
+	"seatgraph/ent/tenant"
 	"seatgraph/ent/ticket"
+	"seatgraph/ent/ticketcategory"
 	"seatgraph/internal/domain"
 	"seatgraph/internal/store"
 )
@@ -134,7 +139,13 @@ func (e *Engine) bookFast(ctx context.Context, tx *ent.Tx, tid int, o *order) (*
 	if err := o.findPeople(ctx, tx, tid); err != nil {
 		return nil, err
 	}
-	b, err := e.writeBookingAs(ctx, tx, tid, o, provisionalNumber())
+	number := provisionalNumber()
+	if pend != nil && pend.sqlite {
+		if number, err = pend.number(ctx, tx, tid); err != nil {
+			return nil, err
+		}
+	}
+	b, err := e.writeBookingAs(ctx, tx, tid, o, number)
 	if err != nil {
 		return nil, err
 	}
@@ -203,6 +214,47 @@ type claim struct {
 // pending are the claims of a group whose seats are not taken yet.
 type pending struct {
 	claims []*claim
+	// sqlite: the group's transaction holds SQLite's write lock from its
+	// first statement, so nothing changes under it: the counters need no
+	// guards, and the order numbers are counted on from the tenant's as
+	// read (seq, per tenant, since the last flush) instead of provisional.
+	sqlite bool
+	seq    map[int]int
+}
+
+// number returns the order number of the next booking of tenant tid in
+// the group (SQLite): the tenant's last one, plus the group's bookings
+// before it. A booking that fails gives its number to the next one.
+func (p *pending) number(ctx context.Context, tx *ent.Tx, tid int) (string, error) {
+	seq, ok := p.seq[tid]
+	if !ok {
+		t, err := tx.Tenant.Get(ctx, tid)
+		if err != nil {
+			return "", err
+		}
+		seq = t.OrderSeq
+		p.seq[tid] = seq
+	}
+	for _, c := range p.claims {
+		if !c.flushedSeats && c.tid == tid {
+			seq++
+		}
+	}
+	return orderNumber(seq + 1), nil
+}
+
+// holds reports whether a booking of the group still waits for its order
+// number (PostgreSQL: it has a provisional one).
+func (p *pending) holds(bookingID int) bool {
+	if p == nil || p.sqlite {
+		return false
+	}
+	for _, c := range p.claims {
+		if !c.flushedSeats && c.b.ID == bookingID {
+			return true
+		}
+	}
+	return false
 }
 
 // pendingKey carries a group's pending claims in its statements' context.
@@ -272,6 +324,9 @@ RETURNING id`
 // events (then their categories) in id order and tenants in id order, as
 // every transaction locks them. errFastMissed: a guard failed.
 func (p *pending) flush(ctx context.Context, tx *store.Tx, now time.Time) error {
+	if p.sqlite {
+		return p.flushSQLite(ctx, tx, now)
+	}
 	type pair struct{ ev, cat int }
 	seats := map[pair]int{}
 	first := map[pair]*claim{}
@@ -342,5 +397,39 @@ func (p *pending) flush(ctx context.Context, tx *store.Tx, now time.Time) error 
 	for _, c := range todo {
 		c.flushedSeats = true
 	}
+	return nil
+}
+
+// flushSQLite takes the seats of the claims not yet written and moves the
+// tenants' order numbers on past those the claims took.
+func (p *pending) flushSQLite(ctx context.Context, tx *store.Tx, now time.Time) error {
+	events, categories, tenants := map[int]int{}, map[int]int{}, map[int]int{}
+	for _, c := range p.claims {
+		if !c.flushedSeats {
+			events[c.ev.ID] += c.seats
+			categories[c.cat.ID] += c.seats
+			tenants[c.tid]++
+		}
+	}
+	d := entsql.Dialect(dialect.SQLite)
+	for _, u := range []struct {
+		table, column string
+		by            map[int]int
+	}{
+		{event.Table, event.FieldRegisteredCount, events},
+		{ticketcategory.Table, ticketcategory.FieldSoldCount, categories},
+		{tenant.Table, tenant.FieldOrderSeq, tenants},
+	} {
+		for _, id := range keys(u.by) {
+			q, args := d.Update(u.table).Add(u.column, u.by[id]).Set("updated_at", now).Where(entsql.EQ("id", id)).Query()
+			if err := tx.Exec(ctx, q, args...); err != nil {
+				return err
+			}
+		}
+	}
+	for _, c := range p.claims {
+		c.flushedSeats = true
+	}
+	clear(p.seq)
 	return nil
 }

@@ -99,6 +99,14 @@ func groupBurst(t *testing.T, r *rig, round int) {
 	close(start)
 	wg.Wait()
 
+	// What each caller was told is what the database holds.
+	for i, b := range out {
+		if errs[i] == nil {
+			if got := r.reload(b); got.OrderNumber != b.OrderNumber || got.Status != b.Status {
+				t.Errorf("booking %d was answered as %s %s, but is %s %s", b.ID, b.OrderNumber, b.Status, got.OrderNumber, got.Status)
+			}
+		}
+	}
 	var booked, soldOut, reused, reuseBooked int
 	twinID := 0
 	for i, err := range errs {
