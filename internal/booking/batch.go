@@ -11,20 +11,26 @@ import (
 	"seatgraph/internal/store"
 )
 
-// Group commit on SQLite. SQLite has one writer at a time, and a booking's
-// transaction spends a quarter of its time committing (writing the pages it
-// changed to the WAL). So the bookings of a moment share one transaction:
-// one goroutine per engine, the writer, takes the bookings that arrived
-// while the previous transaction ran (up to maxGroup), begins one
-// IMMEDIATE transaction, runs each booking in a savepoint of its own with
+// Group commit. Every booking's transaction ends in a commit the database
+// must make durable before the booking is answered, and on one hot event
+// the commits queue: on SQLite, which has one writer at a time, a quarter
+// of a booking's time went into writing its pages to the WAL; on
+// PostgreSQL the event's row stays locked until the commit has been
+// flushed to disk, so the bookings of one event got no further than one
+// disk flush each. So the bookings of a moment share one transaction: a
+// writer goroutine of the engine takes the bookings that arrived while its
+// previous transaction ran (up to maxGroup), begins one transaction
+// (IMMEDIATE on SQLite), runs each booking in a savepoint of its own with
 // the same steps and rules as a booking alone, commits once, and only then
 // answers every caller (docs/domain-rules.md, rule 11: nothing answered as
 // done may be lost). Within the transaction the bookings run one after the
-// other, each seeing what those before it wrote, exactly as if their
-// transactions had run one after the other; a booking that fails its rules
-// rolls back to its savepoint, gets its own error, and leaves the others
-// be. There is no waiting for company: a booking that finds the writer idle
-// goes at once, alone, and those arriving meanwhile form the next group.
+// other, each seeing what those before it wrote, as if their transactions
+// had run one after the other; a booking that fails its rules rolls back
+// to its savepoint, gets its own error, and leaves the others be. There is
+// no waiting for company: a booking that finds a writer idle goes at once,
+// alone, and those arriving meanwhile form the next group. The seats and
+// order numbers of a group's bookings on one event are written once, at
+// the end of the group (fast.go).
 
 // maxGroup bounds the bookings of one transaction, so a group's last
 // booking is not kept waiting behind too many before it; on PostgreSQL
@@ -171,8 +177,8 @@ func (e *Engine) commitGroup(batch []*groupReq) []groupRes {
 	if err != nil {
 		return allAlone()
 	}
-	// A lone booking needs no savepoint: the transaction is its own.
 	pend := &pending{sqlite: !e.postgres(), seq: map[int]int{}}
+	// A lone booking needs no savepoint: the transaction is its own.
 	if len(batch) == 1 {
 		res[0] = e.runInGroup(tx, batch[0], pend, false)
 		if res[0].err == nil && res[0].panicked == nil {

@@ -44,6 +44,12 @@ import (
 // lock, as always. When the guarded statement finds the rows changed since
 // they were read, the transaction is rolled back and run again on the
 // locking path (errFastMissed).
+//
+// On SQLite the path serves the bookings of a group only (batch.go): its
+// transaction holds the write lock from the start, so the counters read
+// are current and need no guards; what the path saves there is writing
+// the event's, the category's and the tenant's rows once per group
+// instead of once per booking.
 
 // errNotFast: the read shows a case for the locking path; nothing was
 // written yet.
