@@ -246,6 +246,15 @@ func (e *Engine) commitGroup(batch []*groupReq) []groupRes {
 			return allAlone()
 		}
 		pend.claims = pend.claims[:claims] // its seats were never taken
+		if res[i].alone {
+			// A conflict with another transaction (a deadlock PostgreSQL
+			// broke, a key taken meanwhile): end the group here, so that
+			// its locks are not kept for the rest of it, which run alone.
+			for j := i + 1; j < len(batch); j++ {
+				res[j] = groupRes{alone: true}
+			}
+			break
+		}
 	}
 	if err := e.flush(tx, pend); err != nil {
 		_ = tx.Rollback()
