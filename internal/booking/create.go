@@ -6,13 +6,17 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
 
+	entsql "entgo.io/ent/dialect/sql"
+
 	"seatgraph/ent"
 	"seatgraph/ent/idempotencykey"
 	"seatgraph/ent/participant"
+	"seatgraph/ent/tenant"
 	"seatgraph/ent/ticketcategory"
 	"seatgraph/internal/catalog"
 	"seatgraph/internal/domain"
@@ -24,7 +28,7 @@ const IdempotencyWindow = 24 * time.Hour
 // CreateBooking checks everything, then in one transaction takes the seats
 // and writes the booking, its tickets and registrations (docs/domain-rules.md, rule 2).
 func (e *Engine) CreateBooking(ctx context.Context, in CreateBookingInput) (*ent.Booking, error) {
-	people, err := validateBooking(in)
+	p, err := validateBooking(in)
 	if err != nil {
 		return nil, err
 	}
@@ -33,28 +37,11 @@ func (e *Engine) CreateBooking(ctx context.Context, in CreateBookingInput) (*ent
 		hash = requestHash(in)
 	}
 	var out *ent.Booking
-	err = e.inTx(ctx, func(ctx context.Context, tx *ent.Tx, tid int) error {
-		out = nil
-		if in.IdempotencyKey != nil {
-			first, err := e.claimKey(ctx, tx, tid, *in.IdempotencyKey, hash)
-			if err != nil || first != nil {
-				out = first
-				return err
-			}
-		}
-		b, err := e.book(ctx, tx, tid, in, people)
-		if err != nil {
-			return err
-		}
-		if in.IdempotencyKey != nil {
-			if _, err := tx.IdempotencyKey.Update().Where(idempotencykey.TenantID(tid), idempotencykey.Key(*in.IdempotencyKey)).
-				SetBookingID(b.ID).Save(ctx); err != nil {
-				return err
-			}
-		}
-		out = b
-		return nil
-	})
+	if !e.noRaw.Load() {
+		out, err = e.groupCommit(ctx, in, p, hash)
+	} else {
+		out, err = e.createAlone(ctx, in, p, hash)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -62,6 +49,48 @@ func (e *Engine) CreateBooking(ctx context.Context, in CreateBookingInput) (*ent
 		e.noteHold(*out.HoldExpiresAt)
 	}
 	return ent.Detach(out, nil)
+}
+
+// createAlone books in a transaction of its own. A booking whose seats
+// changed between the read and the update of the hot-event path (fast.go)
+// runs again on the locking path.
+func (e *Engine) createAlone(ctx context.Context, in CreateBookingInput, p people, hash string) (*ent.Booking, error) {
+	var out *ent.Booking
+	err := e.inTx(ctx, func(ctx context.Context, tx *ent.Tx, tid int) error {
+		var err error
+		out, err = e.createIn(ctx, tx, tid, in, p, hash)
+		return err
+	})
+	if errors.Is(err, errFastMissed) {
+		err = e.inTx(context.WithValue(ctx, slowKey{}, true), func(ctx context.Context, tx *ent.Tx, tid int) error {
+			var err error
+			out, err = e.createIn(ctx, tx, tid, in, p, hash)
+			return err
+		})
+	}
+	return out, err
+}
+
+// createIn is one booking inside a transaction: the first result of its
+// idempotency key, or a new booking (docs/domain-rules.md, rule 6).
+func (e *Engine) createIn(ctx context.Context, tx *ent.Tx, tid int, in CreateBookingInput, p people, hash string) (*ent.Booking, error) {
+	if in.IdempotencyKey != nil {
+		first, err := e.claimKey(ctx, tx, tid, *in.IdempotencyKey, hash)
+		if err != nil || first != nil {
+			return first, err
+		}
+	}
+	b, err := e.book(ctx, tx, tid, in, p)
+	if err != nil {
+		return nil, err
+	}
+	if in.IdempotencyKey != nil {
+		if _, err := tx.IdempotencyKey.Update().Where(idempotencykey.TenantID(tid), idempotencykey.Key(*in.IdempotencyKey)).
+			SetBookingID(b.ID).Save(ctx); err != nil {
+			return nil, err
+		}
+	}
+	return b, nil
 }
 
 // people are the validated persons of a booking: the booker first, then
@@ -139,6 +168,9 @@ func (e *Engine) claimKey(ctx context.Context, tx *ent.Tx, tid int, key, hash st
 		}
 	case k.RequestHash != hash:
 		return nil, &domain.IdempotencyKeyReusedError{Message: "this idempotency key was used with other input"}
+	case pendingOf(ctx).holds(k.BookingID):
+		// Its twin, earlier in the same group, has no order number yet.
+		return nil, errNeedFlush
 	default:
 		return tx.Booking.Get(ctx, k.BookingID)
 	}
@@ -180,6 +212,14 @@ func (e *Engine) book(ctx context.Context, tx *ent.Tx, tid int, in CreateBooking
 	o := &order{in: in, ppl: ppl, now: e.clock()}
 	if err := o.readCategories(ctx, tx, tid); err != nil {
 		return nil, err
+	}
+	if !lockingPath(ctx) && (e.postgres() || pendingOf(ctx) != nil) {
+		if b, err := e.bookFast(ctx, tx, tid, o); !errors.Is(err, errNotFast) {
+			return b, err
+		}
+	}
+	if p := pendingOf(ctx); p != nil && p.unflushed() {
+		return nil, errNeedFlush
 	}
 	var err error
 	if o.evs, err = e.lockEvents(ctx, tx, tid, o.n.eventIDs()); err != nil {
@@ -360,10 +400,15 @@ func (o *order) statuses() (domain.BookingStatus, domain.RegistrationStatus, dom
 // writeBooking takes the tenant's next order number and writes the booking
 // row, confirmed or holding its seats as its status says.
 func (e *Engine) writeBooking(ctx context.Context, tx *ent.Tx, tid int, o *order) (*ent.Booking, error) {
-	seq, err := tx.Tenant.UpdateOneID(tid).AddOrderSeq(1).Save(ctx)
+	seq, err := e.nextOrderSeq(ctx, tx, tid, o.now)
 	if err != nil {
 		return nil, err
 	}
+	return e.writeBookingAs(ctx, tx, tid, o, orderNumber(seq))
+}
+
+// writeBookingAs writes the booking row with the given order number.
+func (e *Engine) writeBookingAs(ctx context.Context, tx *ent.Tx, tid int, o *order, number string) (*ent.Booking, error) {
 	status, _, _ := o.statuses()
 	bc := tx.Booking.Create()
 	switch status {
@@ -377,13 +422,38 @@ func (e *Engine) writeBooking(ctx context.Context, tx *ent.Tx, tid int, o *order
 		answers = append(answers, domain.CustomFieldAnswer{Label: strings.TrimSpace(a.Label), Answer: a.Answer})
 	}
 	in, first := o.in, o.evs[o.n.eventIDs()[0]]
-	return bc.SetTenantID(tid).SetCreatedAt(o.now).SetUpdatedAt(o.now).SetOrderNumber(fmt.Sprintf("BK-%06d", seq.OrderSeq)).SetStatus(status).
+	return bc.SetTenantID(tid).SetCreatedAt(o.now).SetUpdatedAt(o.now).SetOrderNumber(number).SetStatus(status).
 		SetBooker(o.booker).SetNillableInvoiceAddress(in.InvoiceAddress).SetCurrency(o.currency).
 		SetSubtotal(o.subtotal).SetTaxTotal(o.taxTotal).SetTotal(o.total).
 		SetPaymentStatus(PaymentStatusOf(o.total, 0, 0)).SetPaymentMethod(in.PaymentMethod).
 		SetCustomFieldAnswers(answers).SetNillableUtmSource(in.UtmSource).SetNillableUtmMedium(in.UtmMedium).
 		SetNillableUtmCampaign(in.UtmCampaign).SetCancellationPolicy(first.CancellationPolicy).
 		AddEventIDs(o.n.eventIDs()...).Save(ctx)
+}
+
+// nextOrderSeq counts the tenant's order numbers up by one and returns the
+// new one (docs/domain-rules.md, rule 10). Where it can, it does so in one
+// statement that returns the number; Ent's UpdateOne reads the row back in
+// a second one.
+func (e *Engine) nextOrderSeq(ctx context.Context, tx *ent.Tx, tid int, now time.Time) (int, error) {
+	raw := rawTx(ctx)
+	if raw == nil {
+		t, err := tx.Tenant.UpdateOneID(tid).AddOrderSeq(1).Save(ctx)
+		if err != nil {
+			return 0, err
+		}
+		return t.OrderSeq, nil
+	}
+	q, args := entsql.Dialect(e.dialect).Update(tenant.Table).Add(tenant.FieldOrderSeq, 1).Set(tenant.FieldUpdatedAt, now).
+		Where(entsql.EQ(tenant.FieldID, tid)).Returning(tenant.FieldOrderSeq).Query()
+	seqs, err := raw.QueryInts(ctx, q, args...)
+	if err != nil {
+		return 0, err
+	}
+	if len(seqs) != 1 {
+		return 0, fmt.Errorf("booking: tenant %d not found for its order number", tid)
+	}
+	return seqs[0], nil
 }
 
 // writeTickets writes one registration and one ticket per ticket of the

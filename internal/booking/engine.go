@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"entgo.io/ent/dialect"
@@ -30,6 +31,12 @@ type Engine struct {
 	nextExpiry time.Time
 	// sweepMu lets one read sweep while the others wait for it.
 	sweepMu sync.Mutex
+
+	// noRaw is set once a transaction showed that the client's driver does
+	// not expose its transactions (a client not opened by store.Open).
+	noRaw atomic.Bool
+	// group collects the bookings that wait for SQLite's writer (batch.go).
+	group group
 }
 
 // Options configure an Engine.
@@ -99,7 +106,32 @@ func (e *Engine) inTx(ctx context.Context, fn func(ctx context.Context, tx *ent.
 }
 
 func (e *Engine) tryTx(ctx context.Context, tid int, fn func(ctx context.Context, tx *ent.Tx, tid int) error) error {
+	if !e.noRaw.Load() {
+		err := store.WithRawTx(ctx, e.client, func(tx *store.Tx) error { return fn(txContext(ctx, tx), tx.Tx, tid) })
+		if !errors.Is(err, store.ErrNoRawTx) {
+			return err
+		}
+		// A client not built by store.Open: Ent's statements only.
+		e.noRaw.Store(true)
+	}
 	return store.WithTx(ctx, e.client, func(tx *ent.Tx) error { return fn(ent.NewTxContext(ctx, tx), tx, tid) })
+}
+
+// rawKey carries the driver transaction beside the Ent one in a context.
+type rawKey struct{}
+
+// txContext is the context of the statements of tx: it marks them as made
+// inside a transaction (see expireOnRead) and carries the driver
+// transaction, for the statements Ent has no builder for.
+func txContext(ctx context.Context, tx *store.Tx) context.Context {
+	return context.WithValue(ent.NewTxContext(ctx, tx.Tx), rawKey{}, tx)
+}
+
+// rawTx returns the driver transaction of ctx's transaction, nil when
+// there is none (Ent's statements then do it the long way).
+func rawTx(ctx context.Context) *store.Tx {
+	tx, _ := ctx.Value(rawKey{}).(*store.Tx)
+	return tx
 }
 
 // retryable reports whether err is a conflict a fresh attempt can win.

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"time"
 
+	entsql "entgo.io/ent/dialect/sql"
+
 	"seatgraph/ent"
 	"seatgraph/ent/booking"
 	"seatgraph/ent/event"
@@ -18,13 +20,21 @@ import (
 // counts on first, events before categories, each in id order, so that
 // concurrent transactions queue instead of deadlocking. On SQLite the
 // immediate write transaction already excludes every other writer.
+//
+// The locks are FOR NO KEY UPDATE, not FOR UPDATE: they exclude every other
+// counter update, but not the key-share locks PostgreSQL takes on an event
+// and a category for each row inserted that refers to them. A booking on
+// the hot-event path (fast.go) inserts its rows first and updates the
+// counters last; under FOR UPDATE, a locking transaction would wait for
+// its key-share locks while it waits for the locking one's row lock, a
+// deadlock each time.
 
 // lockEvents reads events of the tenant for update, in id order.
 func (e *Engine) lockEvents(ctx context.Context, tx *ent.Tx, tid int, ids []int) (map[int]*ent.Event, error) {
 	ids = sortedUnique(ids)
 	q := tx.Event.Query().Where(event.IDIn(ids...), event.TenantID(tid)).Order(ent.Asc(event.FieldID))
 	if e.postgres() {
-		q.ForUpdate()
+		q.Unique(false).Modify(noKeyUpdate)
 	}
 	rows, err := q.All(ctx)
 	if err != nil {
@@ -42,7 +52,7 @@ func (e *Engine) lockCategories(ctx context.Context, tx *ent.Tx, tid int, ids []
 	ids = sortedUnique(ids)
 	q := tx.TicketCategory.Query().Where(ticketcategory.IDIn(ids...), ticketcategory.TenantID(tid)).Order(ent.Asc(ticketcategory.FieldID))
 	if e.postgres() {
-		q.ForUpdate()
+		q.Unique(false).Modify(noKeyUpdate)
 	}
 	rows, err := q.All(ctx)
 	if err != nil {
@@ -54,6 +64,9 @@ func (e *Engine) lockCategories(ctx context.Context, tx *ent.Tx, tid int, ids []
 	}
 	return out, nil
 }
+
+// noKeyUpdate locks the selected rows FOR NO KEY UPDATE (see above).
+func noKeyUpdate(s *entsql.Selector) { s.For(entsql.LockNoKeyUpdate) }
 
 func sortedUnique(ids []int) []int {
 	out := slices.Clone(ids)

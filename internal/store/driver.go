@@ -47,7 +47,9 @@ func (d *entDriver) Tx(ctx context.Context) (dialect.Tx, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &txn{tx}, nil
+	t := &txn{tx}
+	captureTx(ctx, t)
+	return t, nil
 }
 
 // BeginTx is what the generated ent.Client.BeginTx looks for.
@@ -56,7 +58,9 @@ func (d *entDriver) BeginTx(ctx context.Context, opts *sql.TxOptions) (dialect.T
 	if err != nil {
 		return nil, err
 	}
-	return &txn{tx}, nil
+	t := &txn{tx}
+	captureTx(ctx, t)
+	return t, nil
 }
 
 type txn struct{ dialect.Tx }

@@ -10,6 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
+
 	"seatgraph/ent"
 	"seatgraph/ent/tenant"
 )
@@ -126,4 +129,65 @@ func assertSQLiteWritable(t *testing.T, dsn, slug string) {
 	if _, err := other.Exec("INSERT INTO tenants (slug, name, created_at, updated_at) VALUES (?, ?, ?, ?)", slug, "other", now, now); err != nil {
 		t.Errorf("write from another connection: %v (write lock still held?)", err)
 	}
+}
+
+// TestRawTx: the driver transaction under an Ent one runs savepoints and
+// statements that return rows in the same transaction; a client built
+// without NewDriver says so instead.
+func TestRawTx(t *testing.T) {
+	dbs := []struct {
+		name string
+		dsn  func(t *testing.T) string
+		ph   string
+	}{
+		{"sqlite", func(t *testing.T) string { return "file:" + filepath.Join(t.TempDir(), "raw.db") }, "?"},
+		{"postgres", freshPostgres, "$1"},
+	}
+	for _, d := range dbs {
+		t.Run(d.name, func(t *testing.T) {
+			ctx := context.Background()
+			client, _, err := Open(ctx, d.dsn(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer client.Close()
+			err = WithRawTx(ctx, client, func(tx *Tx) error {
+				tx.Tenant.Create().SetSlug("kept").SetName("kept").SaveX(ctx)
+				if err := tx.Exec(ctx, "SAVEPOINT s"); err != nil {
+					return err
+				}
+				tx.Tenant.Create().SetSlug("undone").SetName("undone").SaveX(ctx)
+				if err := tx.Exec(ctx, "ROLLBACK TO s"); err != nil {
+					return err
+				}
+				n, err := tx.QueryInts(ctx, "SELECT count(*) FROM tenants WHERE slug = "+d.ph, "undone")
+				if err != nil || len(n) != 1 || n[0] != 0 {
+					t.Errorf("rolled back row still seen: %v, %v", n, err)
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := client.Tenant.Query().Where(tenant.SlugIn("kept", "undone")).Select(tenant.FieldSlug).Strings(ctx)
+			if err != nil || len(got) != 1 || got[0] != "kept" {
+				t.Errorf("committed %v, %v; want only kept", got, err)
+			}
+		})
+	}
+	t.Run("a client of Ent's own driver", func(t *testing.T) {
+		ctx := context.Background()
+		_, db, err := Open(ctx, "file:"+filepath.Join(t.TempDir(), "plain.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		plain := ent.NewClient(ent.Driver(entsql.OpenDB(dialect.SQLite, db)))
+		if _, err := Begin(ctx, plain); !errors.Is(err, ErrNoRawTx) {
+			t.Fatalf("Begin = %v, want ErrNoRawTx", err)
+		}
+		if s := db.Stats(); s.InUse != 0 {
+			t.Errorf("%d connections still in use", s.InUse)
+		}
+	})
 }
