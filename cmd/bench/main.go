@@ -43,6 +43,9 @@ type options struct {
 	keep        bool
 	seedWorkers int
 	warmup      time.Duration
+	seedMode    string // "bulk" or "engine" (seed.go)
+	scale       []int  // -scale sizes (scale.go); empty: the usual run
+	peer        bool   // -postgraphile (postgraphile.go)
 }
 
 func main() {
@@ -66,10 +69,27 @@ func parseFlags(args []string) (options, error) {
 	fs.StringVar(&cfg.db, "db", "", "database: file:/path/x.db or postgres://... (default: a temporary SQLite file); "+
 		"with DATABASE_URL set, PostgreSQL (a schema of its own) is measured after SQLite")
 	fs.BoolVar(&cfg.keep, "keep", false, "keep the seeded database (a later run on the same -db reuses it)")
-	fs.IntVar(&cfg.seedWorkers, "seed-workers", 0, "goroutines seeding (default 4 on SQLite, 8 on PostgreSQL)")
+	fs.IntVar(&cfg.seedWorkers, "seed-workers", 0, "goroutines seeding (engine: default 4 on SQLite, 8 on PostgreSQL; bulk: 1 and 2)")
+	fs.StringVar(&cfg.seedMode, "seed", "bulk", "how bookings are seeded: bulk (multi-row INSERTs) or engine (one by one through the booking engine)")
+	var scale string
+	fs.StringVar(&scale, "scale", "", "instead of the scenarios, measure paging and totalCount as the data set grows to each of these sizes "+
+		"(comma-separated bookings, e.g. 10000,100000,1000000)")
+	fs.BoolVar(&cfg.peer, "postgraphile", true, "on PostgreSQL, also measure PostGraphile v5 on the same data (needs node and npm)")
 	fs.DurationVar(&cfg.warmup, "warmup", time.Second, "unmeasured load before each scenario and concurrency")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
+	}
+	if scale != "" {
+		for _, s := range strings.Split(scale, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(s))
+			if err != nil || n < 1 || n > 10_000_000 || (len(cfg.scale) > 0 && n <= cfg.scale[len(cfg.scale)-1]) {
+				return cfg, fmt.Errorf("-scale: %q is not a size larger than the one before", s)
+			}
+			cfg.scale = append(cfg.scale, n)
+		}
+	}
+	if cfg.seedMode != "bulk" && cfg.seedMode != "engine" {
+		return cfg, fmt.Errorf("-seed: %q is neither bulk nor engine", cfg.seedMode)
 	}
 	for _, s := range strings.Split(conc, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
@@ -126,6 +146,9 @@ func run(ctx context.Context, args []string) error {
 	targets, err := targetsOf(ctx, cfg)
 	if err != nil {
 		return err
+	}
+	if len(cfg.scale) > 0 {
+		return runScale(ctx, cfg, tmp, targets)
 	}
 	var reports []*report
 	for _, t := range targets {
