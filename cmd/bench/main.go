@@ -153,6 +153,9 @@ func run(ctx context.Context, args []string) error {
 	var reports []*report
 	for _, t := range targets {
 		rep, err := runTarget(ctx, cfg, tmp, t)
+		if err == nil && cfg.peer && t.name == "postgres" {
+			rep.peer = runPeer(ctx, cfg, tmp, t)
+		}
 		if t.cleanup != nil && !cfg.keep {
 			t.cleanup()
 		}
@@ -162,6 +165,7 @@ func run(ctx context.Context, args []string) error {
 		reports = append(reports, rep)
 		fmt.Println()
 		rep.print(os.Stdout, cfg)
+		rep.peer.print(os.Stdout, cfg)
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}

@@ -99,6 +99,9 @@ type report struct {
 	idleRSS     int64
 	serverLog   string
 	codesLoaded int
+	// peer is the PostGraphile side-by-side run (postgraphile.go); nil
+	// when not run. peer.peerRPS(c) is its booking-list req/s at c.
+	peer *peerReport
 }
 
 func (r *report) add(scenario string, conc int, res result, stmts, note string) {
