@@ -5,14 +5,20 @@
 //	go run ./cmd/bench -bookings 5000 -events 100 -duration 3s -rounds 1
 //	DATABASE_URL=postgres://... go run ./cmd/bench  # SQLite, then PostgreSQL
 //
-// For each database it seeds a data set through the catalog and the booking
-// engine (in process), builds and starts the real server binary on it,
+// For each database it seeds a data set (events through the catalog, then
+// bookings in bulk, or with -seed engine through the booking engine, in
+// process, checked against the booking rules either way), builds and
+// starts the real server binary on it,
 // loads four scenarios at each concurrency for -rounds rounds of -duration
 // (reporting the median round), runs a hand-written raw handler for the
 // booking list on the same data for the throughput ratio, pages the same
 // list from a cursor deep in it, counts SQL statements per request, and
-// samples the server's RSS. The raw handler lives here only, never in the
-// server.
+// samples the server's RSS. On PostgreSQL it then runs PostGraphile v5 on
+// the same data next to seatgraph and the raw handler (postgraphile.go;
+// skipped without node and npm, or with -postgraphile=false). The raw
+// handler lives here only, never in the server.
+//
+//	go run ./cmd/bench -scale 10000,100000,1000000   # paging and totalCount as the data grows (scale.go)
 package main
 
 import (
