@@ -5,14 +5,20 @@
 //	go run ./cmd/bench -bookings 5000 -events 100 -duration 3s -rounds 1
 //	DATABASE_URL=postgres://... go run ./cmd/bench  # SQLite, then PostgreSQL
 //
-// For each database it seeds a data set through the catalog and the booking
-// engine (in process), builds and starts the real server binary on it,
+// For each database it seeds a data set (events through the catalog, then
+// bookings in bulk, or with -seed engine through the booking engine, in
+// process, checked against the booking rules either way), builds and
+// starts the real server binary on it,
 // loads four scenarios at each concurrency for -rounds rounds of -duration
 // (reporting the median round), runs a hand-written raw handler for the
 // booking list on the same data for the throughput ratio, pages the same
 // list from a cursor deep in it, counts SQL statements per request, and
-// samples the server's RSS. The raw handler lives here only, never in the
-// server.
+// samples the server's RSS. On PostgreSQL it then runs PostGraphile v5 on
+// the same data next to seatgraph and the raw handler (postgraphile.go;
+// skipped without node and npm, or with -postgraphile=false). The raw
+// handler lives here only, never in the server.
+//
+//	go run ./cmd/bench -scale 10000,100000,1000000   # paging and totalCount as the data grows (scale.go)
 package main
 
 import (
@@ -44,6 +50,9 @@ type options struct {
 	seedWorkers int
 	warmup      time.Duration
 	smoke       bool
+	seedMode    string // "bulk" or "engine" (seed.go)
+	scale       []int  // -scale sizes (scale.go); empty: the usual run
+	peer        bool   // -postgraphile (postgraphile.go)
 }
 
 func main() {
@@ -67,7 +76,12 @@ func parseFlags(args []string) (options, error) {
 	fs.StringVar(&cfg.db, "db", "", "database: file:/path/x.db or postgres://... (default: a temporary SQLite file); "+
 		"with DATABASE_URL set, PostgreSQL (a schema of its own) is measured after SQLite")
 	fs.BoolVar(&cfg.keep, "keep", false, "keep the seeded database (a later run on the same -db reuses it)")
-	fs.IntVar(&cfg.seedWorkers, "seed-workers", 0, "goroutines seeding (default 4 on SQLite, 8 on PostgreSQL)")
+	fs.IntVar(&cfg.seedWorkers, "seed-workers", 0, "goroutines seeding (engine: default 4 on SQLite, 8 on PostgreSQL; bulk: 1 and 2)")
+	fs.StringVar(&cfg.seedMode, "seed", "bulk", "how bookings are seeded: bulk (multi-row INSERTs) or engine (one by one through the booking engine)")
+	var scale string
+	fs.StringVar(&scale, "scale", "", "instead of the scenarios, measure paging and totalCount as the data set grows to each of these sizes "+
+		"(comma-separated bookings, e.g. 10000,100000,1000000)")
+	fs.BoolVar(&cfg.peer, "postgraphile", true, "on PostgreSQL, also measure PostGraphile v5 on the same data (needs node and npm)")
 	fs.DurationVar(&cfg.warmup, "warmup", time.Second, "unmeasured load before each scenario and concurrency")
 	fs.BoolVar(&cfg.smoke, "smoke", false, "CI smoke run: a tiny data set, every scenario for a moment; fails if one errs, asserts no speed")
 	if err := fs.Parse(args); err != nil {
@@ -79,6 +93,18 @@ func parseFlags(args []string) (options, error) {
 		if err := applySmoke(fs.Set, given); err != nil {
 			return cfg, err
 		}
+	}
+	if scale != "" {
+		for _, s := range strings.Split(scale, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(s))
+			if err != nil || n < 1 || n > 10_000_000 || (len(cfg.scale) > 0 && n <= cfg.scale[len(cfg.scale)-1]) {
+				return cfg, fmt.Errorf("-scale: %q is not a size larger than the one before", s)
+			}
+			cfg.scale = append(cfg.scale, n)
+		}
+	}
+	if cfg.seedMode != "bulk" && cfg.seedMode != "engine" {
+		return cfg, fmt.Errorf("-seed: %q is neither bulk nor engine", cfg.seedMode)
 	}
 	for _, s := range strings.Split(conc, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
@@ -136,9 +162,15 @@ func run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	if len(cfg.scale) > 0 {
+		return runScale(ctx, cfg, tmp, targets)
+	}
 	var reports []*report
 	for _, t := range targets {
 		rep, err := runTarget(ctx, cfg, tmp, t)
+		if err == nil && t.name == "postgres" {
+			rep.comparePeer(ctx, cfg, tmp, t)
+		}
 		if t.cleanup != nil && !cfg.keep {
 			t.cleanup()
 		}
@@ -148,6 +180,7 @@ func run(ctx context.Context, args []string) error {
 		reports = append(reports, rep)
 		fmt.Println()
 		rep.print(os.Stdout, cfg)
+		rep.peerRun.print(os.Stdout, cfg)
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -82,32 +83,49 @@ func findSeeded(ctx context.Context, client *ent.Client) (*seeded, error) {
 	return &seeded{reused: true, hotEventID: hot.ID, hotCategoryID: cats[0].ID}, nil
 }
 
-// seed writes the data set through the catalog and the booking engine:
-// events with two categories, bookings of 1 to 3 tickets (2 on average,
-// each with its registration), most of them paid through RecordPayment
-// (card bookings at once, which confirms them; invoices, confirmed when
-// made, mostly by bank transfer later).
-// Bookings are spread over the events, and each worker books only on its
-// own events, with an engine whose clock walks the last 60 days, so that
-// creation times look like real history.
-func seed(ctx context.Context, client *ent.Client, dialect string, tid int, cfg options) (*seeded, error) {
+// seed writes the data set: events with two categories through the
+// catalog, then the bookings, either in bulk (the default, see
+// bulkSeeder) or, with -seed engine, one by one through the booking engine
+// (see seedEngine); the hot event last. Either way the result is checked
+// against the engine's rules (checkConsistency).
+func seed(ctx context.Context, client *ent.Client, db *sql.DB, dialect string, tid int, cfg options) (*seeded, error) {
 	ctx = auth.WithTenant(ctx, tid)
 	start := time.Now()
-	s := newSeeder(client, dialect, cfg, start.UTC())
+	s := newSeeder(client, dialect, cfg, start.UTC().Truncate(time.Microsecond))
 	evs, err := s.events(ctx)
 	if err != nil {
 		return nil, err
 	}
 	fmt.Printf("  %d events in %s\n", cfg.events, time.Since(start).Round(10*time.Millisecond))
-	skipped, err := s.bookings(ctx, evs)
-	if err != nil {
-		return nil, err
+	var skipped int64
+	if cfg.seedMode == "engine" {
+		fmt.Println("  bookings one by one through the booking engine")
+		if skipped, err = s.bookings(ctx, evs); err != nil {
+			return nil, err
+		}
+	} else {
+		fmt.Println("  bookings in bulk (multi-row INSERTs)")
+		bs, err := newBulkSeeder(ctx, client, db, dialect, tid, cfg.bookings, cfg.seedWorkers, s.now)
+		if err != nil {
+			return nil, err
+		}
+		if err := bs.grow(ctx, 0, cfg.bookings); err != nil {
+			return nil, err
+		}
+		skipped = bs.skipped
 	}
+	fmt.Printf("  bookings in %s\n", time.Since(start).Round(10*time.Millisecond))
 	hotEventID, hotCategoryID, err := s.hotEvent(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return &seeded{elapsed: time.Since(start), hotEventID: hotEventID, hotCategoryID: hotCategoryID, skipped: skipped}, nil
+	elapsed := time.Since(start)
+	t0 := time.Now()
+	if err := checkConsistency(ctx, db, dialect, tid); err != nil {
+		return nil, err
+	}
+	fmt.Printf("  consistent with the booking rules (checked in %s)\n", time.Since(t0).Round(10*time.Millisecond))
+	return &seeded{elapsed: elapsed, hotEventID: hotEventID, hotCategoryID: hotCategoryID, skipped: skipped}, nil
 }
 
 // seeder holds what the seeding steps share.
@@ -121,6 +139,7 @@ type seeder struct {
 }
 
 func newSeeder(client *ent.Client, dialect string, cfg options, now time.Time) *seeder {
+	// The engine's workers; the bulk seeder sizes its own.
 	workers := cfg.seedWorkers
 	if workers <= 0 {
 		workers = 4

@@ -24,6 +24,8 @@ var smokeDefaults = map[string]string{
 	"rounds":      "1",
 	"warmup":      "0s",
 	"concurrency": "16,64",
+	// The peer needs npm and a download: not for a smoke run.
+	"postgraphile": "false",
 }
 
 // applySmoke sets the smoke defaults of the flags not given on the command

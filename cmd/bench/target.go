@@ -107,6 +107,9 @@ type report struct {
 	// for the "3x PostGraphile" target; the code that starts the peer
 	// fills it, and an empty one prints "peer not measured".
 	peer peerResult
+	// peerRun is the PostGraphile side-by-side run (postgraphile.go); nil
+	// when not run. Its figures go into peer for the targets.
+	peerRun *peerReport
 }
 
 func (r *report) add(scenario string, conc int, res result, stmts, note string) {
@@ -201,8 +204,8 @@ func (rep *report) prepareData(ctx context.Context, cfg options, client *ent.Cli
 		return err
 	}
 	if sd == nil {
-		fmt.Printf("seeding %d events and %d bookings through the catalog and the booking engine\n", cfg.events, cfg.bookings)
-		if sd, err = seed(ctx, client, d, tid, cfg); err != nil {
+		fmt.Printf("seeding %d events and %d bookings\n", cfg.events, cfg.bookings)
+		if sd, err = seed(ctx, client, db, d, tid, cfg); err != nil {
 			return fmt.Errorf("seeding: %w", err)
 		}
 		fmt.Printf("seeded in %s (%.0f bookings/s)\n", sd.elapsed.Round(100*time.Millisecond), float64(cfg.bookings)/sd.elapsed.Seconds())
