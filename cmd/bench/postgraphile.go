@@ -86,16 +86,6 @@ func (r *report) comparePeer(ctx context.Context, cfg options, tmp string, t tar
 	}
 }
 
-// peerRPS is PostGraphile's booking-list req/s at concurrency c (0 when not
-// measured), for the report's targets.
-func (p *peerReport) peerRPS(c int) float64 {
-	r, ok := p.find(c)
-	if !ok {
-		return 0
-	}
-	return r.peer.rps
-}
-
 // peerIndexes are the plain indexes PostGraphile needs for the query: it
 // finds a booking's tickets and payments by booking_id alone, which the
 // schema's (tenant_id, booking_id) indexes do not serve, so without them
