@@ -98,6 +98,7 @@ func run(ctx context.Context, args []string, log *slog.Logger) error {
 	// The sweeper expires the holds no read or booking touches; reads
 	// expire the due ones themselves (booking.Engine.ExpireDue).
 	go a.Engine.RunSweeper(ctx, 5*time.Second, log)
+	go store.Maintain(ctx, db, target, time.Hour, log)
 	if cfg.MetricsAddr != "" {
 		if err := server.ServeOps(ctx, cfg.MetricsAddr, server.NewOpsMux(a.Metrics.Handler()), log); err != nil {
 			return err

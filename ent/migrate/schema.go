@@ -27,9 +27,14 @@ var (
 		PrimaryKey: []*schema.Column{APIKeysColumns[0]},
 		Indexes: []*schema.Index{
 			{
-				Name:    "apikey_tenant_id_created_at",
+				Name:    "apikey_tenant_id_created_at_id",
 				Unique:  false,
-				Columns: []*schema.Column{APIKeysColumns[3], APIKeysColumns[1]},
+				Columns: []*schema.Column{APIKeysColumns[3], APIKeysColumns[1], APIKeysColumns[0]},
+				Annotation: &entsql.IndexAnnotation{
+					DescColumns: map[string]bool{
+						APIKeysColumns[1].Name: true,
+					},
+				},
 			},
 		},
 	}
@@ -77,9 +82,14 @@ var (
 		},
 		Indexes: []*schema.Index{
 			{
-				Name:    "booking_tenant_id_created_at",
+				Name:    "booking_tenant_id_created_at_id",
 				Unique:  false,
-				Columns: []*schema.Column{BookingsColumns[3], BookingsColumns[1]},
+				Columns: []*schema.Column{BookingsColumns[3], BookingsColumns[1], BookingsColumns[0]},
+				Annotation: &entsql.IndexAnnotation{
+					DescColumns: map[string]bool{
+						BookingsColumns[1].Name: true,
+					},
+				},
 			},
 			{
 				Name:    "booking_tenant_id_order_number",
@@ -144,9 +154,14 @@ var (
 		PrimaryKey: []*schema.Column{EventsColumns[0]},
 		Indexes: []*schema.Index{
 			{
-				Name:    "event_tenant_id_created_at",
+				Name:    "event_tenant_id_created_at_id",
 				Unique:  false,
-				Columns: []*schema.Column{EventsColumns[3], EventsColumns[1]},
+				Columns: []*schema.Column{EventsColumns[3], EventsColumns[1], EventsColumns[0]},
+				Annotation: &entsql.IndexAnnotation{
+					DescColumns: map[string]bool{
+						EventsColumns[1].Name: true,
+					},
+				},
 			},
 			{
 				Name:    "event_tenant_id_starts_at",
@@ -184,9 +199,14 @@ var (
 		PrimaryKey: []*schema.Column{HistoriesColumns[0]},
 		Indexes: []*schema.Index{
 			{
-				Name:    "history_tenant_id_created_at",
+				Name:    "history_tenant_id_created_at_id",
 				Unique:  false,
-				Columns: []*schema.Column{HistoriesColumns[3], HistoriesColumns[1]},
+				Columns: []*schema.Column{HistoriesColumns[3], HistoriesColumns[1], HistoriesColumns[0]},
+				Annotation: &entsql.IndexAnnotation{
+					DescColumns: map[string]bool{
+						HistoriesColumns[1].Name: true,
+					},
+				},
 			},
 			{
 				Name:    "history_event_id_occurred_at",
@@ -217,9 +237,14 @@ var (
 		PrimaryKey: []*schema.Column{IdempotencyKeysColumns[0]},
 		Indexes: []*schema.Index{
 			{
-				Name:    "idempotencykey_tenant_id_created_at",
+				Name:    "idempotencykey_tenant_id_created_at_id",
 				Unique:  false,
-				Columns: []*schema.Column{IdempotencyKeysColumns[3], IdempotencyKeysColumns[1]},
+				Columns: []*schema.Column{IdempotencyKeysColumns[3], IdempotencyKeysColumns[1], IdempotencyKeysColumns[0]},
+				Annotation: &entsql.IndexAnnotation{
+					DescColumns: map[string]bool{
+						IdempotencyKeysColumns[1].Name: true,
+					},
+				},
 			},
 			{
 				Name:    "idempotencykey_tenant_id_key",
@@ -253,9 +278,14 @@ var (
 		PrimaryKey: []*schema.Column{ParticipantsColumns[0]},
 		Indexes: []*schema.Index{
 			{
-				Name:    "participant_tenant_id_created_at",
+				Name:    "participant_tenant_id_created_at_id",
 				Unique:  false,
-				Columns: []*schema.Column{ParticipantsColumns[3], ParticipantsColumns[1]},
+				Columns: []*schema.Column{ParticipantsColumns[3], ParticipantsColumns[1], ParticipantsColumns[0]},
+				Annotation: &entsql.IndexAnnotation{
+					DescColumns: map[string]bool{
+						ParticipantsColumns[1].Name: true,
+					},
+				},
 			},
 			{
 				Name:    "participant_tenant_id_email",
@@ -300,14 +330,24 @@ var (
 		},
 		Indexes: []*schema.Index{
 			{
-				Name:    "payment_tenant_id_created_at",
+				Name:    "payment_tenant_id_created_at_id",
 				Unique:  false,
-				Columns: []*schema.Column{PaymentsColumns[3], PaymentsColumns[1]},
+				Columns: []*schema.Column{PaymentsColumns[3], PaymentsColumns[1], PaymentsColumns[0]},
+				Annotation: &entsql.IndexAnnotation{
+					DescColumns: map[string]bool{
+						PaymentsColumns[1].Name: true,
+					},
+				},
 			},
 			{
-				Name:    "payment_tenant_id_booking_id",
+				Name:    "payment_tenant_id_booking_id_created_at_id",
 				Unique:  false,
-				Columns: []*schema.Column{PaymentsColumns[3], PaymentsColumns[12]},
+				Columns: []*schema.Column{PaymentsColumns[3], PaymentsColumns[12], PaymentsColumns[1], PaymentsColumns[0]},
+				Annotation: &entsql.IndexAnnotation{
+					DescColumns: map[string]bool{
+						PaymentsColumns[1].Name: true,
+					},
+				},
 			},
 		},
 	}
@@ -345,9 +385,14 @@ var (
 		},
 		Indexes: []*schema.Index{
 			{
-				Name:    "registration_tenant_id_created_at",
+				Name:    "registration_tenant_id_created_at_id",
 				Unique:  false,
-				Columns: []*schema.Column{RegistrationsColumns[3], RegistrationsColumns[1]},
+				Columns: []*schema.Column{RegistrationsColumns[3], RegistrationsColumns[1], RegistrationsColumns[0]},
+				Annotation: &entsql.IndexAnnotation{
+					DescColumns: map[string]bool{
+						RegistrationsColumns[1].Name: true,
+					},
+				},
 			},
 			{
 				Name:    "registration_event_id_status_waitlist_position",
@@ -434,9 +479,14 @@ var (
 		},
 		Indexes: []*schema.Index{
 			{
-				Name:    "ticket_tenant_id_created_at",
+				Name:    "ticket_tenant_id_created_at_id",
 				Unique:  false,
-				Columns: []*schema.Column{TicketsColumns[3], TicketsColumns[1]},
+				Columns: []*schema.Column{TicketsColumns[3], TicketsColumns[1], TicketsColumns[0]},
+				Annotation: &entsql.IndexAnnotation{
+					DescColumns: map[string]bool{
+						TicketsColumns[1].Name: true,
+					},
+				},
 			},
 			{
 				Name:    "ticket_event_id_status",
@@ -444,9 +494,14 @@ var (
 				Columns: []*schema.Column{TicketsColumns[12], TicketsColumns[5]},
 			},
 			{
-				Name:    "ticket_tenant_id_booking_id",
+				Name:    "ticket_tenant_id_booking_id_created_at_id",
 				Unique:  false,
-				Columns: []*schema.Column{TicketsColumns[3], TicketsColumns[11]},
+				Columns: []*schema.Column{TicketsColumns[3], TicketsColumns[11], TicketsColumns[1], TicketsColumns[0]},
+				Annotation: &entsql.IndexAnnotation{
+					DescColumns: map[string]bool{
+						TicketsColumns[1].Name: true,
+					},
+				},
 			},
 			{
 				Name:    "ticket_tenant_id_holder_id",
@@ -492,9 +547,14 @@ var (
 		},
 		Indexes: []*schema.Index{
 			{
-				Name:    "ticketcategory_tenant_id_created_at",
+				Name:    "ticketcategory_tenant_id_created_at_id",
 				Unique:  false,
-				Columns: []*schema.Column{TicketCategoriesColumns[3], TicketCategoriesColumns[1]},
+				Columns: []*schema.Column{TicketCategoriesColumns[3], TicketCategoriesColumns[1], TicketCategoriesColumns[0]},
+				Annotation: &entsql.IndexAnnotation{
+					DescColumns: map[string]bool{
+						TicketCategoriesColumns[1].Name: true,
+					},
+				},
 			},
 			{
 				Name:    "ticketcategory_tenant_id_event_id",

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 	"entgo.io/ent/schema/mixin"
@@ -35,9 +36,12 @@ func (TenantMixin) Fields() []ent.Field {
 	}
 }
 
-// Indexes serve the default order (createdAt DESC, id) inside a tenant.
+// Indexes serve the default order (createdAt DESC, then id ASC) inside a
+// tenant: in that order, with id in it, a page is read off the index
+// without sorting the tenant's rows (SQLite otherwise sorted every row for
+// a one-row page once its statistics made it prefer another index).
 func (TenantMixin) Indexes() []ent.Index {
-	return []ent.Index{index.Fields("tenant_id", "created_at")}
+	return []ent.Index{index.Fields("tenant_id", "created_at", "id").Annotations(entsql.DescColumns("created_at"))}
 }
 
 // moneyField is an amount in integer minor units of the row's currency.

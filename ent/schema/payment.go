@@ -43,7 +43,8 @@ func (Payment) Edges() []ent.Edge {
 
 func (Payment) Indexes() []ent.Index {
 	return []ent.Index{
-		// A booking's payments (nested list, eager loading, refunds).
-		index.Fields("tenant_id", "booking_id"),
+		// A booking's payments (nested list, eager loading, refunds), in
+		// the list order, so they come off the index already sorted.
+		index.Fields("tenant_id", "booking_id", "created_at", "id").Annotations(entsql.DescColumns("created_at")),
 	}
 }
