@@ -1,0 +1,252 @@
+package lists
+
+import (
+	"strconv"
+
+	"entgo.io/ent/dialect"
+	"entgo.io/ent/dialect/sql"
+)
+
+// The statement of a compiled field is built from Ent selectors and
+// predicates only: identifiers come from the generated descriptors, every
+// input value (filters, cursor positions) is a bound argument written by
+// the predicates of the ordinary path.
+//
+// Each object is a JSON array of its selected fields in selection order
+// (Money as [minor units, currency]); a connection is
+// [rows, totalCount, rows before the page exist, rows after it exist], its
+// rows carrying the sort key values after the fields, for the cursors.
+
+// maxArgs keeps json_build_array below PostgreSQL's 100 arguments.
+const maxArgs = 100
+
+// selWhere lets window bounds narrow a selector directly.
+type selWhere struct{ s *sql.Selector }
+
+func (w selWhere) Where(p Predicate) { p(w.s) }
+
+func (p *planner) alias() string {
+	a := "q" + strconv.Itoa(p.aliases)
+	p.aliases++
+	return a
+}
+
+func (p *planner) pg() bool { return p.c.Dialect == dialect.Postgres }
+
+// jsonArray writes the array of parts.
+func (p *planner) jsonArray(parts []sql.Querier) sql.Querier {
+	fn := "json_array("
+	if p.pg() {
+		fn = "json_build_array("
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.WriteString(fn)
+		for i, x := range parts {
+			if i > 0 {
+				b.Comma()
+			}
+			b.Join(x)
+		}
+		b.WriteString(")")
+	})
+}
+
+// embed places the JSON result of a subquery in an enclosing array: SQLite
+// hands a subquery's JSON on as text, json() makes it JSON again.
+func (p *planner) embed(sub sql.Querier) sql.Querier {
+	return sql.ExprFunc(func(b *sql.Builder) {
+		if p.pg() {
+			b.Wrap(func(b *sql.Builder) { b.Join(sub) })
+			return
+		}
+		b.WriteString("json(")
+		b.Wrap(func(b *sql.Builder) { b.Join(sub) })
+		b.WriteString(")")
+	})
+}
+
+// aggregate is the JSON array of the "j" column of inner's rows, in the
+// order of its "n" column; an empty array for no rows.
+func (p *planner) aggregate(inner *sql.Selector) sql.Querier {
+	a := p.alias()
+	j, n := quote(a)+`."j"`, quote(a)+`."n"`
+	agg := "json_group_array(json(" + j + ") ORDER BY " + n + ")"
+	if p.pg() {
+		agg = "COALESCE(json_agg(" + j + " ORDER BY " + n + "), '[]'::json)"
+	}
+	return p.embed(sql.Dialect(p.c.Dialect).Select().AppendSelectExpr(sql.Expr(agg)).From(inner.As(a)))
+}
+
+// statement builds the statement of a root list field.
+func (p *planner) statement(cp *connPlan) (string, []any, bool) {
+	x, ok := p.connExpr(cp, nil)
+	if !ok {
+		return "", nil, false
+	}
+	s := sql.Dialect(p.c.Dialect).Select().AppendSelectExprAs(x, "j")
+	q, args := s.Query()
+	if s.Err() != nil {
+		return "", nil, false
+	}
+	return q, args, true
+}
+
+// connExpr is the JSON of a connection or segment; link narrows the child
+// rows to those of the enclosing row (nil at the root).
+func (p *planner) connExpr(cp *connPlan, link func(*sql.Selector)) (sql.Querier, bool) {
+	d := p.c.Dialect
+	base := func() (*sql.Selector, bool) {
+		s, err := cp.ent.Base(p.ctx, p.alias())
+		if err != nil {
+			return nil, false
+		}
+		if link != nil {
+			link(s)
+		}
+		if cp.where != nil {
+			cp.where(s)
+		}
+		return s, true
+	}
+	page, ok := base()
+	if !ok {
+		return nil, false
+	}
+	row, ok := p.row(cp.node, page)
+	if !ok {
+		return nil, false
+	}
+	if !cp.segment {
+		if len(row)+len(cp.order.Keys) > maxArgs {
+			return nil, false
+		}
+		for _, k := range cp.order.Keys {
+			row = append(row, sql.Expr(k.Expr(page.C, d)))
+		}
+		cp.order.bounds(selWhere{page}, cp.w)
+	}
+	terms := cp.order.terms(page.C, d, cp.w.backward)
+	page.Select().
+		AppendSelectExprAs(p.jsonArray(row), "j").
+		AppendSelectExprAs(sql.Expr("ROW_NUMBER() OVER (ORDER BY "+terms+")"), "n")
+	cp.order.apply(cp.w.backward, false)(page)
+	if cp.segment && cp.skip > 0 {
+		page.Offset(cp.skip)
+	}
+	page.Limit(cp.w.size + 1)
+	parts := []sql.Querier{p.aggregate(page), sql.Expr("NULL"), sql.Expr("NULL"), sql.Expr("NULL")}
+	if cp.total {
+		s, ok := base()
+		if !ok {
+			return nil, false
+		}
+		parts[1] = sql.ExprFunc(func(b *sql.Builder) {
+			b.Wrap(func(b *sql.Builder) { b.Join(s.Select().AppendSelectExpr(sql.Expr("COUNT(*)"))) })
+		})
+	}
+	exists := func(narrow func(*sql.Selector)) (sql.Querier, bool) {
+		s, ok := base()
+		if !ok {
+			return nil, false
+		}
+		if narrow != nil {
+			narrow(s)
+		}
+		return sql.ExprFunc(func(b *sql.Builder) {
+			b.WriteString("EXISTS ")
+			b.Wrap(func(b *sql.Builder) { b.Join(s.Select().AppendSelectExpr(sql.Expr("1"))) })
+		}), true
+	}
+	// The side the page is read towards is known from the extra row; the
+	// other is asked of the database, as Paginate and Offset do.
+	switch {
+	case cp.segment:
+		if cp.prev && cp.skip > 0 {
+			if parts[2], ok = exists(nil); !ok {
+				return nil, false
+			}
+		}
+	default:
+		if cp.prev && cp.w.after != nil {
+			after := cp.w.after
+			if parts[2], ok = exists(func(s *sql.Selector) { s.Where(sql.Not(cp.order.seek(s, after, true))) }); !ok {
+				return nil, false
+			}
+		}
+		if cp.next && cp.w.before != nil {
+			before := cp.w.before
+			if parts[3], ok = exists(func(s *sql.Selector) { s.Where(sql.Not(cp.order.seek(s, before, false))) }); !ok {
+				return nil, false
+			}
+		}
+	}
+	return p.jsonArray(parts), true
+}
+
+// row returns the JSON parts of an object of n read from s.
+func (p *planner) row(n *nodePlan, s *sql.Selector) ([]sql.Querier, bool) {
+	if n.slots > maxArgs {
+		return nil, false
+	}
+	out := make([]sql.Querier, 0, n.slots)
+	for _, f := range n.fields {
+		switch f.kind {
+		case fTypename:
+			continue
+		case fLeaf:
+			if f.leaf.Type == TypeMoney {
+				out = append(out, p.jsonArray([]sql.Querier{sql.Expr(s.C(f.leaf.Column)), sql.Expr(s.C(f.leaf.Currency))}))
+			} else {
+				out = append(out, sql.Expr(s.C(f.leaf.Column)))
+			}
+		case fToOne:
+			local := s.C(f.one.Local)
+			c, err := f.node.ent.Base(p.ctx, p.alias())
+			if err != nil {
+				return nil, false
+			}
+			c.Where(sql.ColumnsEQ(c.C(f.one.Remote), local))
+			sub, ok := p.row(f.node, c)
+			if !ok {
+				return nil, false
+			}
+			c.Select().AppendSelectExpr(p.jsonArray(sub)).Limit(1)
+			out = append(out, p.embed(c))
+		case fList:
+			c, err := f.node.ent.Base(p.ctx, p.alias())
+			if err != nil {
+				return nil, false
+			}
+			p.link(f.many, s)(c)
+			sub, ok := p.row(f.node, c)
+			if !ok {
+				return nil, false
+			}
+			terms := f.order.terms(c.C, p.c.Dialect, false)
+			c.Select().
+				AppendSelectExprAs(p.jsonArray(sub), "j").
+				AppendSelectExprAs(sql.Expr("ROW_NUMBER() OVER (ORDER BY "+terms+")"), "n")
+			f.order.apply(false, false)(c)
+			out = append(out, p.aggregate(c))
+		case fConn:
+			x, ok := p.connExpr(f.conn, p.link(f.many, s))
+			if !ok {
+				return nil, false
+			}
+			out = append(out, x)
+		}
+	}
+	return out, true
+}
+
+// link narrows children of edge m to those of the row of parent.
+func (p *planner) link(m ToMany, parent *sql.Selector) func(*sql.Selector) {
+	id := parent.C("id")
+	if m.JoinTable == "" {
+		return func(c *sql.Selector) { c.Where(sql.ColumnsEQ(c.C(m.FK), id)) }
+	}
+	return func(c *sql.Selector) {
+		c.Where(sql.ExprP(c.C("id") + " IN (SELECT " + quote(m.JoinChild) + " FROM " + quote(m.JoinTable) +
+			" WHERE " + quote(m.JoinParent) + " = " + id + ")"))
+	}
+}
