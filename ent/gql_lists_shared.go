@@ -474,7 +474,6 @@ func (c *Client) Noders(ctx context.Context, ids []int) ([]Noder, error) {
 func CompiledLists(c *Client) *lists.Catalog {
 	return &lists.Catalog{
 		Dialect: c.driver.Dialect(),
-		Query:   c.driver.Query,
 		Entities: map[string]*lists.Entity{
 			"Booking":        c.compiledBooking(),
 			"Event":          c.compiledEvent(),

@@ -61,6 +61,10 @@ type Entity struct {
 	// Args decodes where and order (nil: no filter, the default order) and
 	// the cursor arguments of a list of the entity.
 	Args func(ctx context.Context, a Args) (Predicate, Order, CursorArgs, error)
+	// Run executes a compiled statement as a query of the entity, under
+	// the client's interceptors: those that wrap execution (the booking
+	// engine's expiry of due holds before a read) run as for any read.
+	Run func(ctx context.Context, query string, args []any, rows *sql.Rows) error
 }
 
 // Root is a root list field of an entity.
@@ -74,8 +78,6 @@ type Catalog struct {
 	Dialect  string
 	Entities map[string]*Entity
 	Roots    map[string]Root
-	// Query runs a statement on the client's driver (dialect.Driver.Query).
-	Query func(ctx context.Context, query string, args, v any) error
 	// Time writes a DateTime as the schema's scalar does; Compile declines
 	// while it is nil.
 	Time func(time.Time) graphql.Marshaler

@@ -43,7 +43,7 @@ var errShape = errors.New("lists: compiled answer refused")
 // nothing is written and the field can still be answered the ordinary way.
 func (c *Compiled) Run(ctx context.Context) error {
 	rows := &sql.Rows{}
-	if err := c.cat.Query(ctx, c.query, c.args, rows); err != nil {
+	if err := c.conn.ent.Run(ctx, c.query, c.args, rows); err != nil {
 		return err
 	}
 	var raw []byte
