@@ -19,7 +19,7 @@ import (
 // Anything it does not know (a field with a resolver of its own, a JSON
 // column, an argument that fails validation, a field the caller's role may
 // not use) makes Compile decline, and the field is answered the ordinary
-// way; docs/lists.md tells the two apart.
+// way (docs/architecture.md, "Compiled lists").
 
 // Leaf is a GraphQL field of an entity read from stored columns only.
 type Leaf struct {
