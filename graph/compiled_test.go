@@ -98,7 +98,7 @@ func TestCompiledListsMatchResolvers(t *testing.T) {
 			}
 			compiled := 0
 			for _, s := range stmts {
-				if strings.Contains(s, "json_agg(") || strings.Contains(s, "json_group_array(") {
+				if strings.Contains(s, "json_agg(") || strings.Contains(s, "jsonb_group_array(") {
 					compiled++
 				}
 			}

@@ -33,9 +33,13 @@ func (p *planner) alias() string {
 
 func (p *planner) pg() bool { return p.c.Dialect == dialect.Postgres }
 
-// jsonArray writes the array of parts.
+// jsonArray writes the array of parts. On SQLite the parts are JSONB (the
+// binary form): a subquery's JSONB is taken as JSON by the enclosing
+// array, where JSON text would lose its JSON type at the subquery and need
+// json() to parse it again at every level; the statement turns the whole
+// into text once (statement).
 func (p *planner) jsonArray(parts []sql.Querier) sql.Querier {
-	fn := "json_array("
+	fn := "jsonb_array("
 	if p.pg() {
 		fn = "json_build_array("
 	}
@@ -51,17 +55,10 @@ func (p *planner) jsonArray(parts []sql.Querier) sql.Querier {
 	})
 }
 
-// embed places the JSON result of a subquery in an enclosing array: SQLite
-// hands a subquery's JSON on as text, json() makes it JSON again.
+// embed places the JSON result of a subquery in an enclosing array.
 func (p *planner) embed(sub sql.Querier) sql.Querier {
 	return sql.ExprFunc(func(b *sql.Builder) {
-		if p.pg() {
-			b.Wrap(func(b *sql.Builder) { b.Join(sub) })
-			return
-		}
-		b.WriteString("json(")
 		b.Wrap(func(b *sql.Builder) { b.Join(sub) })
-		b.WriteString(")")
 	})
 }
 
@@ -70,7 +67,7 @@ func (p *planner) embed(sub sql.Querier) sql.Querier {
 func (p *planner) aggregate(inner *sql.Selector) sql.Querier {
 	a := p.alias()
 	j, n := quote(a)+`."j"`, quote(a)+`."n"`
-	agg := "json_group_array(json(" + j + ") ORDER BY " + n + ")"
+	agg := "jsonb_group_array(" + j + " ORDER BY " + n + ")"
 	if p.pg() {
 		agg = "COALESCE(json_agg(" + j + " ORDER BY " + n + "), '[]'::json)"
 	}
@@ -82,6 +79,14 @@ func (p *planner) statement(cp *connPlan) (string, []any, bool) {
 	x, ok := p.connExpr(cp, nil)
 	if !ok {
 		return "", nil, false
+	}
+	if !p.pg() {
+		inner := x
+		x = sql.ExprFunc(func(b *sql.Builder) {
+			b.WriteString("json(")
+			b.Join(inner)
+			b.WriteString(")")
+		})
 	}
 	s := sql.Dialect(p.c.Dialect).Select().AppendSelectExprAs(x, "j")
 	q, args := s.Query()
