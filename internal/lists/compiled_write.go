@@ -100,7 +100,32 @@ type jval struct {
 	arr []jval
 }
 
+// parseJSON reads one JSON value of the statement's answer.
 func parseJSON(b []byte) (jval, []byte, error) {
+	var p jsonParser
+	return p.value(b)
+}
+
+// jsonParser keeps the elements of the arrays being read on one stack and
+// hands each finished array its elements from a shared slab: one
+// allocation per many arrays, not a growing slice per array.
+type jsonParser struct {
+	stack []jval
+	slab  []jval
+}
+
+func (p *jsonParser) take(elems []jval) []jval {
+	n := len(elems)
+	if n > len(p.slab) {
+		p.slab = make([]jval, max(n, 1024))
+	}
+	out := p.slab[:n:n]
+	p.slab = p.slab[n:]
+	copy(out, elems)
+	return out
+}
+
+func (p *jsonParser) value(b []byte) (jval, []byte, error) {
 	b = skipSpace(b)
 	if len(b) == 0 {
 		return jval{}, b, errShape
@@ -116,25 +141,27 @@ func parseJSON(b []byte) (jval, []byte, error) {
 		return parseString(b)
 	case c == '[':
 		b = skipSpace(b[1:])
-		v := jval{k: '[', arr: []jval{}}
 		if len(b) > 0 && b[0] == ']' {
-			return v, b[1:], nil
+			return jval{k: '[', arr: []jval{}}, b[1:], nil
 		}
+		base := len(p.stack)
 		for {
-			x, rest, err := parseJSON(b)
+			x, rest, err := p.value(b)
 			if err != nil {
-				return v, rest, err
+				return jval{}, rest, err
 			}
-			v.arr = append(v.arr, x)
+			p.stack = append(p.stack, x)
 			rest = skipSpace(rest)
 			if len(rest) == 0 {
-				return v, rest, errShape
+				return jval{}, rest, errShape
 			}
 			if rest[0] == ']' {
+				v := jval{k: '[', arr: p.take(p.stack[base:])}
+				p.stack = p.stack[:base]
 				return v, rest[1:], nil
 			}
 			if rest[0] != ',' {
-				return v, rest, errShape
+				return jval{}, rest, errShape
 			}
 			b = rest[1:]
 		}
