@@ -7,9 +7,11 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"seatgraph/graph/graphtest"
 	"seatgraph/internal/auth"
+	"seatgraph/internal/demo"
 	"seatgraph/internal/domain"
 )
 
@@ -86,29 +88,7 @@ func TestCompiledListsMatchResolvers(t *testing.T) {
 		e.Query(t, "{ __typename }", nil, nil, "Authorization", "Bearer "+checkin)
 		run := func(t *testing.T, tc compiledCase) []byte {
 			t.Helper()
-			query := withFragments(tc.query)
-			want := e.Raw(t, e.Interpreted, query, tc.vars, tc.headers...)
-			var got []byte
-			stmts := e.Record(func() { got = e.Raw(t, e.Handler, query, tc.vars, tc.headers...) })
-			if !bytes.Equal(got, want) {
-				t.Fatalf("compiled and resolver answers differ\ncompiled:  %s\nresolvers: %s", got, want)
-			}
-			if tc.stmts > 0 && bytes.Contains(got, []byte(`"errors":`)) {
-				t.Fatalf("a compiled answer with errors: %s", got)
-			}
-			compiled := 0
-			for _, s := range stmts {
-				if strings.Contains(s, "json_agg(") || strings.Contains(s, "jsonb_group_array(") {
-					compiled++
-				}
-			}
-			switch {
-			case tc.stmts >= 0 && ((!tc.mixed && int64(len(stmts)) != tc.stmts) || int64(compiled) != tc.stmts):
-				t.Errorf("compiled answer took %d statements (%d compiled), want %d compiled: %.300s", len(stmts), compiled, tc.stmts, got)
-			case tc.stmts < 0 && compiled > 0:
-				t.Errorf("expected the resolvers to answer, %d statements were compiled", compiled)
-			}
-			return got
+			return compareCompiled(t, e, tc)
 		}
 		// cursors reads the start and end cursors at path in a response.
 		cursors := func(t *testing.T, body []byte, path ...string) (start, end string) {
@@ -283,6 +263,60 @@ func TestCompiledReadsSelectedColumns(t *testing.T) {
 					}
 				}
 			})
+		}
+	})
+}
+
+// compareCompiled answers tc with the compiler on and off and requires the
+// same bytes, and the compiled statements tc expects.
+func compareCompiled(t *testing.T, e *graphtest.Env, tc compiledCase) []byte {
+	t.Helper()
+	query := withFragments(tc.query)
+	want := e.Raw(t, e.Interpreted, query, tc.vars, tc.headers...)
+	var got []byte
+	stmts := e.Record(func() { got = e.Raw(t, e.Handler, query, tc.vars, tc.headers...) })
+	if !bytes.Equal(got, want) {
+		t.Fatalf("compiled and resolver answers differ\ncompiled:  %s\nresolvers: %s", got, want)
+	}
+	if tc.stmts > 0 && bytes.Contains(got, []byte(`"errors":`)) {
+		t.Fatalf("a compiled answer with errors: %s", got)
+	}
+	compiled := 0
+	for _, s := range stmts {
+		if strings.Contains(s, "json_agg(") || strings.Contains(s, "jsonb_group_array(") {
+			compiled++
+		}
+	}
+	switch {
+	case tc.stmts >= 0 && ((!tc.mixed && int64(len(stmts)) != tc.stmts) || int64(compiled) != tc.stmts):
+		t.Errorf("compiled answer took %d statements (%d compiled), want %d compiled: %.300s", len(stmts), compiled, tc.stmts, got)
+	case tc.stmts < 0 && compiled > 0:
+		t.Errorf("expected the resolvers to answer, %d statements were compiled", compiled)
+	}
+	return got
+}
+
+// TestCompiledListsMatchResolversDemo is the differential test on the demo
+// data (custom fields, several events per booking, payments and refunds).
+func TestCompiledListsMatchResolversDemo(t *testing.T) {
+	graphtest.Each(t, func(t *testing.T, e *graphtest.Env) {
+		if _, err := demo.Seed(e.Ctx(), e.Client, e.Dialect(), e.Tenant, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		e.Query(t, "{ __typename }", nil, nil)
+		for _, tc := range []compiledCase{
+			{name: "booking page", query: bookingPage, vars: map[string]any{"n": 50}, stmts: 1},
+			{name: "booking page de", query: bookingPage, vars: map[string]any{"n": 50}, headers: []string{"Accept-Language", "de"}, stmts: 1},
+			{name: "everything", query: `{ bookings(first: 5) { totalCount ` + pageInfoAll + ` edges { cursor node { ...B booker { ...Q } } } } }`, stmts: 1},
+			{name: "edges of bookings", query: `{ bookings(first: 4) { nodes { orderNumber events { title ticketCategories { name price { amount } } }
+			    tickets(first: 3) { totalCount nodes { ...T registration { status } ticketCategory { name } } }
+			    payments(first: 2, order: [{paidAt: DESC}]) { ` + pageInfoAll + ` nodes { ...P } } } } }`, stmts: 1},
+			{name: "events", query: `{ events(last: 5) { ` + pageInfoAll + ` nodes { ...E registrations(first: 3) { totalCount nodes { ...R participant { ...Q } } }
+			    bookings(last: 2, order: [{total: DESC}]) { ` + pageInfoAll + ` edges { cursor node { ...B } } } } } }`, stmts: 1},
+			{name: "anonymous event page", query: `{ events(first: 20, where: { status: { eq: PUBLISHED } }) { nodes { id title startsAt venue ticketCategories { id name price { amount currency } } } } }`,
+				headers: []string{"Authorization", ""}, stmts: 1},
+		} {
+			t.Run(tc.name, func(t *testing.T) { compareCompiled(t, e, tc) })
 		}
 	})
 }
