@@ -969,6 +969,26 @@ func (c *Client) compiledBooking() *lists.Entity {
 		Base: func(ctx context.Context, alias string) (*sql.Selector, error) {
 			return c.Booking.Query().compiledSelector(ctx, alias)
 		},
+		Load: func(ctx context.Context, ids []int, edges []string) (map[int]any, error) {
+			q := c.Booking.Query().Where(booking.IDIn(ids...))
+			for _, ed := range edges {
+				switch ed {
+				case "booker":
+					q.WithBooker()
+				default:
+					return nil, &NotLoadedError{edge: ed}
+				}
+			}
+			rows, err := q.All(ctx)
+			if err != nil {
+				return nil, err
+			}
+			out := make(map[int]any, len(rows))
+			for _, r := range rows {
+				out[r.ID] = r
+			}
+			return out, nil
+		},
 		Run: func(ctx context.Context, query string, args []any, rows *sql.Rows) error {
 			q := c.Booking.Query()
 			ctx = setContextOp(ctx, q.ctx, ent.OpQuerySelect)

@@ -562,6 +562,26 @@ func (c *Client) compiledPayment() *lists.Entity {
 		Base: func(ctx context.Context, alias string) (*sql.Selector, error) {
 			return c.Payment.Query().compiledSelector(ctx, alias)
 		},
+		Load: func(ctx context.Context, ids []int, edges []string) (map[int]any, error) {
+			q := c.Payment.Query().Where(payment.IDIn(ids...))
+			for _, ed := range edges {
+				switch ed {
+				case "booking":
+					q.WithBooking()
+				default:
+					return nil, &NotLoadedError{edge: ed}
+				}
+			}
+			rows, err := q.All(ctx)
+			if err != nil {
+				return nil, err
+			}
+			out := make(map[int]any, len(rows))
+			for _, r := range rows {
+				out[r.ID] = r
+			}
+			return out, nil
+		},
 		Run: func(ctx context.Context, query string, args []any, rows *sql.Rows) error {
 			q := c.Payment.Query()
 			ctx = setContextOp(ctx, q.ctx, ent.OpQuerySelect)

@@ -539,6 +539,30 @@ func (c *Client) compiledRegistration() *lists.Entity {
 		Base: func(ctx context.Context, alias string) (*sql.Selector, error) {
 			return c.Registration.Query().compiledSelector(ctx, alias)
 		},
+		Load: func(ctx context.Context, ids []int, edges []string) (map[int]any, error) {
+			q := c.Registration.Query().Where(registration.IDIn(ids...))
+			for _, ed := range edges {
+				switch ed {
+				case "event":
+					q.WithEvent()
+				case "participant":
+					q.WithParticipant()
+				case "ticket":
+					q.WithTicket()
+				default:
+					return nil, &NotLoadedError{edge: ed}
+				}
+			}
+			rows, err := q.All(ctx)
+			if err != nil {
+				return nil, err
+			}
+			out := make(map[int]any, len(rows))
+			for _, r := range rows {
+				out[r.ID] = r
+			}
+			return out, nil
+		},
 		Run: func(ctx context.Context, query string, args []any, rows *sql.Rows) error {
 			q := c.Registration.Query()
 			ctx = setContextOp(ctx, q.ctx, ent.OpQuerySelect)

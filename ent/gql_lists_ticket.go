@@ -721,6 +721,34 @@ func (c *Client) compiledTicket() *lists.Entity {
 		Base: func(ctx context.Context, alias string) (*sql.Selector, error) {
 			return c.Ticket.Query().compiledSelector(ctx, alias)
 		},
+		Load: func(ctx context.Context, ids []int, edges []string) (map[int]any, error) {
+			q := c.Ticket.Query().Where(ticket.IDIn(ids...))
+			for _, ed := range edges {
+				switch ed {
+				case "booking":
+					q.WithBooking()
+				case "event":
+					q.WithEvent()
+				case "ticketCategory":
+					q.WithTicketCategory()
+				case "holder":
+					q.WithHolder()
+				case "registration":
+					q.WithRegistration()
+				default:
+					return nil, &NotLoadedError{edge: ed}
+				}
+			}
+			rows, err := q.All(ctx)
+			if err != nil {
+				return nil, err
+			}
+			out := make(map[int]any, len(rows))
+			for _, r := range rows {
+				out[r.ID] = r
+			}
+			return out, nil
+		},
 		Run: func(ctx context.Context, query string, args []any, rows *sql.Rows) error {
 			q := c.Ticket.Query()
 			ctx = setContextOp(ctx, q.ctx, ent.OpQuerySelect)

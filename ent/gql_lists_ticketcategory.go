@@ -570,6 +570,26 @@ func (c *Client) compiledTicketCategory() *lists.Entity {
 		Base: func(ctx context.Context, alias string) (*sql.Selector, error) {
 			return c.TicketCategory.Query().compiledSelector(ctx, alias)
 		},
+		Load: func(ctx context.Context, ids []int, edges []string) (map[int]any, error) {
+			q := c.TicketCategory.Query().Where(ticketcategory.IDIn(ids...))
+			for _, ed := range edges {
+				switch ed {
+				case "event":
+					q.WithEvent()
+				default:
+					return nil, &NotLoadedError{edge: ed}
+				}
+			}
+			rows, err := q.All(ctx)
+			if err != nil {
+				return nil, err
+			}
+			out := make(map[int]any, len(rows))
+			for _, r := range rows {
+				out[r.ID] = r
+			}
+			return out, nil
+		},
 		Run: func(ctx context.Context, query string, args []any, rows *sql.Rows) error {
 			q := c.TicketCategory.Query()
 			ctx = setContextOp(ctx, q.ctx, ent.OpQuerySelect)

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -23,10 +24,37 @@ type compiledLists struct {
 	log    *slog.Logger
 }
 
-func newCompiledLists(client *ent.Client, access *Access, log *slog.Logger) *compiledLists {
-	cat := ent.CompiledLists(client)
+func newCompiledLists(r *Resolver, access *Access, log *slog.Logger) *compiledLists {
+	cat := ent.CompiledLists(r.Client)
 	cat.Time = model.MarshalDateTime
+	cat.Go = r.goFields()
 	return &compiledLists{cat: cat, access: access, log: log}
+}
+
+// goFields are the object fields with resolvers of their own that a
+// compiled list answers by calling those resolvers on the entities loaded by
+// id (lists.GoField); the edges named are those the resolvers read. A field
+// not here (cancellationPolicy, an object) sends its root field to the
+// resolvers.
+func (r *Resolver) goFields() map[string]lists.GoField {
+	return map[string]lists.GoField{
+		"Booking.balanceDue":            {Resolve: resolveWith(r.Booking().BalanceDue)},
+		"Event.availableSeats":          {Resolve: resolveWith(r.Event().AvailableSeats)},
+		"TicketCategory.availableSeats": {Edges: []string{"event"}, Resolve: resolveWith(r.TicketCategory().AvailableSeats)},
+		"TicketCategory.taxRatePercent": {Resolve: resolveWith(r.TicketCategory().TaxRatePercent)},
+		"Participant.name":              {Resolve: resolveWith(r.Participant().Name)},
+	}
+}
+
+// resolveWith adapts a field resolver over *ent.X to lists.GoField.
+func resolveWith[T, V any](f func(context.Context, T) (V, error)) func(context.Context, any) (any, error) {
+	return func(ctx context.Context, obj any) (any, error) {
+		t, ok := obj.(T)
+		if !ok {
+			return nil, fmt.Errorf("graph: compiled list loaded %T, the resolver takes %T", obj, t)
+		}
+		return f(ctx, t)
+	}
 }
 
 // around runs inside the access guard of root fields, so the root field is

@@ -69,7 +69,7 @@ func NewHandler(r *Resolver, opts HandlerOptions) http.Handler {
 	srv.AroundRootFields(access.guardRoot)
 	if !opts.Interpreted {
 		// After the guard: only allowed root fields get here.
-		srv.AroundRootFields(newCompiledLists(r.Client, access, log).around)
+		srv.AroundRootFields(newCompiledLists(r, access, log).around)
 	}
 	srv.AroundFields(access.guardField)
 	srv.SetErrorPresenter(func(ctx context.Context, err error) *gqlerror.Error {

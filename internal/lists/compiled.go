@@ -2,6 +2,7 @@ package lists
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
@@ -61,10 +62,26 @@ type Entity struct {
 	// Args decodes where and order (nil: no filter, the default order) and
 	// the cursor arguments of a list of the entity.
 	Args func(ctx context.Context, a Args) (Predicate, Order, CursorArgs, error)
+	// Load reads the rows of ids (with the named to-one edges) as the
+	// client's entities, by id, for the fields answered in Go.
+	Load func(ctx context.Context, ids []int, edges []string) (map[int]any, error)
 	// Run executes a compiled statement as a query of the entity, under
 	// the client's interceptors: those that wrap execution (the booking
 	// engine's expiry of due holds before a read) run as for any read.
 	Run func(ctx context.Context, query string, args []any, rows *sql.Rows) error
+}
+
+// GoField is a field whose resolver needs Go ("Booking.balanceDue"): the
+// compiled statement answers everything around it, and the field is
+// resolved per object from the entity loaded by id (Entity.Load, one query
+// per entity type and request), so one such field does not send the whole
+// list back to the resolvers.
+type GoField struct {
+	// Edges are the to-one edges the resolver reads, loaded with the rows.
+	Edges []string
+	// Resolve is the field's resolver over the entity (*ent.Booking ...);
+	// its value is an Int, String, Boolean, Decimal or Money.
+	Resolve func(ctx context.Context, obj any) (any, error)
 }
 
 // Root is a root list field of an entity.
@@ -81,6 +98,8 @@ type Catalog struct {
 	// Time writes a DateTime as the schema's scalar does; Compile declines
 	// while it is nil.
 	Time func(time.Time) graphql.Marshaler
+	// Go are the fields answered in Go, by "Type.field".
+	Go map[string]GoField
 }
 
 // Allowed reports whether the caller may use typ.field (the @allow rules of
@@ -119,6 +138,7 @@ const (
 	fToOne
 	fList
 	fConn
+	fGo
 )
 
 // outField is one selected field of an object, in selection order; slot is
@@ -139,6 +159,7 @@ type outField struct {
 	nonNull bool
 	// order is the order of a plain list (the target's default).
 	order Order
+	gf    GoField
 }
 
 // nodePlan is the selection on objects of one entity.
@@ -146,6 +167,9 @@ type nodePlan struct {
 	ent    *Entity
 	fields []outField
 	slots  int
+	// idSlot holds the row's id when a field is answered in Go (-1: none).
+	idSlot int
+	edges  []string
 }
 
 // connPart is one selected field of a connection or segment.
@@ -267,7 +291,7 @@ func (p *planner) connection(e *Entity, f graphql.CollectedField, segment bool) 
 
 // node plans a selection on objects of entity e.
 func (p *planner) node(e *Entity, sel []graphql.CollectedField) (*nodePlan, bool) {
-	n := &nodePlan{ent: e}
+	n := &nodePlan{ent: e, idSlot: -1}
 	for _, f := range sel {
 		if !p.allows(e.Name, f.Name) {
 			return nil, false
@@ -324,6 +348,26 @@ func (p *planner) node(e *Entity, sel []graphql.CollectedField) (*nodePlan, bool
 				}
 				of.kind, of.node, of.many, of.order = fList, sub, m, order
 			}
+		} else if gf, ok := p.c.Go[e.Name+"."+f.Name]; ok && f.Definition != nil && e.Load != nil {
+			switch f.Definition.Type.Name() {
+			case "Money":
+				of.sub = graphql.CollectFields(p.oc, f.Selections, []string{"Money"})
+			case "Int", "String", "Boolean", "Decimal":
+			default:
+				return nil, false
+			}
+			of.kind, of.gf, of.slot = fGo, gf, -1
+			n.fields = append(n.fields, of)
+			for _, ed := range gf.Edges {
+				if !slices.Contains(n.edges, ed) {
+					n.edges = append(n.edges, ed)
+				}
+			}
+			if n.idSlot < 0 {
+				n.idSlot = n.slots
+				n.slots++
+			}
+			continue
 		} else {
 			return nil, false
 		}

@@ -195,8 +195,11 @@ func (p *planner) row(n *nodePlan, s *sql.Selector) ([]sql.Querier, bool) {
 	}
 	out := make([]sql.Querier, 0, n.slots)
 	for _, f := range n.fields {
+		if len(out) == n.idSlot {
+			out = append(out, sql.Expr(s.C("id")))
+		}
 		switch f.kind {
-		case fTypename:
+		case fTypename, fGo:
 			continue
 		case fLeaf:
 			if f.leaf.Type == TypeMoney {
@@ -240,6 +243,9 @@ func (p *planner) row(n *nodePlan, s *sql.Selector) ([]sql.Querier, bool) {
 			}
 			out = append(out, x)
 		}
+	}
+	if len(out) == n.idSlot {
+		out = append(out, sql.Expr(s.C("id")))
 	}
 	return out, true
 }

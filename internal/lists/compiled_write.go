@@ -68,14 +68,105 @@ func (c *Compiled) Run(ctx context.Context) error {
 	if err != nil || len(bytes.TrimSpace(rest)) != 0 {
 		return errShape
 	}
+	loaded, err := c.load(ctx, v)
+	if err != nil {
+		return err
+	}
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
-	r := renderer{ctx: ctx, cat: c.cat, w: buf}
+	r := renderer{ctx: ctx, cat: c.cat, w: buf, loaded: loaded}
 	if err := r.conn(c.conn, v); err != nil {
 		bufPool.Put(buf)
 		return err
 	}
 	c.out = buf
+	return nil
+}
+
+// loadSet is what one entity type needs loaded for its fields answered in Go.
+type loadSet struct {
+	ids   []int
+	edges []string
+}
+
+// load reads the entities whose fields are answered in Go, one query per
+// entity type.
+func (c *Compiled) load(ctx context.Context, v jval) (map[*Entity]map[int]any, error) {
+	sets := map[*Entity]*loadSet{}
+	if err := collectConn(c.conn, v, sets); err != nil {
+		return nil, err
+	}
+	if len(sets) == 0 {
+		return nil, nil
+	}
+	out := make(map[*Entity]map[int]any, len(sets))
+	for e, set := range sets {
+		rows, err := e.Load(ctx, set.ids, set.edges)
+		if err != nil {
+			return nil, err
+		}
+		out[e] = rows
+	}
+	return out, nil
+}
+
+func collectConn(cp *connPlan, v jval, sets map[*Entity]*loadSet) error {
+	if v.k != '[' || len(v.arr) != 4 || v.arr[0].k != '[' {
+		return errShape
+	}
+	for _, row := range v.arr[0].arr {
+		if err := collectNode(cp.node, row, sets); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func collectNode(np *nodePlan, v jval, sets map[*Entity]*loadSet) error {
+	if v.k != '[' || len(v.arr) < np.slots {
+		return errShape
+	}
+	if np.idSlot >= 0 {
+		id, err := v.arr[np.idSlot].int()
+		if err != nil {
+			return err
+		}
+		set := sets[np.ent]
+		if set == nil {
+			set = &loadSet{}
+			sets[np.ent] = set
+		}
+		set.ids = append(set.ids, int(id))
+		for _, ed := range np.edges {
+			if !slices.Contains(set.edges, ed) {
+				set.edges = append(set.edges, ed)
+			}
+		}
+	}
+	for _, f := range np.fields {
+		if f.slot < 0 {
+			continue
+		}
+		x := v.arr[f.slot]
+		switch f.kind {
+		case fToOne:
+			if x.k != 'n' {
+				if err := collectNode(f.node, x, sets); err != nil {
+					return err
+				}
+			}
+		case fList:
+			for _, e := range x.arr {
+				if err := collectNode(f.node, e, sets); err != nil {
+					return err
+				}
+			}
+		case fConn:
+			if err := collectConn(f.conn, x, sets); err != nil {
+				return err
+			}
+		}
+	}
 	return nil
 }
 
@@ -301,9 +392,10 @@ func (v jval) truth() (bool, error) {
 // renderer writes the response of a compiled field with the marshalers of
 // the ordinary path, so both write the same bytes.
 type renderer struct {
-	ctx context.Context
-	cat *Catalog
-	w   *bytes.Buffer
+	ctx    context.Context
+	cat    *Catalog
+	w      *bytes.Buffer
+	loaded map[*Entity]map[int]any
 }
 
 func (r *renderer) key(i int, alias string) {
@@ -505,6 +597,25 @@ func (r *renderer) node(np *nodePlan, v jval) error {
 			r.str(np.ent.Name)
 			continue
 		}
+		if f.kind == fGo {
+			id, err := v.arr[np.idSlot].int()
+			if err != nil {
+				return err
+			}
+			obj := r.loaded[np.ent][int(id)]
+			if obj == nil {
+				return errShape
+			}
+			val, err := f.gf.Resolve(r.ctx, obj)
+			if err != nil {
+				// The resolvers report it, with its path.
+				return errShape
+			}
+			if err := r.goValue(f, val); err != nil {
+				return err
+			}
+			continue
+		}
 		x := v.arr[f.slot]
 		switch f.kind {
 		case fLeaf:
@@ -597,22 +708,68 @@ func (r *renderer) leaf(f outField, x jval) error {
 		if err != nil {
 			return err
 		}
-		m := money.New(minor, string(x.arr[1].raw))
-		r.w.WriteByte('{')
-		for i, s := range f.sub {
-			r.key(i, s.Alias)
-			switch s.Name {
-			case "__typename":
-				r.str("Money")
-			case "amount":
-				m.Amount().MarshalGQL(r.w)
-			case "currency":
-				r.str(m.Currency)
-			case "formatted":
-				r.str(m.Formatted(r.ctx))
-			}
+		r.money(f, money.New(minor, string(x.arr[1].raw)))
+	default:
+		return errShape
+	}
+	return nil
+}
+
+func (r *renderer) money(f outField, m money.Money) {
+	r.w.WriteByte('{')
+	for i, s := range f.sub {
+		r.key(i, s.Alias)
+		switch s.Name {
+		case "__typename":
+			r.str("Money")
+		case "amount":
+			m.Amount().MarshalGQL(r.w)
+		case "currency":
+			r.str(m.Currency)
+		case "formatted":
+			r.str(m.Formatted(r.ctx))
 		}
-		r.w.WriteByte('}')
+	}
+	r.w.WriteByte('}')
+}
+
+// goValue writes the value of a field answered in Go as gqlgen writes its
+// type (GoField.Resolve).
+func (r *renderer) goValue(f outField, v any) error {
+	switch x := v.(type) {
+	case money.Money:
+		r.money(f, x)
+	case *money.Money:
+		if x == nil {
+			return errShape
+		}
+		r.money(f, *x)
+	case *int:
+		if x == nil {
+			r.w.WriteString("null")
+		} else {
+			r.w.WriteString(strconv.Itoa(*x))
+		}
+	case int:
+		r.w.WriteString(strconv.Itoa(x))
+	case string:
+		r.str(x)
+	case *string:
+		if x == nil {
+			r.w.WriteString("null")
+		} else {
+			r.str(*x)
+		}
+	case bool:
+		r.boolean(x)
+	case *money.Decimal:
+		if x == nil {
+			r.w.WriteString("null")
+		} else {
+			x.MarshalGQL(r.w)
+		}
+	case graphql.Marshaler:
+		x.MarshalGQL(r.w)
 	default:
 		return errShape
 	}
