@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 
@@ -78,7 +79,7 @@ func (l *compiledLists) around(ctx context.Context, next graphql.RootResolver) g
 	if err := c.Run(ctx); err != nil {
 		// The ordinary path still answers; a failing statement is the
 		// compiler's bug (or a cancelled request), worth a log line.
-		if ctx.Err() == nil {
+		if ctx.Err() == nil && !errors.Is(err, lists.ErrRefused) {
 			q, _ := c.Statement()
 			l.log.WarnContext(ctx, "compiled list failed, answered by the resolvers", "field", fc.Field.Name, "error", err, "sql", q)
 		}

@@ -17,10 +17,11 @@ import (
 // where/order/first, counts and page bounds) and Compiled.MarshalGQL turns
 // it into the response, formatting in Go only the leaves the databases
 // cannot write identically (IDs, DateTime, Money, localized enums, cursors).
-// Anything it does not know (a field with a resolver of its own, a JSON
-// column, an argument that fails validation, a field the caller's role may
-// not use) makes Compile decline, and the field is answered the ordinary
-// way (docs/architecture.md, "Compiled lists").
+// A field whose resolver needs Go runs that resolver (GoField). Anything
+// else it does not know (a field resolved into an object, a JSON column,
+// an argument that fails validation, a field the caller's role may not use)
+// makes Compile decline, and the field is answered the ordinary way
+// (docs/architecture.md, "Compiled lists").
 
 // Leaf is a GraphQL field of an entity read from stored columns only.
 type Leaf struct {

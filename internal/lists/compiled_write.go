@@ -34,10 +34,15 @@ func (c *Compiled) Statement() (string, []any) { return c.query, c.args }
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
-// errShape means the database's answer is not what the plan expects, or
-// holds what the ordinary path would answer with an error (a non-null
-// neighbour out of sight): the caller answers the field the ordinary way.
-var errShape = errors.New("lists: compiled answer refused")
+// errShape means the database's answer is not what the plan expects: the
+// caller answers the field the ordinary way (and says so in its log).
+var errShape = errors.New("lists: the compiled statement's answer does not fit its plan")
+
+// ErrRefused means the answer holds what the ordinary path answers with an
+// error (a non-null neighbour out of sight, a failing resolver of a field
+// answered in Go): the caller answers the field the ordinary way, which
+// reports it.
+var ErrRefused = errors.New("lists: compiled answer refused")
 
 // Run executes the statement and renders the field's response. On an error
 // nothing is written and the field can still be answered the ordinary way.
@@ -604,12 +609,12 @@ func (r *renderer) node(np *nodePlan, v jval) error {
 			}
 			obj := r.loaded[np.ent][int(id)]
 			if obj == nil {
-				return errShape
+				return ErrRefused
 			}
 			val, err := f.gf.Resolve(r.ctx, obj)
 			if err != nil {
 				// The resolvers report it, with its path.
-				return errShape
+				return ErrRefused
 			}
 			if err := r.goValue(f, val); err != nil {
 				return err
@@ -625,7 +630,7 @@ func (r *renderer) node(np *nodePlan, v jval) error {
 		case fToOne:
 			if x.k == 'n' {
 				if f.nonNull {
-					return errShape
+					return ErrRefused
 				}
 				r.w.WriteString("null")
 				continue
