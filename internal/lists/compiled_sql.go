@@ -270,8 +270,14 @@ func (p *planner) link(m ToMany, parent *sql.Selector) func(*sql.Selector) {
 	if m.JoinTable == "" {
 		return func(c *sql.Selector) { c.Where(sql.ColumnsEQ(c.C(m.FK), id)) }
 	}
+	// A join rather than "id IN (SELECT ...)": SQLite then starts from the
+	// join table's index on the parent and looks the children up by key,
+	// where the IN form had it walk every event of the tenant per parent.
+	// The join table's key (parent, child) keeps each child once.
+	ja := p.alias()
 	return func(c *sql.Selector) {
-		c.Where(sql.ExprP(c.C("id") + " IN (SELECT " + quote(m.JoinChild) + " FROM " + quote(m.JoinTable) +
-			" WHERE " + quote(m.JoinParent) + " = " + id + ")"))
+		j := sql.Dialect(p.c.Dialect).Table(m.JoinTable).As(ja)
+		c.Join(j).On(c.C("id"), j.C(m.JoinChild))
+		c.Where(sql.ColumnsEQ(j.C(m.JoinParent), id))
 	}
 }
