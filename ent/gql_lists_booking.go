@@ -5,6 +5,7 @@ package ent
 import (
 	"context"
 
+	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"github.com/99designs/gqlgen/graphql"
 
@@ -911,3 +912,102 @@ func (_m *Booking) PaymentMethodLocalized(ctx context.Context) string {
 
 // IsNode marks Booking as a Node.
 func (*Booking) IsNode() {}
+
+// compiledSelector is the selector of Booking rows read as alias,
+// after the client's interceptors narrowed the query (the tenant), for
+// the list compiler.
+func (q *BookingQuery) compiledSelector(ctx context.Context, alias string) (*sql.Selector, error) {
+	if err := q.prepareQuery(ctx); err != nil {
+		return nil, err
+	}
+	b := sql.Dialect(q.driver.Dialect())
+	q.sql = b.Select().From(b.Table(booking.Table).As(alias))
+	return q.sqlQuery(ctx), nil
+}
+
+// compiledBooking describes Booking to the list compiler: the GraphQL
+// fields read from stored columns only, and the edges. A field not listed
+// (a resolver of its own, a JSON or scaled column) makes it decline.
+func (c *Client) compiledBooking() *lists.Entity {
+	return &lists.Entity{
+		Name: "Booking",
+		Leaves: map[string]lists.Leaf{
+			"id":                     {Type: lists.TypeID, Column: booking.FieldID},
+			"createdAt":              {Type: lists.TypeTime, Column: booking.FieldCreatedAt},
+			"updatedAt":              {Type: lists.TypeTime, Column: booking.FieldUpdatedAt},
+			"orderNumber":            {Type: lists.TypeString, Column: booking.FieldOrderNumber},
+			"status":                 {Type: lists.TypeEnum, Column: booking.FieldStatus},
+			"statusLocalized":        {Type: lists.TypeEnum, Column: booking.FieldStatus, Localized: "BookingStatus"},
+			"invoiceAddress":         {Type: lists.TypeString, Column: booking.FieldInvoiceAddress},
+			"currency":               {Type: lists.TypeString, Column: booking.FieldCurrency},
+			"subtotal":               {Type: lists.TypeMoney, Column: booking.FieldSubtotal, Currency: booking.FieldCurrency},
+			"taxTotal":               {Type: lists.TypeMoney, Column: booking.FieldTaxTotal, Currency: booking.FieldCurrency},
+			"total":                  {Type: lists.TypeMoney, Column: booking.FieldTotal, Currency: booking.FieldCurrency},
+			"paidAmount":             {Type: lists.TypeMoney, Column: booking.FieldPaidAmount, Currency: booking.FieldCurrency},
+			"refundedAmount":         {Type: lists.TypeMoney, Column: booking.FieldRefundedAmount, Currency: booking.FieldCurrency},
+			"paymentStatus":          {Type: lists.TypeEnum, Column: booking.FieldPaymentStatus},
+			"paymentStatusLocalized": {Type: lists.TypeEnum, Column: booking.FieldPaymentStatus, Localized: "PaymentStatus"},
+			"paymentMethod":          {Type: lists.TypeEnum, Column: booking.FieldPaymentMethod},
+			"paymentMethodLocalized": {Type: lists.TypeEnum, Column: booking.FieldPaymentMethod, Localized: "PaymentMethod"},
+			"invoiceNumber":          {Type: lists.TypeString, Column: booking.FieldInvoiceNumber},
+			"holdExpiresAt":          {Type: lists.TypeTime, Column: booking.FieldHoldExpiresAt},
+			"confirmedAt":            {Type: lists.TypeTime, Column: booking.FieldConfirmedAt},
+			"cancelledAt":            {Type: lists.TypeTime, Column: booking.FieldCancelledAt},
+			"cancellationReason":     {Type: lists.TypeString, Column: booking.FieldCancellationReason},
+			"utmSource":              {Type: lists.TypeString, Column: booking.FieldUtmSource},
+			"utmMedium":              {Type: lists.TypeString, Column: booking.FieldUtmMedium},
+			"utmCampaign":            {Type: lists.TypeString, Column: booking.FieldUtmCampaign},
+		},
+		ToOne: map[string]lists.ToOne{
+			"booker": {Target: "Participant", Local: "booker_id", Remote: "id"},
+		},
+		ToMany: map[string]lists.ToMany{
+			"tickets":  {Target: "Ticket", Connection: true, FK: "booking_id", JoinTable: "", JoinParent: "", JoinChild: ""},
+			"payments": {Target: "Payment", Connection: true, FK: "booking_id", JoinTable: "", JoinParent: "", JoinChild: ""},
+			"events":   {Target: "Event", Connection: false, FK: "", JoinTable: "event_bookings", JoinParent: "booking_id", JoinChild: "event_id"},
+		},
+		Base: func(ctx context.Context, alias string) (*sql.Selector, error) {
+			return c.Booking.Query().compiledSelector(ctx, alias)
+		},
+		Load: func(ctx context.Context, ids []int, edges []string) (map[int]any, error) {
+			q := c.Booking.Query().Where(booking.IDIn(ids...))
+			for _, ed := range edges {
+				switch ed {
+				case "booker":
+					q.WithBooker()
+				default:
+					return nil, &NotLoadedError{edge: ed}
+				}
+			}
+			rows, err := q.All(ctx)
+			if err != nil {
+				return nil, err
+			}
+			out := make(map[int]any, len(rows))
+			for _, r := range rows {
+				out[r.ID] = r
+			}
+			return out, nil
+		},
+		Run: func(ctx context.Context, query string, args []any, rows *sql.Rows) error {
+			q := c.Booking.Query()
+			ctx = setContextOp(ctx, q.ctx, ent.OpQuerySelect)
+			_, err := withInterceptors[*sql.Rows](ctx, q, QuerierFunc(func(ctx context.Context, _ Query) (Value, error) {
+				return rows, q.driver.Query(ctx, query, args, rows)
+			}), q.inters)
+			return err
+		},
+		Args: func(ctx context.Context, a lists.Args) (lists.Predicate, lists.Order, lists.CursorArgs, error) {
+			var (
+				where *BookingFilterInput
+				order []*BookingSortInput
+			)
+			cargs, err := a.Decode(ctx, &where, &order)
+			if err != nil {
+				return nil, lists.Order{}, cargs, err
+			}
+			p, err := where.pred()
+			return p, BookingOrder(order), cargs, err
+		},
+	}
+}

@@ -5,6 +5,7 @@ package ent
 import (
 	"context"
 
+	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"github.com/99designs/gqlgen/graphql"
 
@@ -952,3 +953,99 @@ func (_m *Event) StatusLocalized(ctx context.Context) string {
 
 // IsNode marks Event as a Node.
 func (*Event) IsNode() {}
+
+// compiledSelector is the selector of Event rows read as alias,
+// after the client's interceptors narrowed the query (the tenant), for
+// the list compiler.
+func (q *EventQuery) compiledSelector(ctx context.Context, alias string) (*sql.Selector, error) {
+	if err := q.prepareQuery(ctx); err != nil {
+		return nil, err
+	}
+	b := sql.Dialect(q.driver.Dialect())
+	q.sql = b.Select().From(b.Table(event.Table).As(alias))
+	return q.sqlQuery(ctx), nil
+}
+
+// compiledEvent describes Event to the list compiler: the GraphQL
+// fields read from stored columns only, and the edges. A field not listed
+// (a resolver of its own, a JSON or scaled column) makes it decline.
+func (c *Client) compiledEvent() *lists.Entity {
+	return &lists.Entity{
+		Name: "Event",
+		Leaves: map[string]lists.Leaf{
+			"id":                   {Type: lists.TypeID, Column: event.FieldID},
+			"createdAt":            {Type: lists.TypeTime, Column: event.FieldCreatedAt},
+			"updatedAt":            {Type: lists.TypeTime, Column: event.FieldUpdatedAt},
+			"title":                {Type: lists.TypeString, Column: event.FieldTitle},
+			"description":          {Type: lists.TypeString, Column: event.FieldDescription},
+			"status":               {Type: lists.TypeEnum, Column: event.FieldStatus},
+			"statusLocalized":      {Type: lists.TypeEnum, Column: event.FieldStatus, Localized: "EventStatus"},
+			"startsAt":             {Type: lists.TypeTime, Column: event.FieldStartsAt},
+			"endsAt":               {Type: lists.TypeTime, Column: event.FieldEndsAt},
+			"timeZone":             {Type: lists.TypeString, Column: event.FieldTimeZone},
+			"venue":                {Type: lists.TypeString, Column: event.FieldVenue},
+			"address":              {Type: lists.TypeString, Column: event.FieldAddress},
+			"onlineUrl":            {Type: lists.TypeString, Column: event.FieldOnlineURL},
+			"category":             {Type: lists.TypeString, Column: event.FieldCategory},
+			"capacity":             {Type: lists.TypeInt, Column: event.FieldCapacity},
+			"waitlistEnabled":      {Type: lists.TypeBool, Column: event.FieldWaitlistEnabled},
+			"registrationOpensAt":  {Type: lists.TypeTime, Column: event.FieldRegistrationOpensAt},
+			"registrationClosesAt": {Type: lists.TypeTime, Column: event.FieldRegistrationClosesAt},
+			"maxTicketsPerBooking": {Type: lists.TypeInt, Column: event.FieldMaxTicketsPerBooking},
+			"currency":             {Type: lists.TypeString, Column: event.FieldCurrency},
+			"registeredCount":      {Type: lists.TypeInt, Column: event.FieldRegisteredCount},
+			"waitlistCount":        {Type: lists.TypeInt, Column: event.FieldWaitlistCount},
+			"checkedInCount":       {Type: lists.TypeInt, Column: event.FieldCheckedInCount},
+			"cancelledAt":          {Type: lists.TypeTime, Column: event.FieldCancelledAt},
+			"cancellationReason":   {Type: lists.TypeString, Column: event.FieldCancellationReason},
+		},
+		ToOne: map[string]lists.ToOne{},
+		ToMany: map[string]lists.ToMany{
+			"ticketCategories": {Target: "TicketCategory", Connection: false, FK: "event_id", JoinTable: "", JoinParent: "", JoinChild: ""},
+			"tickets":          {Target: "Ticket", Connection: true, FK: "event_id", JoinTable: "", JoinParent: "", JoinChild: ""},
+			"registrations":    {Target: "Registration", Connection: true, FK: "event_id", JoinTable: "", JoinParent: "", JoinChild: ""},
+			"bookings":         {Target: "Booking", Connection: true, FK: "", JoinTable: "event_bookings", JoinParent: "event_id", JoinChild: "booking_id"},
+		},
+		Base: func(ctx context.Context, alias string) (*sql.Selector, error) {
+			return c.Event.Query().compiledSelector(ctx, alias)
+		},
+		Load: func(ctx context.Context, ids []int, edges []string) (map[int]any, error) {
+			q := c.Event.Query().Where(event.IDIn(ids...))
+			for _, ed := range edges {
+				switch ed {
+				default:
+					return nil, &NotLoadedError{edge: ed}
+				}
+			}
+			rows, err := q.All(ctx)
+			if err != nil {
+				return nil, err
+			}
+			out := make(map[int]any, len(rows))
+			for _, r := range rows {
+				out[r.ID] = r
+			}
+			return out, nil
+		},
+		Run: func(ctx context.Context, query string, args []any, rows *sql.Rows) error {
+			q := c.Event.Query()
+			ctx = setContextOp(ctx, q.ctx, ent.OpQuerySelect)
+			_, err := withInterceptors[*sql.Rows](ctx, q, QuerierFunc(func(ctx context.Context, _ Query) (Value, error) {
+				return rows, q.driver.Query(ctx, query, args, rows)
+			}), q.inters)
+			return err
+		},
+		Args: func(ctx context.Context, a lists.Args) (lists.Predicate, lists.Order, lists.CursorArgs, error) {
+			var (
+				where *EventFilterInput
+				order []*EventSortInput
+			)
+			cargs, err := a.Decode(ctx, &where, &order)
+			if err != nil {
+				return nil, lists.Order{}, cargs, err
+			}
+			p, err := where.pred()
+			return p, EventOrder(order), cargs, err
+		},
+	}
+}

@@ -5,6 +5,7 @@ package ent
 import (
 	"context"
 
+	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"github.com/99designs/gqlgen/graphql"
 
@@ -756,3 +757,87 @@ func (_m *Participant) page(ctx context.Context) any {
 
 // IsNode marks Participant as a Node.
 func (*Participant) IsNode() {}
+
+// compiledSelector is the selector of Participant rows read as alias,
+// after the client's interceptors narrowed the query (the tenant), for
+// the list compiler.
+func (q *ParticipantQuery) compiledSelector(ctx context.Context, alias string) (*sql.Selector, error) {
+	if err := q.prepareQuery(ctx); err != nil {
+		return nil, err
+	}
+	b := sql.Dialect(q.driver.Dialect())
+	q.sql = b.Select().From(b.Table(participant.Table).As(alias))
+	return q.sqlQuery(ctx), nil
+}
+
+// compiledParticipant describes Participant to the list compiler: the GraphQL
+// fields read from stored columns only, and the edges. A field not listed
+// (a resolver of its own, a JSON or scaled column) makes it decline.
+func (c *Client) compiledParticipant() *lists.Entity {
+	return &lists.Entity{
+		Name: "Participant",
+		Leaves: map[string]lists.Leaf{
+			"id":          {Type: lists.TypeID, Column: participant.FieldID},
+			"createdAt":   {Type: lists.TypeTime, Column: participant.FieldCreatedAt},
+			"updatedAt":   {Type: lists.TypeTime, Column: participant.FieldUpdatedAt},
+			"firstName":   {Type: lists.TypeString, Column: participant.FieldFirstName},
+			"lastName":    {Type: lists.TypeString, Column: participant.FieldLastName},
+			"email":       {Type: lists.TypeString, Column: participant.FieldEmail},
+			"phone":       {Type: lists.TypeString, Column: participant.FieldPhone},
+			"company":     {Type: lists.TypeString, Column: participant.FieldCompany},
+			"jobTitle":    {Type: lists.TypeString, Column: participant.FieldJobTitle},
+			"address":     {Type: lists.TypeString, Column: participant.FieldAddress},
+			"zipCode":     {Type: lists.TypeString, Column: participant.FieldZipCode},
+			"city":        {Type: lists.TypeString, Column: participant.FieldCity},
+			"countryCode": {Type: lists.TypeString, Column: participant.FieldCountryCode},
+			"externalRef": {Type: lists.TypeString, Column: participant.FieldExternalRef},
+		},
+		ToOne: map[string]lists.ToOne{},
+		ToMany: map[string]lists.ToMany{
+			"bookings":      {Target: "Booking", Connection: true, FK: "booker_id", JoinTable: "", JoinParent: "", JoinChild: ""},
+			"tickets":       {Target: "Ticket", Connection: true, FK: "holder_id", JoinTable: "", JoinParent: "", JoinChild: ""},
+			"registrations": {Target: "Registration", Connection: true, FK: "participant_id", JoinTable: "", JoinParent: "", JoinChild: ""},
+		},
+		Base: func(ctx context.Context, alias string) (*sql.Selector, error) {
+			return c.Participant.Query().compiledSelector(ctx, alias)
+		},
+		Load: func(ctx context.Context, ids []int, edges []string) (map[int]any, error) {
+			q := c.Participant.Query().Where(participant.IDIn(ids...))
+			for _, ed := range edges {
+				switch ed {
+				default:
+					return nil, &NotLoadedError{edge: ed}
+				}
+			}
+			rows, err := q.All(ctx)
+			if err != nil {
+				return nil, err
+			}
+			out := make(map[int]any, len(rows))
+			for _, r := range rows {
+				out[r.ID] = r
+			}
+			return out, nil
+		},
+		Run: func(ctx context.Context, query string, args []any, rows *sql.Rows) error {
+			q := c.Participant.Query()
+			ctx = setContextOp(ctx, q.ctx, ent.OpQuerySelect)
+			_, err := withInterceptors[*sql.Rows](ctx, q, QuerierFunc(func(ctx context.Context, _ Query) (Value, error) {
+				return rows, q.driver.Query(ctx, query, args, rows)
+			}), q.inters)
+			return err
+		},
+		Args: func(ctx context.Context, a lists.Args) (lists.Predicate, lists.Order, lists.CursorArgs, error) {
+			var (
+				where *ParticipantFilterInput
+				order []*ParticipantSortInput
+			)
+			cargs, err := a.Decode(ctx, &where, &order)
+			if err != nil {
+				return nil, lists.Order{}, cargs, err
+			}
+			p, err := where.pred()
+			return p, ParticipantOrder(order), cargs, err
+		},
+	}
+}

@@ -5,6 +5,7 @@ package ent
 import (
 	"context"
 
+	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"github.com/99designs/gqlgen/graphql"
 
@@ -519,3 +520,87 @@ func (_m *Payment) StatusLocalized(ctx context.Context) string {
 
 // IsNode marks Payment as a Node.
 func (*Payment) IsNode() {}
+
+// compiledSelector is the selector of Payment rows read as alias,
+// after the client's interceptors narrowed the query (the tenant), for
+// the list compiler.
+func (q *PaymentQuery) compiledSelector(ctx context.Context, alias string) (*sql.Selector, error) {
+	if err := q.prepareQuery(ctx); err != nil {
+		return nil, err
+	}
+	b := sql.Dialect(q.driver.Dialect())
+	q.sql = b.Select().From(b.Table(payment.Table).As(alias))
+	return q.sqlQuery(ctx), nil
+}
+
+// compiledPayment describes Payment to the list compiler: the GraphQL
+// fields read from stored columns only, and the edges. A field not listed
+// (a resolver of its own, a JSON or scaled column) makes it decline.
+func (c *Client) compiledPayment() *lists.Entity {
+	return &lists.Entity{
+		Name: "Payment",
+		Leaves: map[string]lists.Leaf{
+			"id":                {Type: lists.TypeID, Column: payment.FieldID},
+			"createdAt":         {Type: lists.TypeTime, Column: payment.FieldCreatedAt},
+			"updatedAt":         {Type: lists.TypeTime, Column: payment.FieldUpdatedAt},
+			"kind":              {Type: lists.TypeEnum, Column: payment.FieldKind},
+			"kindLocalized":     {Type: lists.TypeEnum, Column: payment.FieldKind, Localized: "PaymentKind"},
+			"amount":            {Type: lists.TypeMoney, Column: payment.FieldAmount, Currency: payment.FieldCurrency},
+			"currency":          {Type: lists.TypeString, Column: payment.FieldCurrency},
+			"method":            {Type: lists.TypeEnum, Column: payment.FieldMethod},
+			"methodLocalized":   {Type: lists.TypeEnum, Column: payment.FieldMethod, Localized: "PaymentMethod"},
+			"status":            {Type: lists.TypeEnum, Column: payment.FieldStatus},
+			"statusLocalized":   {Type: lists.TypeEnum, Column: payment.FieldStatus, Localized: "PaymentRecordStatus"},
+			"providerReference": {Type: lists.TypeString, Column: payment.FieldProviderReference},
+			"paidAt":            {Type: lists.TypeTime, Column: payment.FieldPaidAt},
+			"note":              {Type: lists.TypeString, Column: payment.FieldNote},
+		},
+		ToOne: map[string]lists.ToOne{
+			"booking": {Target: "Booking", Local: "booking_id", Remote: "id"},
+		},
+		ToMany: map[string]lists.ToMany{},
+		Base: func(ctx context.Context, alias string) (*sql.Selector, error) {
+			return c.Payment.Query().compiledSelector(ctx, alias)
+		},
+		Load: func(ctx context.Context, ids []int, edges []string) (map[int]any, error) {
+			q := c.Payment.Query().Where(payment.IDIn(ids...))
+			for _, ed := range edges {
+				switch ed {
+				case "booking":
+					q.WithBooking()
+				default:
+					return nil, &NotLoadedError{edge: ed}
+				}
+			}
+			rows, err := q.All(ctx)
+			if err != nil {
+				return nil, err
+			}
+			out := make(map[int]any, len(rows))
+			for _, r := range rows {
+				out[r.ID] = r
+			}
+			return out, nil
+		},
+		Run: func(ctx context.Context, query string, args []any, rows *sql.Rows) error {
+			q := c.Payment.Query()
+			ctx = setContextOp(ctx, q.ctx, ent.OpQuerySelect)
+			_, err := withInterceptors[*sql.Rows](ctx, q, QuerierFunc(func(ctx context.Context, _ Query) (Value, error) {
+				return rows, q.driver.Query(ctx, query, args, rows)
+			}), q.inters)
+			return err
+		},
+		Args: func(ctx context.Context, a lists.Args) (lists.Predicate, lists.Order, lists.CursorArgs, error) {
+			var (
+				where *PaymentFilterInput
+				order []*PaymentSortInput
+			)
+			cargs, err := a.Decode(ctx, &where, &order)
+			if err != nil {
+				return nil, lists.Order{}, cargs, err
+			}
+			p, err := where.pred()
+			return p, PaymentOrder(order), cargs, err
+		},
+	}
+}

@@ -5,6 +5,7 @@ package ent
 import (
 	"context"
 
+	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"github.com/99designs/gqlgen/graphql"
 
@@ -502,3 +503,85 @@ func (_m *Registration) StatusLocalized(ctx context.Context) string {
 
 // IsNode marks Registration as a Node.
 func (*Registration) IsNode() {}
+
+// compiledSelector is the selector of Registration rows read as alias,
+// after the client's interceptors narrowed the query (the tenant), for
+// the list compiler.
+func (q *RegistrationQuery) compiledSelector(ctx context.Context, alias string) (*sql.Selector, error) {
+	if err := q.prepareQuery(ctx); err != nil {
+		return nil, err
+	}
+	b := sql.Dialect(q.driver.Dialect())
+	q.sql = b.Select().From(b.Table(registration.Table).As(alias))
+	return q.sqlQuery(ctx), nil
+}
+
+// compiledRegistration describes Registration to the list compiler: the GraphQL
+// fields read from stored columns only, and the edges. A field not listed
+// (a resolver of its own, a JSON or scaled column) makes it decline.
+func (c *Client) compiledRegistration() *lists.Entity {
+	return &lists.Entity{
+		Name: "Registration",
+		Leaves: map[string]lists.Leaf{
+			"id":               {Type: lists.TypeID, Column: registration.FieldID},
+			"createdAt":        {Type: lists.TypeTime, Column: registration.FieldCreatedAt},
+			"updatedAt":        {Type: lists.TypeTime, Column: registration.FieldUpdatedAt},
+			"status":           {Type: lists.TypeEnum, Column: registration.FieldStatus},
+			"statusLocalized":  {Type: lists.TypeEnum, Column: registration.FieldStatus, Localized: "RegistrationStatus"},
+			"waitlistPosition": {Type: lists.TypeInt, Column: registration.FieldWaitlistPosition},
+		},
+		ToOne: map[string]lists.ToOne{
+			"event":       {Target: "Event", Local: "event_id", Remote: "id"},
+			"participant": {Target: "Participant", Local: "participant_id", Remote: "id"},
+			"ticket":      {Target: "Ticket", Local: "id", Remote: "registration_id"},
+		},
+		ToMany: map[string]lists.ToMany{},
+		Base: func(ctx context.Context, alias string) (*sql.Selector, error) {
+			return c.Registration.Query().compiledSelector(ctx, alias)
+		},
+		Load: func(ctx context.Context, ids []int, edges []string) (map[int]any, error) {
+			q := c.Registration.Query().Where(registration.IDIn(ids...))
+			for _, ed := range edges {
+				switch ed {
+				case "event":
+					q.WithEvent()
+				case "participant":
+					q.WithParticipant()
+				case "ticket":
+					q.WithTicket()
+				default:
+					return nil, &NotLoadedError{edge: ed}
+				}
+			}
+			rows, err := q.All(ctx)
+			if err != nil {
+				return nil, err
+			}
+			out := make(map[int]any, len(rows))
+			for _, r := range rows {
+				out[r.ID] = r
+			}
+			return out, nil
+		},
+		Run: func(ctx context.Context, query string, args []any, rows *sql.Rows) error {
+			q := c.Registration.Query()
+			ctx = setContextOp(ctx, q.ctx, ent.OpQuerySelect)
+			_, err := withInterceptors[*sql.Rows](ctx, q, QuerierFunc(func(ctx context.Context, _ Query) (Value, error) {
+				return rows, q.driver.Query(ctx, query, args, rows)
+			}), q.inters)
+			return err
+		},
+		Args: func(ctx context.Context, a lists.Args) (lists.Predicate, lists.Order, lists.CursorArgs, error) {
+			var (
+				where *RegistrationFilterInput
+				order []*RegistrationSortInput
+			)
+			cargs, err := a.Decode(ctx, &where, &order)
+			if err != nil {
+				return nil, lists.Order{}, cargs, err
+			}
+			p, err := where.pred()
+			return p, RegistrationOrder(order), cargs, err
+		},
+	}
+}

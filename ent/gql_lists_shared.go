@@ -469,6 +469,37 @@ func (c *Client) Noders(ctx context.Context, ids []int) ([]Noder, error) {
 	return out, nil
 }
 
+// CompiledLists describes the entities and root list fields of c to the
+// list compiler.
+func CompiledLists(c *Client) *lists.Catalog {
+	return &lists.Catalog{
+		Dialect: c.driver.Dialect(),
+		Entities: map[string]*lists.Entity{
+			"Booking":        c.compiledBooking(),
+			"Event":          c.compiledEvent(),
+			"Participant":    c.compiledParticipant(),
+			"Payment":        c.compiledPayment(),
+			"Registration":   c.compiledRegistration(),
+			"Ticket":         c.compiledTicket(),
+			"TicketCategory": c.compiledTicketCategory(),
+		},
+		Roots: map[string]lists.Root{
+			"bookings":          {Entity: "Booking"},
+			"bookingsPage":      {Entity: "Booking", Segment: true},
+			"events":            {Entity: "Event"},
+			"eventsPage":        {Entity: "Event", Segment: true},
+			"participants":      {Entity: "Participant"},
+			"participantsPage":  {Entity: "Participant", Segment: true},
+			"payments":          {Entity: "Payment"},
+			"paymentsPage":      {Entity: "Payment", Segment: true},
+			"registrations":     {Entity: "Registration"},
+			"registrationsPage": {Entity: "Registration", Segment: true},
+			"tickets":           {Entity: "Ticket"},
+			"ticketsPage":       {Entity: "Ticket", Segment: true},
+		},
+	}
+}
+
 // Detach returns an entity read or written in a transaction that has ended,
 // bound to the client again, so its edges can still be queried.
 func Detach[E any, P interface {

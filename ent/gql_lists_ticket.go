@@ -5,6 +5,7 @@ package ent
 import (
 	"context"
 
+	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"github.com/99designs/gqlgen/graphql"
 
@@ -677,3 +678,96 @@ func (_m *Ticket) TaxAmountMoney() money.Money {
 
 // IsNode marks Ticket as a Node.
 func (*Ticket) IsNode() {}
+
+// compiledSelector is the selector of Ticket rows read as alias,
+// after the client's interceptors narrowed the query (the tenant), for
+// the list compiler.
+func (q *TicketQuery) compiledSelector(ctx context.Context, alias string) (*sql.Selector, error) {
+	if err := q.prepareQuery(ctx); err != nil {
+		return nil, err
+	}
+	b := sql.Dialect(q.driver.Dialect())
+	q.sql = b.Select().From(b.Table(ticket.Table).As(alias))
+	return q.sqlQuery(ctx), nil
+}
+
+// compiledTicket describes Ticket to the list compiler: the GraphQL
+// fields read from stored columns only, and the edges. A field not listed
+// (a resolver of its own, a JSON or scaled column) makes it decline.
+func (c *Client) compiledTicket() *lists.Entity {
+	return &lists.Entity{
+		Name: "Ticket",
+		Leaves: map[string]lists.Leaf{
+			"id":              {Type: lists.TypeID, Column: ticket.FieldID},
+			"createdAt":       {Type: lists.TypeTime, Column: ticket.FieldCreatedAt},
+			"updatedAt":       {Type: lists.TypeTime, Column: ticket.FieldUpdatedAt},
+			"code":            {Type: lists.TypeString, Column: ticket.FieldCode},
+			"status":          {Type: lists.TypeEnum, Column: ticket.FieldStatus},
+			"statusLocalized": {Type: lists.TypeEnum, Column: ticket.FieldStatus, Localized: "TicketStatus"},
+			"checkedInAt":     {Type: lists.TypeTime, Column: ticket.FieldCheckedInAt},
+			"price":           {Type: lists.TypeMoney, Column: ticket.FieldPrice, Currency: ticket.FieldCurrency},
+			"netPrice":        {Type: lists.TypeMoney, Column: ticket.FieldNetPrice, Currency: ticket.FieldCurrency},
+			"taxAmount":       {Type: lists.TypeMoney, Column: ticket.FieldTaxAmount, Currency: ticket.FieldCurrency},
+			"currency":        {Type: lists.TypeString, Column: ticket.FieldCurrency},
+		},
+		ToOne: map[string]lists.ToOne{
+			"booking":        {Target: "Booking", Local: "booking_id", Remote: "id"},
+			"event":          {Target: "Event", Local: "event_id", Remote: "id"},
+			"ticketCategory": {Target: "TicketCategory", Local: "ticket_category_id", Remote: "id"},
+			"holder":         {Target: "Participant", Local: "holder_id", Remote: "id"},
+			"registration":   {Target: "Registration", Local: "registration_id", Remote: "id"},
+		},
+		ToMany: map[string]lists.ToMany{},
+		Base: func(ctx context.Context, alias string) (*sql.Selector, error) {
+			return c.Ticket.Query().compiledSelector(ctx, alias)
+		},
+		Load: func(ctx context.Context, ids []int, edges []string) (map[int]any, error) {
+			q := c.Ticket.Query().Where(ticket.IDIn(ids...))
+			for _, ed := range edges {
+				switch ed {
+				case "booking":
+					q.WithBooking()
+				case "event":
+					q.WithEvent()
+				case "ticketCategory":
+					q.WithTicketCategory()
+				case "holder":
+					q.WithHolder()
+				case "registration":
+					q.WithRegistration()
+				default:
+					return nil, &NotLoadedError{edge: ed}
+				}
+			}
+			rows, err := q.All(ctx)
+			if err != nil {
+				return nil, err
+			}
+			out := make(map[int]any, len(rows))
+			for _, r := range rows {
+				out[r.ID] = r
+			}
+			return out, nil
+		},
+		Run: func(ctx context.Context, query string, args []any, rows *sql.Rows) error {
+			q := c.Ticket.Query()
+			ctx = setContextOp(ctx, q.ctx, ent.OpQuerySelect)
+			_, err := withInterceptors[*sql.Rows](ctx, q, QuerierFunc(func(ctx context.Context, _ Query) (Value, error) {
+				return rows, q.driver.Query(ctx, query, args, rows)
+			}), q.inters)
+			return err
+		},
+		Args: func(ctx context.Context, a lists.Args) (lists.Predicate, lists.Order, lists.CursorArgs, error) {
+			var (
+				where *TicketFilterInput
+				order []*TicketSortInput
+			)
+			cargs, err := a.Decode(ctx, &where, &order)
+			if err != nil {
+				return nil, lists.Order{}, cargs, err
+			}
+			p, err := where.pred()
+			return p, TicketOrder(order), cargs, err
+		},
+	}
+}

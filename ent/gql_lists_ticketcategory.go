@@ -5,6 +5,7 @@ package ent
 import (
 	"context"
 
+	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"github.com/99designs/gqlgen/graphql"
 
@@ -528,3 +529,86 @@ func (_m *TicketCategory) PriceMoney() money.Money {
 
 // IsNode marks TicketCategory as a Node.
 func (*TicketCategory) IsNode() {}
+
+// compiledSelector is the selector of TicketCategory rows read as alias,
+// after the client's interceptors narrowed the query (the tenant), for
+// the list compiler.
+func (q *TicketCategoryQuery) compiledSelector(ctx context.Context, alias string) (*sql.Selector, error) {
+	if err := q.prepareQuery(ctx); err != nil {
+		return nil, err
+	}
+	b := sql.Dialect(q.driver.Dialect())
+	q.sql = b.Select().From(b.Table(ticketcategory.Table).As(alias))
+	return q.sqlQuery(ctx), nil
+}
+
+// compiledTicketCategory describes TicketCategory to the list compiler: the GraphQL
+// fields read from stored columns only, and the edges. A field not listed
+// (a resolver of its own, a JSON or scaled column) makes it decline.
+func (c *Client) compiledTicketCategory() *lists.Entity {
+	return &lists.Entity{
+		Name: "TicketCategory",
+		Leaves: map[string]lists.Leaf{
+			"id":           {Type: lists.TypeID, Column: ticketcategory.FieldID},
+			"createdAt":    {Type: lists.TypeTime, Column: ticketcategory.FieldCreatedAt},
+			"updatedAt":    {Type: lists.TypeTime, Column: ticketcategory.FieldUpdatedAt},
+			"name":         {Type: lists.TypeString, Column: ticketcategory.FieldName},
+			"description":  {Type: lists.TypeString, Column: ticketcategory.FieldDescription},
+			"price":        {Type: lists.TypeMoney, Column: ticketcategory.FieldPrice, Currency: ticketcategory.FieldCurrency},
+			"currency":     {Type: lists.TypeString, Column: ticketcategory.FieldCurrency},
+			"capacity":     {Type: lists.TypeInt, Column: ticketcategory.FieldCapacity},
+			"soldCount":    {Type: lists.TypeInt, Column: ticketcategory.FieldSoldCount},
+			"salesStartAt": {Type: lists.TypeTime, Column: ticketcategory.FieldSalesStartAt},
+			"salesEndAt":   {Type: lists.TypeTime, Column: ticketcategory.FieldSalesEndAt},
+		},
+		ToOne: map[string]lists.ToOne{
+			"event": {Target: "Event", Local: "event_id", Remote: "id"},
+		},
+		ToMany: map[string]lists.ToMany{
+			"tickets": {Target: "Ticket", Connection: true, FK: "ticket_category_id", JoinTable: "", JoinParent: "", JoinChild: ""},
+		},
+		Base: func(ctx context.Context, alias string) (*sql.Selector, error) {
+			return c.TicketCategory.Query().compiledSelector(ctx, alias)
+		},
+		Load: func(ctx context.Context, ids []int, edges []string) (map[int]any, error) {
+			q := c.TicketCategory.Query().Where(ticketcategory.IDIn(ids...))
+			for _, ed := range edges {
+				switch ed {
+				case "event":
+					q.WithEvent()
+				default:
+					return nil, &NotLoadedError{edge: ed}
+				}
+			}
+			rows, err := q.All(ctx)
+			if err != nil {
+				return nil, err
+			}
+			out := make(map[int]any, len(rows))
+			for _, r := range rows {
+				out[r.ID] = r
+			}
+			return out, nil
+		},
+		Run: func(ctx context.Context, query string, args []any, rows *sql.Rows) error {
+			q := c.TicketCategory.Query()
+			ctx = setContextOp(ctx, q.ctx, ent.OpQuerySelect)
+			_, err := withInterceptors[*sql.Rows](ctx, q, QuerierFunc(func(ctx context.Context, _ Query) (Value, error) {
+				return rows, q.driver.Query(ctx, query, args, rows)
+			}), q.inters)
+			return err
+		},
+		Args: func(ctx context.Context, a lists.Args) (lists.Predicate, lists.Order, lists.CursorArgs, error) {
+			var (
+				where *TicketCategoryFilterInput
+				order []*TicketCategorySortInput
+			)
+			cargs, err := a.Decode(ctx, &where, &order)
+			if err != nil {
+				return nil, lists.Order{}, cargs, err
+			}
+			p, err := where.pred()
+			return p, TicketCategoryOrder(order), cargs, err
+		},
+	}
+}

@@ -27,6 +27,7 @@ import (
 	"entgo.io/ent/dialect"
 
 	"seatgraph/ent"
+	"seatgraph/graph"
 	"seatgraph/internal/auth"
 	"seatgraph/internal/booking"
 	"seatgraph/internal/domain"
@@ -41,7 +42,10 @@ type Env struct {
 	DB      *sql.DB
 	Tenant  int
 	Handler http.Handler
-	App     *server.App
+	// Interpreted is Handler with the list compiler off: every list is
+	// answered by its resolvers (see graph.HandlerOptions).
+	Interpreted http.Handler
+	App         *server.App
 	// AdminKey is an ADMIN key of Tenant, sent with every request through
 	// Handler unless the request names its own Authorization ("" for
 	// anonymous).
@@ -157,7 +161,24 @@ func OpenWith(t testing.TB, kind string, flags ...string) *Env {
 	}
 	e.App = server.NewApp(cfg, e.Client, db, d, tid, log, booking.Options{Now: e.Clock.Now})
 	e.Handler = asAdmin(e.AdminKey, e.App.Handler)
+	gql := graph.NewHandler(graph.New(e.Client, e.App.Engine), graph.HandlerOptions{
+		Introspection: cfg.Introspection, Logger: log, Limits: cfg.Limits, Interpreted: true})
+	e.Interpreted = asAdmin(e.AdminKey, server.RequestContext(cfg, auth.NewAuthenticator(e.Client, tid).Middleware(gql)))
 	return e
+}
+
+// Raw posts a GraphQL request to h and returns the response body as sent.
+func (e *Env) Raw(t testing.TB, h http.Handler, query string, vars map[string]any, headers ...string) []byte {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec.Body.Bytes()
 }
 
 // asAdmin sends requests that name no Authorization with the admin key, so
