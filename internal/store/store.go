@@ -236,7 +236,7 @@ func migrateSchema(ctx context.Context, db *sql.DB, t Target) (err error) {
 		}
 	}
 	drv := txDriver{entsql.NewDriver(t.Dialect, entsql.Conn{ExecQuerier: tx})}
-	if err := migrate.NewSchema(drv).Create(ctx, entschema.WithDropIndex(true)); err != nil {
+	if err := migrate.NewSchema(drv).Create(ctx); err != nil {
 		return err
 	}
 	return tx.Commit()
