@@ -101,7 +101,52 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 		return
 	}
 	responses, ctx := exec.DispatchOperation(ctx, oc)
-	writeResponse(w, http.StatusOK, media, responses(ctx))
+	writeOperationResponse(w, media, responses(ctx))
+}
+
+// writeOperationResponse writes an executed operation's response. Its data
+// is JSON the executor already wrote (and a compiled list copied from the
+// database), so it goes out as it is: encoding the Response with
+// encoding/json would validate and compact every byte of it once more (a
+// sixth of the server's CPU under the list load). Errors and extensions,
+// small and rare, are encoded as usual, in the order encoding/json gives
+// graphql.Response's fields.
+func writeOperationResponse(w http.ResponseWriter, media string, r *graphql.Response) {
+	if r == nil || r.Label != "" || len(r.Path) > 0 || r.HasNext != nil {
+		writeResponse(w, http.StatusOK, media, r)
+		return
+	}
+	buf := make([]byte, 0, len(r.Data)+64)
+	buf = append(buf, '{')
+	if len(r.Errors) > 0 {
+		errs, err := json.Marshal(r.Errors)
+		if err != nil {
+			writeResponse(w, http.StatusOK, media, r)
+			return
+		}
+		buf = append(buf, `"errors":`...)
+		buf = append(buf, errs...)
+		buf = append(buf, ',')
+	}
+	buf = append(buf, `"data":`...)
+	if len(r.Data) == 0 {
+		buf = append(buf, "null"...)
+	} else {
+		buf = append(buf, r.Data...)
+	}
+	if len(r.Extensions) > 0 {
+		ext, err := json.Marshal(r.Extensions)
+		if err != nil {
+			writeResponse(w, http.StatusOK, media, r)
+			return
+		}
+		buf = append(buf, `,"extensions":`...)
+		buf = append(buf, ext...)
+	}
+	buf = append(buf, '}')
+	setContentType(w, media)
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(buf)
 }
 
 // isQuery reports whether the request's operation is a query, as far as its
@@ -379,7 +424,15 @@ func writeResponse(w http.ResponseWriter, status int, media string, v any) {
 		status, body = http.StatusInternalServerError,
 			[]byte(`{"errors":[{"message":"internal server error","extensions":{"code":"INTERNAL_SERVER_ERROR"}}]}`)
 	}
-	w.Header().Set("Content-Type", media+"; charset=utf-8")
+	setContentType(w, media)
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
+}
+
+// setContentType names the JSON media type of a response, and tells
+// browsers never to sniff it as anything else: strings in the data are not
+// HTML-escaped (a "<" stays "<"), which is safe only as JSON.
+func setContentType(w http.ResponseWriter, media string) {
+	w.Header().Set("Content-Type", media+"; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
 }
