@@ -83,6 +83,12 @@ func (r *report) comparePeer(ctx context.Context, cfg options, tmp string, t tar
 	}
 	for _, row := range r.peerRun.rows {
 		r.peer.set(peerName, row.conc, row.peer.rps)
+		if row.seatgraph.rps > 0 {
+			if r.peer.own == nil {
+				r.peer.own = map[int]float64{}
+			}
+			r.peer.own[row.conc] = row.seatgraph.rps
+		}
 	}
 }
 

@@ -42,7 +42,8 @@ func (r *report) print(w io.Writer, cfg options) {
 			fmt.Fprintf(w, "   c%d: seatgraph's booking list at %.0f%% of the raw handler's throughput (%.0f vs %.0f req/s)\n", c, pct(a.rps, raw.rps), a.rps, raw.rps)
 		}
 		if p := r.peer.rps[c]; p > 0 && ok1 {
-			fmt.Fprintf(w, "   c%d: seatgraph's booking list at %.1fx %s's throughput (%.0f vs %.0f req/s)\n", c, a.rps/p, r.peer.name, a.rps, p)
+			o := r.peer.ours(c, a.rps)
+			fmt.Fprintf(w, "   c%d: seatgraph's booking list at %.1fx %s's throughput (%.0f vs %.0f req/s, side by side)\n", c, o/p, r.peer.name, o, p)
 		}
 		if d, ok := r.find(scDeep, c); ok && ok1 {
 			fmt.Fprintf(w, "   c%d: cursor at 90%%: %.0f req/s, p50 %s ms vs first page %.0f req/s, p50 %s ms (%.0f%%)\n",
@@ -60,7 +61,20 @@ func (r *report) print(w io.Writer, cfg options) {
 type peerResult struct {
 	name string          // e.g. "PostGraphile v5"
 	rps  map[int]float64 // median req/s by concurrency
-	note string          // why it was not measured, when rps has no entry
+	// own is seatgraph's req/s in the same interleaved rounds as the peer,
+	// on the same data and indexes: the fair side of the ratio. Empty when
+	// the peer run measured no seatgraph figure; then the main run's is used.
+	own  map[int]float64
+	note string // why it was not measured, when rps has no entry
+}
+
+// ours is seatgraph's req/s to hold against the peer at conc: the one
+// measured beside it, else main, the main run's.
+func (p *peerResult) ours(conc int, main float64) float64 {
+	if v := p.own[conc]; v > 0 {
+		return v
+	}
+	return main
 }
 
 // set records the peer's req/s at conc.
@@ -122,7 +136,8 @@ func printTargets(w io.Writer, reports []*report, cfg options) {
 				}
 				none(r.name, "%s peer not measured (%s)", what, note)
 			default:
-				line(a.rps >= peerFactor*peer, r.name, "%s %.1fx (%.0f vs %.0f req/s)", what, a.rps/peer, a.rps, peer)
+				o := r.peer.ours(c, a.rps)
+				line(o >= peerFactor*peer, r.name, "%s %.1fx (%.0f vs %.0f req/s, side by side)", what, o/peer, o, peer)
 			}
 		}
 		for _, c := range targetConcs {
