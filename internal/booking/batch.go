@@ -180,7 +180,7 @@ func (e *Engine) commitGroup(batch []*groupReq) []groupRes {
 	pend := &pending{sqlite: !e.postgres(), seq: map[int]int{}}
 	// A lone booking needs no savepoint: the transaction is its own.
 	if len(batch) == 1 {
-		res[0] = e.runInGroup(tx, batch[0], pend, false)
+		res[0] = e.runInGroup(tx, batch[0], pend)
 		if res[0].err == nil && res[0].panicked == nil {
 			if err := e.flush(tx, pend); err != nil {
 				_ = tx.Rollback()
@@ -190,9 +190,6 @@ func (e *Engine) commitGroup(batch []*groupReq) []groupRes {
 				res[0] = groupRes{alone: true}
 			}
 			return res
-		}
-		if errors.Is(res[0].err, errFastMissed) {
-			res[0] = groupRes{alone: true} // createAlone retries on the locking path
 		}
 		if err := tx.Rollback(); err != nil {
 			return allAlone()
@@ -214,7 +211,7 @@ func (e *Engine) commitGroup(batch []*groupReq) []groupRes {
 			return allAlone()
 		}
 		claims := len(pend.claims)
-		res[i] = e.runInGroup(tx, r, pend, false)
+		res[i] = e.runInGroup(tx, r, pend)
 		if errors.Is(res[i].err, errNeedFlush) {
 			// Take the seats of the bookings before it, outside its
 			// savepoint (a failure of its own must not undo them), then
@@ -224,16 +221,7 @@ func (e *Engine) commitGroup(batch []*groupReq) []groupRes {
 				_ = tx.Rollback()
 				return allAlone()
 			}
-			res[i] = e.runInGroup(tx, r, pend, false)
-		}
-		if errors.Is(res[i].err, errFastMissed) {
-			// The hot-event path lost a race with another process: undo
-			// it, and book on the locking path.
-			if err := tx.Exec(bg, "ROLLBACK TO booking"); err != nil {
-				_ = tx.Rollback()
-				return allAlone()
-			}
-			res[i] = e.runInGroup(tx, r, pend, true)
+			res[i] = e.runInGroup(tx, r, pend)
 		}
 		if res[i].err == nil && res[i].panicked == nil {
 			continue
@@ -272,23 +260,20 @@ func (e *Engine) flush(tx *store.Tx, pend *pending) error {
 	return pend.flush(context.Background(), tx, e.clock())
 }
 
-// runInGroup runs one booking's steps in the group's transaction (on the
-// locking path when locking). Its statements get the caller's context
+// runInGroup runs one booking's steps in the group's transaction. Its
+// bookings on the hot-event path leave their seats to the group's flush
+// (they never end in errFastMissed). Its statements get the caller's context
 // values (tenant, role) but not its cancellation: an interrupted statement
 // can roll back SQLite's whole transaction, the other bookings' too.
-func (e *Engine) runInGroup(tx *store.Tx, r *groupReq, pend *pending, locking bool) (res groupRes) {
+func (e *Engine) runInGroup(tx *store.Tx, r *groupReq, pend *pending) (res groupRes) {
 	defer func() {
 		if v := recover(); v != nil {
 			res = groupRes{panicked: v}
 		}
 	}()
-	ctx := txContext(context.WithoutCancel(r.ctx), tx)
-	if locking {
-		ctx = context.WithValue(ctx, slowKey{}, true)
-	}
-	ctx = context.WithValue(ctx, pendingKey{}, pend)
+	ctx := context.WithValue(txContext(context.WithoutCancel(r.ctx), tx), pendingKey{}, pend)
 	b, err := e.createIn(ctx, tx.Tx, r.tid, r.in, r.ppl, r.hash)
-	if err != nil && !errors.Is(err, errNeedFlush) && !errors.Is(err, errFastMissed) && retryable(err) {
+	if err != nil && !errors.Is(err, errNeedFlush) && retryable(err) {
 		// A conflict with another process: a transaction of its own
 		// retries it as inTx does. It still gets an error here, so its
 		// savepoint is rolled back.

@@ -177,8 +177,6 @@ func (e *Engine) bookFast(ctx context.Context, tx *ent.Tx, tid int, o *order) (*
 		return nil, errFastMissed
 	}
 	b.OrderNumber = orderNumber(seqs[0])
-	ev.RegisteredCount += seats
-	c.SoldCount += seats
 	return b, nil
 }
 
@@ -328,7 +326,7 @@ RETURNING id`
 
 // flush takes the seats and order numbers of the claims not yet written,
 // events (then their categories) in id order and tenants in id order, as
-// every transaction locks them. errFastMissed: a guard failed.
+// every transaction locks them. errGroupLost: a guard failed.
 func (p *pending) flush(ctx context.Context, tx *store.Tx, now time.Time) error {
 	if p.sqlite {
 		return p.flushSQLite(ctx, tx, now)
