@@ -127,7 +127,7 @@ func (c *Catalog) Compile(ctx context.Context, f graphql.CollectedField, allowed
 	if !ok {
 		return nil, false
 	}
-	return &Compiled{ctx: ctx, cat: c, conn: conn, query: query, args: args}, true
+	return &Compiled{cat: c, conn: conn, query: query, args: args}, true
 }
 
 // fieldKind is how one selected field of an object is answered.

@@ -21,7 +21,6 @@ import (
 
 // Compiled is a planned root list field.
 type Compiled struct {
-	ctx   context.Context
 	cat   *Catalog
 	conn  *connPlan
 	query string
