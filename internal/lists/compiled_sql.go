@@ -170,13 +170,13 @@ func (p *planner) connExpr(cp *connPlan, link func(*sql.Selector)) (sql.Querier,
 	default:
 		if cp.prev && cp.w.after != nil {
 			after := cp.w.after
-			if parts[2], ok = exists(func(s *sql.Selector) { s.Where(sql.Not(cp.order.seek(s, after, true))) }); !ok {
+			if parts[2], ok = exists(func(s *sql.Selector) { cp.order.notBeyond(selWhere{s}, after, true) }); !ok {
 				return nil, false
 			}
 		}
 		if cp.next && cp.w.before != nil {
 			before := cp.w.before
-			if parts[3], ok = exists(func(s *sql.Selector) { s.Where(sql.Not(cp.order.seek(s, before, false))) }); !ok {
+			if parts[3], ok = exists(func(s *sql.Selector) { cp.order.notBeyond(selWhere{s}, before, false) }); !ok {
 				return nil, false
 			}
 		}
