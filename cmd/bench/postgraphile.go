@@ -54,19 +54,6 @@ type peerReport struct {
 	rssKiB  int64
 }
 
-// find returns the median rounds at concurrency c.
-func (p *peerReport) find(c int) (peerRow, bool) {
-	if p == nil {
-		return peerRow{}, false
-	}
-	for _, r := range p.rows {
-		if r.conc == c {
-			return r, true
-		}
-	}
-	return peerRow{}, false
-}
-
 // comparePeer runs PostGraphile beside seatgraph on t (unless
 // -postgraphile=false) and hands its req/s to the report's targets.
 func (r *report) comparePeer(ctx context.Context, cfg options, tmp string, t target) {

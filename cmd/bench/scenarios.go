@@ -154,7 +154,6 @@ func (m *measurer) bookings() {
 
 // checkIns is (d): codes of confirmed, unchecked tickets, each sent once.
 func (m *measurer) checkIns(checkinAuth string, codes []string) {
-	m.rep.codesLoaded = len(codes)
 	var next atomic.Int64
 	sc := scenario{name: scD, url: m.gql, header: header("Authorization", checkinAuth),
 		body: func() ([]byte, bool) {

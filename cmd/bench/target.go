@@ -82,23 +82,22 @@ type row struct {
 
 // report is everything measured on one database.
 type report struct {
-	name        string
-	dsn         string
-	counts      []string
-	seed        *seeded
-	rows        []row
-	stmtSource  string
-	stmtA10     int64
-	stmtA50     int64
-	stmtDeep    int64
-	stmtB       int64
-	stmtC       int64
-	stmtD       int64
-	sameAsRaw   string
-	deepAt      string
-	idleRSS     int64
-	serverLog   string
-	codesLoaded int
+	name       string
+	dsn        string
+	counts     []string
+	seed       *seeded
+	rows       []row
+	stmtSource string
+	stmtA10    int64
+	stmtA50    int64
+	stmtDeep   int64
+	stmtB      int64
+	stmtC      int64
+	stmtD      int64
+	sameAsRaw  string
+	deepAt     string
+	idleRSS    int64
+	serverLog  string
 
 	// binarySameAsRaw: the server binary answers query a as the raw
 	// handler does ("yes", or what differed).
