@@ -200,7 +200,7 @@ type bookingPlan struct {
 func (s *seeder) bookings(ctx context.Context, evs []evInfo) (int64, error) {
 	plan := &bookingPlan{
 		evs:       evs,
-		pool:      max(50, s.cfg.bookings*7/10),
+		pool:      pool(s.cfg.bookings),
 		cardOneIn: max(10, s.cfg.bookings/maxCardBookings),
 		base:      s.now.Add(-60 * 24 * time.Hour),
 		span:      60*24*time.Hour - time.Hour,
