@@ -141,7 +141,7 @@ func limitBody(n int64, next http.Handler) http.Handler {
 		// runs over the limit is answered 413 too, not as a broken request.
 		body, err := io.ReadAll(io.LimitReader(r.Body, n+1))
 		if err != nil {
-			writeError(w, http.StatusBadRequest, "BAD_REQUEST", "the request body could not be read")
+			writeError(w, http.StatusBadRequest, domain.CodeBadRequest, "the request body could not be read")
 			return
 		}
 		if int64(len(body)) > n {
@@ -154,7 +154,7 @@ func limitBody(n int64, next http.Handler) http.Handler {
 }
 
 func tooLarge(w http.ResponseWriter, n int64) {
-	writeError(w, http.StatusRequestEntityTooLarge, "BAD_REQUEST", fmt.Sprintf("the request body is larger than %d bytes", n))
+	writeError(w, http.StatusRequestEntityTooLarge, domain.CodeBadRequest, fmt.Sprintf("the request body is larger than %d bytes", n))
 }
 
 // writeError answers in the shape of a GraphQL response.
