@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -14,6 +15,9 @@ import (
 	"seatgraph/internal/auth"
 	"seatgraph/internal/lists"
 )
+
+// planCacheSize is how many distinct root list fields keep their plans.
+const planCacheSize = 512
 
 // compiledLists answers root list fields with one SQL statement each
 // (lists.Catalog.Compile), and leaves to the resolvers every field the
@@ -29,6 +33,17 @@ func newCompiledLists(r *Resolver, access *Access, log *slog.Logger) *compiledLi
 	cat := ent.CompiledLists(r.Client)
 	cat.Time = model.MarshalDateTime
 	cat.Go = r.goFields()
+	// The isolation interceptors narrow by tenant and, for anonymous
+	// callers, to published events; Allowed reads the role.
+	cat.Scope = func(ctx context.Context) (string, bool) {
+		p, ok := auth.FromContext(ctx)
+		tid, hasTenant := auth.TenantID(ctx)
+		if !ok || !hasTenant {
+			return "", false
+		}
+		return strconv.Itoa(tid) + "/" + string(p.Role), true
+	}
+	cat.CachePlans(planCacheSize)
 	return &compiledLists{cat: cat, access: access, log: log}
 }
 

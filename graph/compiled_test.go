@@ -289,6 +289,10 @@ func compareCompiled(t *testing.T, e *graphtest.Env, tc compiledCase) []byte {
 	if !bytes.Equal(got, want) {
 		t.Fatalf("compiled and resolver answers differ\ncompiled:  %s\nresolvers: %s", got, want)
 	}
+	// The same request again runs the plan kept from the first.
+	if again := e.Raw(t, e.Handler, query, tc.vars, tc.headers...); !bytes.Equal(again, want) {
+		t.Fatalf("a reused plan answers differently\nreused:    %s\nresolvers: %s", again, want)
+	}
 	if tc.stmts > 0 && bytes.Contains(got, []byte(`"errors":`)) {
 		t.Fatalf("a compiled answer with errors: %s", got)
 	}
